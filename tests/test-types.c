@@ -1,0 +1,111 @@
+/* test-types.c — enum readers, step labels and the boxed result types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "vigil-types.h"
+
+static void
+test_status_case (void)
+{
+  g_assert_cmpint (vigil_job_status_from_string ("COMPLETED"), ==, VIGIL_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (vigil_job_status_from_string ("completed"), ==, VIGIL_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (vigil_job_status_from_string ("In_Progress"), ==, VIGIL_JOB_STATUS_IN_PROGRESS);
+  g_assert_cmpint (vigil_job_status_from_string ("cancelled"), ==, VIGIL_JOB_STATUS_CANCELLED);
+  g_assert_cmpint (vigil_job_status_from_string ("bogus"), ==, VIGIL_JOB_STATUS_UNKNOWN);
+  g_assert_cmpint (vigil_job_status_from_string (NULL), ==, VIGIL_JOB_STATUS_UNKNOWN);
+
+  g_assert_true (vigil_job_status_is_terminal (VIGIL_JOB_STATUS_COMPLETED));
+  g_assert_true (vigil_job_status_is_terminal (VIGIL_JOB_STATUS_INTERRUPTED));
+  g_assert_true (vigil_job_status_is_terminal (VIGIL_JOB_STATUS_CANCELLED));
+  g_assert_false (vigil_job_status_is_terminal (VIGIL_JOB_STATUS_PENDING));
+  g_assert_false (vigil_job_status_is_failure (VIGIL_JOB_STATUS_COMPLETED));
+  g_assert_true (vigil_job_status_is_failure (VIGIL_JOB_STATUS_FAILED));
+}
+
+static void
+test_step_spellings (void)
+{
+  g_assert_cmpint (vigil_step_from_string ("fetching_lyrics"), ==, VIGIL_STEP_FETCHING_LYRICS);
+  g_assert_cmpint (vigil_step_from_string ("lyrics_fetching"), ==, VIGIL_STEP_FETCHING_LYRICS);
+  g_assert_cmpint (vigil_step_from_string ("ANALYSIS"), ==, VIGIL_STEP_ANALYZING);
+  g_assert_cmpint (vigil_step_from_string ("analyzing"), ==, VIGIL_STEP_ANALYZING);
+  g_assert_cmpint (vigil_step_from_string ("Complete"), ==, VIGIL_STEP_COMPLETE);
+  g_assert_cmpint (vigil_step_from_string ("warming_up"), ==, VIGIL_STEP_OTHER);
+  g_assert_cmpint (vigil_step_from_string (NULL), ==, VIGIL_STEP_OTHER);
+  g_assert_cmpint (vigil_job_kind_from_string ("PLAYLIST_ANALYSIS"), ==, VIGIL_JOB_KIND_PLAYLIST);
+  g_assert_cmpint (vigil_priority_from_string ("low"), ==, VIGIL_PRIORITY_LOW);
+}
+
+static void
+test_step_labels (void)
+{
+  struct { VigilStep step; double eta; const char *text; } cases[] = {
+    { VIGIL_STEP_STARTING, VIGIL_UNKNOWN, "Getting ready to analyze…" },
+    { VIGIL_STEP_FETCHING_LYRICS, 10.0, "Finding song lyrics…" },
+    { VIGIL_STEP_ANALYZING, 10.5, "Checking content for concerns… (about 1 minute remaining)" },
+    { VIGIL_STEP_ANALYZING, 60.0, "Checking content for concerns… (about 1 minute remaining)" },
+    { VIGIL_STEP_ANALYZING, 60.1, "Checking content for concerns… (about 2 minutes remaining)" },
+    { VIGIL_STEP_OTHER, 171.3, "Processing… (about 3 minutes remaining)" },
+    { VIGIL_STEP_COMPLETE, 0, "Analysis finished!" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = vigil_step_format_with_eta (cases[i].step, cases[i].eta);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_progress_terminal (void)
+{
+  g_autoptr(VigilProgress) p = vigil_progress_new ();
+  g_autoptr(VigilProgress) copy = NULL;
+
+  g_assert_cmpfloat (p->fraction, ==, VIGIL_UNKNOWN);
+  g_assert_false (vigil_progress_is_terminal (p));
+  p->fraction = 1.0;
+  g_assert_true (vigil_progress_is_terminal (p));
+  p->fraction = 0.5;
+  p->step = VIGIL_STEP_COMPLETE;
+  g_assert_true (vigil_progress_is_terminal (p));
+  p->step = VIGIL_STEP_ANALYZING;
+  p->status = VIGIL_JOB_STATUS_INTERRUPTED;
+  g_assert_true (vigil_progress_is_terminal (p));
+  p->status = VIGIL_JOB_STATUS_UNKNOWN;
+  p->is_complete = TRUE;
+  g_assert_true (vigil_progress_is_terminal (p));
+
+  p->message = g_strdup ("Analyzing");
+  p->current_song = vigil_song_ref_new ();
+  p->current_song->title = g_strdup ("Title");
+  copy = vigil_progress_copy (p);
+  g_assert_cmpstr (copy->message, ==, "Analyzing");
+  g_assert_cmpstr (copy->current_song->title, ==, "Title");
+  g_assert_true (copy->current_song != p->current_song);
+}
+
+static void
+test_record_failure (void)
+{
+  g_autoptr(VigilJobRecord) r = vigil_job_record_new ();
+
+  r->status = VIGIL_JOB_STATUS_COMPLETED;
+  g_assert_false (vigil_job_record_is_failure (r));
+  r->error_message = g_strdup ("Lyrics service down");
+  g_assert_true (vigil_job_record_is_failure (r));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/vigil/types/status-case", test_status_case);
+  g_test_add_func ("/vigil/types/step-spellings", test_step_spellings);
+  g_test_add_func ("/vigil/types/step-labels", test_step_labels);
+  g_test_add_func ("/vigil/types/progress-terminal", test_progress_terminal);
+  g_test_add_func ("/vigil/types/record-failure", test_record_failure);
+
+  return g_test_run ();
+}
