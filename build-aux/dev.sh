@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Vigil's developer entry point, for a fresh Debian 12 machine (as root or
+# with sudo):
+#   build-aux/dev.sh run [ARGS…]     install what is missing, build, start `vigil --demo`
+#   build-aux/dev.sh test [ARGS…]    install what is missing, build, run every test headless
+#   build-aux/dev.sh screenshot OUT.png [APP ARGS…]   a PNG of the window under Xvfb
+#   build-aux/dev.sh deps            only install the missing packages
+# VIGIL_BUILDDIR picks the build directory (default: _build).
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+builddir=${VIGIL_BUILDDIR:-$top/_build}
+
+# Debian 12 packages: build, run, test (see ../shared/env-notes.md).
+packages=(
+  build-essential meson ninja-build pkgconf gettext itstool
+  libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
+  libglib2.0-dev-bin libglib2.0-bin desktop-file-utils appstream
+  xvfb xauth dbus dbus-daemon
+  glib-networking ca-certificates gsettings-desktop-schemas
+  adwaita-icon-theme hicolor-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core
+  libgl1-mesa-dri imagemagick curl python3
+)
+
+ensure_packages () {
+  local missing=() p sudo=()
+
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  echo "dev.sh: installing ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build () {
+  if [ ! -f "$builddir/build.ninja" ]; then
+    meson setup "$builddir" "$top" -Dwerror=true >/dev/null
+  fi
+  meson compile -C "$builddir" >/dev/null || meson compile -C "$builddir"
+}
+
+# Run the uninstalled app with its compiled schema.
+run_vigil () {
+  GSETTINGS_SCHEMA_DIR="$builddir/data" exec "$builddir/src/gui/vigil" "$@"
+}
+
+have_display () {
+  [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]
+}
+
+cmd_run () {
+  ensure_packages
+  build
+  if ! have_display; then
+    echo "dev.sh: no display found; starting Vigil under Xvfb instead (Ctrl+C to stop)." >&2
+    echo "dev.sh: 'build-aux/dev.sh screenshot shot.png' writes a picture of the window." >&2
+    export -f run_vigil
+    export builddir
+    exec xvfb-run -a -s '-screen 0 1280x800x24' bash -c 'run_vigil "$@"' vigil "$@"
+  fi
+  run_vigil "$@"
+}
+
+# Print "N passed, N failed[, N skipped]" from meson's test log.
+summarize () {
+  python3 - "$builddir/meson-logs/testlog.json" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except OSError:
+    lines = []
+for line in lines:
+    if not line.strip():
+        continue
+    result = json.loads(line).get("result", "")
+    if result in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif result == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+tail = f", {skipped} skipped" if skipped else ""
+print(f"{passed} passed, {failed} failed{tail}")
+PY
+}
+
+cmd_test () {
+  local status=0
+
+  ensure_packages
+  build
+  rm -f "$builddir/meson-logs/testlog.json"
+  meson test -C "$builddir" --print-errorlogs "$@" || status=$?
+  summarize
+  return $status
+}
+
+cmd_screenshot () {
+  local out=${1:?usage: dev.sh screenshot OUT.png [APP ARGS…]}
+  shift
+  ensure_packages
+  build
+  case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+  VIGIL_SHOT_OUT="$out" VIGIL_SHOT_DELAY="${VIGIL_SHOT_DELAY:-4}" \
+    xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+      GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$0/data" GTK_A11Y=none \
+        "$0/src/gui/vigil" "$@" &
+      pid=$!
+      sleep "$VIGIL_SHOT_DELAY"
+      import -window root "$VIGIL_SHOT_OUT.full.png"
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+      convert "$VIGIL_SHOT_OUT.full.png" -trim +repage "$VIGIL_SHOT_OUT"
+      rm -f "$VIGIL_SHOT_OUT.full.png"' "$builddir" "$@"
+  echo "dev.sh: wrote $out"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  screenshot) shift; cmd_screenshot "$@" ;;
+  deps) ensure_packages ;;
+  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+esac
