@@ -1,0 +1,165 @@
+/* vigil-api-client.h — the analysis service's HTTP API, asynchronously
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-types.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_API_ERROR (vigil_api_error_quark ())
+
+typedef enum
+{
+  VIGIL_API_ERROR_NETWORK,      /* refused, unknown host, reset, TLS */
+  VIGIL_API_ERROR_TIMEOUT,      /* no complete answer within the timeout */
+  VIGIL_API_ERROR_NOT_FOUND,    /* 404: unknown job, song, playlist, user */
+  VIGIL_API_ERROR_UNAUTHORIZED, /* 401, a redirect, or an HTML page: not signed in */
+  VIGIL_API_ERROR_FORBIDDEN,    /* 403: admin privileges required */
+  VIGIL_API_ERROR_SERVER,       /* 5xx (503 without Retry-After) */
+  VIGIL_API_ERROR_PROTOCOL,     /* not JSON, not the expected shape, too large */
+  VIGIL_API_ERROR_RATE_LIMITED, /* 429, or 503 with Retry-After */
+  VIGIL_API_ERROR_INVALID_URL,  /* a base URL that is not http(s)://host[:port][/path] */
+} VigilApiError;
+
+GQuark vigil_api_error_quark (void);
+
+/* Largest body read; a larger answer is VIGIL_API_ERROR_PROTOCOL. */
+#define VIGIL_API_MAX_BODY_SIZE (4 * 1024 * 1024)
+
+#define VIGIL_TYPE_API_CLIENT (vigil_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (VigilApiClient, vigil_api_client, VIGIL, API_CLIENT, GObject)
+
+/* Properties:
+ *   base-url    char*   construct-only; "http(s)://host[:port][/prefix]"
+ *   timeout     guint   seconds for a whole request (default 15, 0 = none)
+ *   user-agent  char*   default "Vigil/<version>"
+ *   token       char*   sent as "Authorization: Bearer <token>"; never logged
+ *   cookie      char*   session cookie "name=value"; never logged
+ */
+VigilApiClient    *vigil_api_client_new                    (const char          *base_url,
+                                                            GError             **error);
+
+const char        *vigil_api_client_get_base_url           (VigilApiClient      *self);
+guint              vigil_api_client_get_timeout            (VigilApiClient      *self);
+void               vigil_api_client_set_timeout            (VigilApiClient      *self,
+                                                            guint                timeout);
+const char        *vigil_api_client_get_user_agent         (VigilApiClient      *self);
+void               vigil_api_client_set_user_agent         (VigilApiClient      *self,
+                                                            const char          *user_agent);
+void               vigil_api_client_set_token              (VigilApiClient      *self,
+                                                            const char          *token);
+void               vigil_api_client_set_cookie             (VigilApiClient      *self,
+                                                            const char          *cookie);
+/* Requests sent since the client was created. */
+guint64            vigil_api_client_get_request_count      (VigilApiClient      *self);
+
+/* Retry-After of the answer behind result (a result of this client, success
+ * or failure) in milliseconds, capped at one day; -1 when absent. */
+gint64             vigil_api_result_get_retry_after_ms     (GAsyncResult        *result);
+
+/* POST /api/songs/<song_id>/analyze */
+void               vigil_api_client_start_song_async       (VigilApiClient      *self,
+                                                            gint64               song_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+VigilStartResult  *vigil_api_client_start_song_finish      (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* POST /api/playlists/<id>/analyze-unanalyzed, or …/reanalyze-all when
+ * all_songs. A result with job_id NULL means nothing needed analysis. */
+void               vigil_api_client_start_playlist_async   (VigilApiClient      *self,
+                                                            gint64               playlist_id,
+                                                            gboolean             all_songs,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+VigilStartResult  *vigil_api_client_start_playlist_finish  (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* POST /api/admin/reanalyze-user/<user_id> (admin) */
+void               vigil_api_client_start_user_async       (VigilApiClient      *self,
+                                                            gint64               user_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+VigilStartResult  *vigil_api_client_start_user_finish      (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* GET /api/progress/<job_id>. NOT_FOUND means "queued or finished": ask
+ * get_job_status. */
+void               vigil_api_client_get_progress_async     (VigilApiClient      *self,
+                                                            const char          *job_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+VigilProgress     *vigil_api_client_get_progress_finish    (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* GET /api/jobs/<job_id>/status */
+void               vigil_api_client_get_job_status_async   (VigilApiClient      *self,
+                                                            const char          *job_id,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+VigilJobRecord    *vigil_api_client_get_job_status_finish  (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+/* GET /api/progress: a GPtrArray of VigilProgress (free func set) */
+void               vigil_api_client_get_active_progress_async  (VigilApiClient      *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GPtrArray         *vigil_api_client_get_active_progress_finish (VigilApiClient      *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+
+/* GET /api/queue/status */
+void               vigil_api_client_get_queue_status_async  (VigilApiClient      *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+VigilQueueStatus  *vigil_api_client_get_queue_status_finish (VigilApiClient      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
+/* GET /api/worker/health */
+void               vigil_api_client_get_worker_health_async  (VigilApiClient      *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+VigilWorkerHealth *vigil_api_client_get_worker_health_finish (VigilApiClient      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+/* GET /api/queue/health: a 503 with a JSON body is a result with
+ * healthy FALSE, not an error. */
+void               vigil_api_client_get_queue_health_async  (VigilApiClient      *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+VigilQueueHealth  *vigil_api_client_get_queue_health_finish (VigilApiClient      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
+/* POST /api/progress/cleanup (admin); max_age_hours <= 0: the server's
+ * default. Returns the server's message. */
+void               vigil_api_client_cleanup_async          (VigilApiClient      *self,
+                                                            int                  max_age_hours,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char              *vigil_api_client_cleanup_finish         (VigilApiClient      *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+
+G_END_DECLS
