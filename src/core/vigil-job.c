@@ -1,0 +1,1415 @@
+/* vigil-job.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "vigil-job.h"
+
+/* Observed (time, fraction) points for the ETA estimate: one per movement. */
+#define N_SAMPLES 6
+/* A garbage total_items must not allocate millions of rows. */
+#define MAX_SONG_ROWS 100000
+
+typedef struct
+{
+  gint64 time_us;
+  double fraction;
+} Sample;
+
+struct _VigilJob
+{
+  GObject             parent_instance;
+
+  char               *job_id;
+  VigilJobKind        kind;
+  gint64              target_id;
+  char               *title;
+  gboolean            title_explicit;
+
+  /* what the server called things */
+  char               *song_title;
+  char               *artist;
+  char               *playlist_name;
+
+  VigilServerState    server_state;
+  VigilTrackingState  tracking_state;
+  char               *tracking_error;
+  double              fraction;
+  VigilStep           step;
+  char               *message;
+  double              eta_seconds;
+  char               *error_message;
+  gint64              completed_items;
+  gint64              total_items;
+  GDateTime          *created_at;
+  GDateTime          *started_at;
+  GDateTime          *finished_at;
+
+  GListStore         *songs;
+
+  Sample              samples[N_SAMPLES];
+  guint               n_samples;
+};
+
+enum {
+  PROP_0,
+  PROP_JOB_ID,
+  PROP_KIND,
+  PROP_TARGET_ID,
+  PROP_TITLE,
+  PROP_SERVER_STATE,
+  PROP_TRACKING_STATE,
+  PROP_TRACKING_ERROR,
+  PROP_FRACTION,
+  PROP_STEP,
+  PROP_MESSAGE,
+  PROP_ETA_SECONDS,
+  PROP_ERROR_MESSAGE,
+  PROP_COMPLETED_ITEMS,
+  PROP_TOTAL_ITEMS,
+  PROP_CREATED_AT,
+  PROP_STARTED_AT,
+  PROP_FINISHED_AT,
+  PROP_IS_FINISHED,
+  PROP_SONGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VigilJob, vigil_job, G_TYPE_OBJECT)
+
+/* ------------------------------------------------------------------ */
+/* Field updates: each notifies only when the value changes            */
+/* ------------------------------------------------------------------ */
+
+static void
+notify (VigilJob *self,
+        guint     prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* g_set_str is GLib 2.76 */
+static gboolean
+replace_str (char       **field,
+             const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+update_string (VigilJob    *self,
+               char       **field,
+               const char  *value,
+               guint        prop)
+{
+  if (replace_str (field, value))
+    notify (self, prop);
+}
+
+static void
+update_double (VigilJob *self,
+               double   *field,
+               double    value,
+               guint     prop)
+{
+  if (*field == value)
+    return;
+
+  *field = value;
+  notify (self, prop);
+}
+
+static void
+update_int64 (VigilJob *self,
+              gint64   *field,
+              gint64    value,
+              guint     prop)
+{
+  if (*field == value)
+    return;
+
+  *field = value;
+  notify (self, prop);
+}
+
+static void
+update_date (VigilJob   *self,
+             GDateTime **field,
+             GDateTime  *value,
+             guint       prop)
+{
+  if (*field == value || (*field != NULL && value != NULL && g_date_time_equal (*field, value)))
+    return;
+
+  g_clear_pointer (field, g_date_time_unref);
+  *field = value != NULL ? g_date_time_ref (value) : NULL;
+  notify (self, prop);
+}
+
+static void
+update_step (VigilJob  *self,
+             VigilStep  step)
+{
+  if (self->step == step)
+    return;
+
+  self->step = step;
+  notify (self, PROP_STEP);
+}
+
+static gboolean
+is_finished_state (VigilServerState state)
+{
+  return state == VIGIL_SERVER_STATE_SUCCEEDED ||
+         state == VIGIL_SERVER_STATE_FAILED ||
+         state == VIGIL_SERVER_STATE_LOST;
+}
+
+/* SUCCEEDED and FAILED are final; LOST is not (the server may know the job
+ * again behind another load-balanced process). */
+static gboolean
+is_done (VigilJob *self)
+{
+  return self->server_state == VIGIL_SERVER_STATE_SUCCEEDED ||
+         self->server_state == VIGIL_SERVER_STATE_FAILED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Title                                                               */
+/* ------------------------------------------------------------------ */
+
+static char *
+format_id (gint64 id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+static char *
+format_song_title (VigilJob *self)
+{
+  g_autofree char *id = NULL;
+
+  if (self->song_title != NULL && self->artist != NULL)
+    /* Translators: a song's display title: "Title — Artist" */
+    return g_strdup_printf (_("%s — %s"), self->song_title, self->artist);
+  if (self->song_title != NULL)
+    return g_strdup (self->song_title);
+  if (self->target_id < 0)
+    return g_strdup (_("Song"));
+
+  id = format_id (self->target_id);
+  /* Translators: %s is the server's numeric song id */
+  return g_strdup_printf (_("Song %s"), id);
+}
+
+static char *
+format_playlist_title (VigilJob *self)
+{
+  g_autofree char *id = NULL;
+
+  if (self->playlist_name != NULL)
+    return g_strdup (self->playlist_name);
+  if (self->target_id < 0)
+    return g_strdup (_("Playlist"));
+
+  id = format_id (self->target_id);
+  /* Translators: %s is the server's numeric playlist id */
+  return g_strdup_printf (_("Playlist %s"), id);
+}
+
+static char *
+format_library_title (VigilJob *self)
+{
+  g_autofree char *id = NULL;
+
+  if (self->target_id < 0)
+    return g_strdup (_("A user's library"));
+
+  id = format_id (self->target_id);
+  /* Translators: the whole account of a user; %s is the numeric user id */
+  return g_strdup_printf (_("User %s's library"), id);
+}
+
+static char *
+format_title (VigilJob *self)
+{
+  switch (self->kind)
+    {
+    case VIGIL_JOB_KIND_SONG:
+      return format_song_title (self);
+    case VIGIL_JOB_KIND_PLAYLIST:
+      return format_playlist_title (self);
+    case VIGIL_JOB_KIND_BACKGROUND:
+      return format_library_title (self);
+    case VIGIL_JOB_KIND_UNKNOWN:
+    default:
+      return g_strdup (_("Analysis job"));
+    }
+}
+
+/* A caller's title stays until the server names the song or playlist. */
+static void
+refresh_title (VigilJob *self,
+               gboolean  named)
+{
+  g_autofree char *title = NULL;
+
+  if (self->title_explicit && !named)
+    return;
+
+  self->title_explicit = FALSE;
+  title = format_title (self);
+  update_string (self, &self->title, title, PROP_TITLE);
+}
+
+static gboolean
+learn_names (VigilJob   *self,
+             const char *song_title,
+             const char *artist,
+             const char *playlist_name)
+{
+  gboolean changed = FALSE;
+
+  if (song_title != NULL && song_title[0] != '\0')
+    changed |= replace_str (&self->song_title, song_title);
+  if (artist != NULL && artist[0] != '\0')
+    changed |= replace_str (&self->artist, artist);
+  if (playlist_name != NULL && playlist_name[0] != '\0')
+    changed |= replace_str (&self->playlist_name, playlist_name);
+
+  return changed;
+}
+
+static void
+learn_identity (VigilJob     *self,
+                VigilJobKind  kind,
+                gint64        target_id)
+{
+  if (self->kind == VIGIL_JOB_KIND_UNKNOWN && kind != VIGIL_JOB_KIND_UNKNOWN)
+    {
+      self->kind = kind;
+      notify (self, PROP_KIND);
+    }
+
+  if (self->target_id < 0 && target_id >= 0)
+    update_int64 (self, &self->target_id, target_id, PROP_TARGET_ID);
+}
+
+/* ------------------------------------------------------------------ */
+/* "Analyzing 'Title' by Artist"                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *open;
+  const char *close;
+} QuotePair;
+
+static const QuotePair quote_pairs[] = {
+  { "'", "'" },
+  { "\"", "\"" },
+  { "\u2018", "\u2019" },
+  { "\u201c", "\u201d" },
+};
+
+/* An opening quote starts a word: the apostrophe of "Can't" is not one. */
+static const char *
+find_quote_start (const char *text,
+                  const char *quote)
+{
+  for (const char *at = strstr (text, quote); at != NULL; at = strstr (at + 1, quote))
+    if (at == text || !g_ascii_isalnum (at[-1]))
+      return at;
+
+  return NULL;
+}
+
+static const char *
+find_open_quote (const char       *text,
+                 const QuotePair **pair)
+{
+  const char *best = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (quote_pairs); i++)
+    {
+      const char *at = find_quote_start (text, quote_pairs[i].open);
+
+      if (at != NULL && (best == NULL || at < best))
+        {
+          best = at;
+          *pair = &quote_pairs[i];
+        }
+    }
+
+  return best;
+}
+
+/* Titles may hold apostrophes ('Don't Stop Me Now'): prefer the quote that
+ * is followed by " by ", else the last one. */
+static const char *
+find_close_quote (const char *start,
+                  const char *close)
+{
+  g_autofree char *close_by = g_strconcat (close, " by ", NULL);
+  const char *at = strstr (start, close_by);
+
+  return at != NULL ? at : g_strrstr (start, close);
+}
+
+static char *
+clean_artist (const char *text)
+{
+  char *artist = g_strstrip (g_strdup (text));
+
+  if (g_str_has_suffix (artist, "…"))
+    artist[strlen (artist) - strlen ("…")] = '\0';
+  else if (g_str_has_suffix (artist, "..."))
+    artist[strlen (artist) - 3] = '\0';
+  g_strchomp (artist);
+
+  if (artist[0] == '\0')
+    g_clear_pointer (&artist, g_free);
+
+  return artist;
+}
+
+static gboolean
+parse_song_message (const char  *message,
+                    char       **title,
+                    char       **artist)
+{
+  const QuotePair *pair = NULL;
+  const char *open;
+  const char *start;
+  const char *close;
+  const char *rest;
+
+  g_assert (title != NULL && artist != NULL);
+
+  if (message == NULL || (open = find_open_quote (message, &pair)) == NULL)
+    return FALSE;
+
+  start = open + strlen (pair->open);
+  close = find_close_quote (start, pair->close);
+  if (close == NULL || close == start)
+    return FALSE;
+
+  *title = g_strndup (start, close - start);
+  rest = close + strlen (pair->close);
+  *artist = g_str_has_prefix (rest, " by ") ? clean_artist (rest + strlen (" by ")) : NULL;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* ETA                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+add_sample (VigilJob *self,
+            double    fraction,
+            gint64    now_us)
+{
+  if (self->n_samples > 0 && self->samples[self->n_samples - 1].fraction >= fraction)
+    return;
+
+  if (self->n_samples == N_SAMPLES)
+    {
+      memmove (&self->samples[0], &self->samples[1], (N_SAMPLES - 1) * sizeof (Sample));
+      self->n_samples--;
+    }
+
+  self->samples[self->n_samples].time_us = now_us;
+  self->samples[self->n_samples].fraction = fraction;
+  self->n_samples++;
+}
+
+/* remaining / rate over the sample window, counting down since the last
+ * movement; unknown once nothing moved for VIGIL_JOB_ETA_STALE_SECONDS. */
+static double
+estimate_eta (VigilJob *self,
+              gint64    now_us)
+{
+  const Sample *first;
+  const Sample *last;
+  double since_move;
+  double rate;
+
+  if (self->n_samples < 2)
+    return VIGIL_UNKNOWN;
+
+  first = &self->samples[0];
+  last = &self->samples[self->n_samples - 1];
+  since_move = (double) (now_us - last->time_us) / G_USEC_PER_SEC;
+  if (since_move >= VIGIL_JOB_ETA_STALE_SECONDS || last->time_us <= first->time_us)
+    return VIGIL_UNKNOWN;
+
+  rate = (last->fraction - first->fraction) /
+         ((double) (last->time_us - first->time_us) / G_USEC_PER_SEC);
+  if (!(rate > 0))
+    return VIGIL_UNKNOWN;
+
+  return MAX ((1.0 - last->fraction) / rate - since_move, 0.0);
+}
+
+static void
+update_eta (VigilJob *self,
+            double    server_eta,
+            gint64    now_us)
+{
+  double eta = server_eta >= 0 ? server_eta : estimate_eta (self, now_us);
+
+  update_double (self, &self->eta_seconds, eta, PROP_ETA_SECONDS);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fraction                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Production servers keep one-song jobs at 0 until done and move only
+ * step_progress (0 → 0.3 → 0.7 → 1). */
+static double
+display_fraction (VigilJob            *self,
+                  const VigilProgress *p)
+{
+  double fraction = p->fraction;
+
+  if (fraction < 0 && p->total_items > 0)
+    fraction = (double) CLAMP (p->completed_items, 0, p->total_items) / p->total_items;
+
+  if (self->kind == VIGIL_JOB_KIND_SONG || p->total_items <= 1)
+    fraction = MAX (fraction, p->step_progress);
+
+  return MIN (fraction, 1.0);
+}
+
+/* Never backwards while running: servers are noisy. Unknown keeps the
+ * last known value. */
+static void
+update_running_fraction (VigilJob *self,
+                         double    fraction,
+                         gint64    now_us)
+{
+  if (!(fraction >= 0) || fraction < self->fraction)
+    return;
+
+  add_sample (self, fraction, now_us);
+  update_double (self, &self->fraction, fraction, PROP_FRACTION);
+}
+
+/* ------------------------------------------------------------------ */
+/* Songs                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64      total;
+  gint64      done;
+  double      fraction;  /* of the song being analysed */
+  gint64      id;
+  const char *title;
+  const char *artist;
+} SongsView;
+
+static gboolean
+has_song_rows (VigilJob *self,
+               gint64    total)
+{
+  switch (self->kind)
+    {
+    case VIGIL_JOB_KIND_PLAYLIST:
+    case VIGIL_JOB_KIND_BACKGROUND:
+      return TRUE;
+    case VIGIL_JOB_KIND_UNKNOWN:
+      return total > 1;
+    case VIGIL_JOB_KIND_SONG:
+    default:
+      return FALSE;
+    }
+}
+
+static VigilJobSong *
+new_placeholder_row (guint position)
+{
+  g_autofree char *title = NULL;
+  VigilJobSong *row;
+
+  /* Translators: a song of a playlist whose name the server did not give;
+   * %u is its position, from 1 */
+  title = g_strdup_printf (_("Song %u"), position + 1);
+  row = vigil_job_song_new (-1, title, NULL);
+  vigil_job_song_set_fraction (row, 0.0);
+  return row;
+}
+
+/* Appends or drops rows at the end only: existing rows are reused so a
+ * bound list view never rebuilds. */
+static void
+resize_songs (VigilJob *self,
+              guint     n)
+{
+  guint have = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (n < have)
+    {
+      g_list_store_splice (self->songs, n, have - n, NULL, 0);
+      return;
+    }
+  if (n == have)
+    return;
+
+  rows = g_ptr_array_new_full (n - have, g_object_unref);
+  for (guint i = have; i < n; i++)
+    g_ptr_array_add (rows, new_placeholder_row (i));
+
+  g_list_store_splice (self->songs, have, 0, rows->pdata, rows->len);
+}
+
+static void
+set_row (VigilJobSong   *row,
+         VigilSongState  state,
+         double          fraction)
+{
+  vigil_job_song_set_state (row, state);
+  vigil_job_song_set_fraction (row, fraction);
+}
+
+static void
+name_row (VigilJobSong    *row,
+          const SongsView *view)
+{
+  if (view->id >= 0)
+    vigil_job_song_set_id (row, view->id);
+  if (view->title != NULL && view->title[0] != '\0')
+    vigil_job_song_set_title (row, view->title);
+  if (view->artist != NULL && view->artist[0] != '\0')
+    vigil_job_song_set_artist (row, view->artist);
+}
+
+/* A row once DONE stays DONE, whatever a noisy count says. */
+static void
+update_song_rows (VigilJob        *self,
+                  const SongsView *view)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
+
+  g_assert (VIGIL_IS_JOB (self));
+  g_assert (view != NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJobSong) row = g_list_model_get_item (G_LIST_MODEL (self->songs), i);
+
+      if (i < view->done)
+        set_row (row, VIGIL_SONG_STATE_DONE, 1.0);
+      else if (vigil_job_song_get_state (row) == VIGIL_SONG_STATE_DONE)
+        continue;
+      else if (i == view->done)
+        {
+          set_row (row, VIGIL_SONG_STATE_ANALYZING, view->fraction);
+          name_row (row, view);
+        }
+      else
+        set_row (row, VIGIL_SONG_STATE_WAITING, 0.0);
+    }
+}
+
+static gboolean
+read_songs_view (const VigilProgress *p,
+                 SongsView           *view)
+{
+  if (p->has_metadata && p->total_songs > 0)
+    {
+      view->total = p->total_songs;
+      view->done = p->processed_songs >= 0 ? p->processed_songs : p->completed_items;
+      view->fraction = p->song_progress;
+      if (p->current_song != NULL)
+        {
+          view->id = p->current_song->id;
+          view->title = p->current_song->title;
+          view->artist = p->current_song->artist;
+        }
+      return TRUE;
+    }
+
+  view->total = p->total_items;
+  view->done = p->completed_items;
+  view->fraction = p->step_progress;
+  return view->total > 0;
+}
+
+static void
+sync_songs (VigilJob            *self,
+            const VigilProgress *p)
+{
+  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
+  g_autofree char *parsed_title = NULL;
+  g_autofree char *parsed_artist = NULL;
+
+  g_assert (VIGIL_IS_JOB (self));
+  g_assert (p != NULL);
+
+  if (!read_songs_view (p, &view) || !has_song_rows (self, view.total))
+    return;
+
+  /* without metadata, the message names the song being analysed */
+  if (view.title == NULL && parse_song_message (p->message, &parsed_title, &parsed_artist))
+    {
+      view.title = parsed_title;
+      view.artist = view.artist != NULL ? view.artist : parsed_artist;
+    }
+
+  view.total = MIN (view.total, MAX_SONG_ROWS);
+  view.done = CLAMP (view.done, 0, view.total);
+  resize_songs (self, view.total);
+  update_song_rows (self, &view);
+}
+
+static void
+finish_songs (VigilJob       *self,
+              VigilSongState  from,
+              VigilSongState  to)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJobSong) row = g_list_model_get_item (G_LIST_MODEL (self->songs), i);
+
+      if (from == to || vigil_job_song_get_state (row) == from)
+        vigil_job_song_set_state (row, to);
+      if (to == VIGIL_SONG_STATE_DONE)
+        vigil_job_song_set_fraction (row, 1.0);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Server state                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+on_succeeded (VigilJob *self)
+{
+  update_double (self, &self->fraction, 1.0, PROP_FRACTION);
+  update_step (self, VIGIL_STEP_COMPLETE);
+  update_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  finish_songs (self, VIGIL_SONG_STATE_DONE, VIGIL_SONG_STATE_DONE);
+}
+
+static void
+on_finished (VigilJob *self)
+{
+  if (self->finished_at == NULL)
+    {
+      /* the server gives no finish time: this is when Vigil saw it */
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      update_date (self, &self->finished_at, now, PROP_FINISHED_AT);
+    }
+
+  update_double (self, &self->eta_seconds, VIGIL_UNKNOWN, PROP_ETA_SECONDS);
+  self->n_samples = 0;
+
+  if (self->server_state == VIGIL_SERVER_STATE_SUCCEEDED)
+    on_succeeded (self);
+  else if (self->server_state == VIGIL_SERVER_STATE_FAILED)
+    finish_songs (self, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+}
+
+static void
+on_revived (VigilJob *self)
+{
+  update_date (self, &self->finished_at, NULL, PROP_FINISHED_AT);
+  update_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+}
+
+static void
+enter_state (VigilJob         *self,
+             VigilServerState  state)
+{
+  gboolean was_finished = is_finished_state (self->server_state);
+
+  if (state == self->server_state || (is_done (self) && !is_finished_state (state)))
+    return;
+
+  self->server_state = state;
+  notify (self, PROP_SERVER_STATE);
+
+  if (was_finished != is_finished_state (state))
+    notify (self, PROP_IS_FINISHED);
+
+  if (is_finished_state (state))
+    on_finished (self);
+  else if (was_finished)
+    on_revived (self);
+}
+
+static const char *
+default_failure (VigilJobStatus status)
+{
+  switch (status)
+    {
+    case VIGIL_JOB_STATUS_INTERRUPTED:
+      return _("The job was interrupted");
+    case VIGIL_JOB_STATUS_CANCELLED:
+      return _("The job was cancelled");
+    case VIGIL_JOB_STATUS_UNKNOWN:
+    case VIGIL_JOB_STATUS_PENDING:
+    case VIGIL_JOB_STATUS_IN_PROGRESS:
+    case VIGIL_JOB_STATUS_COMPLETED:
+    case VIGIL_JOB_STATUS_FAILED:
+    default:
+      return _("The analysis failed");
+    }
+}
+
+static void
+enter_failed (VigilJob       *self,
+              VigilJobStatus  status,
+              const char     *error_message)
+{
+  if (error_message == NULL || error_message[0] == '\0')
+    error_message = default_failure (status);
+
+  update_string (self, &self->error_message, error_message, PROP_ERROR_MESSAGE);
+  enter_state (self, VIGIL_SERVER_STATE_FAILED);
+}
+
+/* ------------------------------------------------------------------ */
+/* Applying server answers                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+learn_song_from_progress (VigilJob            *self,
+                          const VigilProgress *p)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *artist = NULL;
+
+  /* a job record's names win over what a progress message suggests */
+  if (self->kind != VIGIL_JOB_KIND_SONG || self->song_title != NULL)
+    return FALSE;
+
+  if (p->current_song != NULL && p->current_song->title != NULL)
+    return learn_names (self, p->current_song->title, p->current_song->artist, NULL);
+
+  if (!parse_song_message (p->message, &title, &artist))
+    return FALSE;
+
+  return learn_names (self, title, artist, NULL);
+}
+
+/* Everything a progress object says, except the state. */
+static gboolean
+apply_progress_fields (VigilJob            *self,
+                       const VigilProgress *p,
+                       gint64               now_us)
+{
+  g_assert (VIGIL_IS_JOB (self));
+  g_assert (p != NULL);
+
+  learn_identity (self, p->kind, -1);
+
+  if (self->started_at == NULL)
+    update_date (self, &self->started_at, p->start_time, PROP_STARTED_AT);
+
+  update_int64 (self, &self->completed_items, MAX (p->completed_items, 0), PROP_COMPLETED_ITEMS);
+  update_int64 (self, &self->total_items, MAX (p->total_items, 0), PROP_TOTAL_ITEMS);
+  update_step (self, p->step);
+  if (p->message != NULL)
+    update_string (self, &self->message, p->message, PROP_MESSAGE);
+
+  update_running_fraction (self, display_fraction (self, p), now_us);
+  update_eta (self, p->eta_seconds, now_us);
+  sync_songs (self, p);
+
+  return learn_song_from_progress (self, p);
+}
+
+static void
+enter_state_from_progress (VigilJob            *self,
+                           const VigilProgress *p)
+{
+  if (vigil_job_status_is_failure (p->status))
+    enter_failed (self, p->status, NULL);
+  else if (vigil_progress_is_terminal (p))
+    enter_state (self, VIGIL_SERVER_STATE_SUCCEEDED);
+  else
+    enter_state (self, VIGIL_SERVER_STATE_RUNNING);
+}
+
+static void
+enter_state_from_record (VigilJob             *self,
+                         const VigilJobRecord *r)
+{
+  switch (r->status)
+    {
+    case VIGIL_JOB_STATUS_PENDING:
+      enter_state (self, VIGIL_SERVER_STATE_QUEUED);
+      break;
+    case VIGIL_JOB_STATUS_IN_PROGRESS:
+      enter_state (self, VIGIL_SERVER_STATE_RUNNING);
+      break;
+    case VIGIL_JOB_STATUS_COMPLETED:
+    case VIGIL_JOB_STATUS_FAILED:
+    case VIGIL_JOB_STATUS_INTERRUPTED:
+    case VIGIL_JOB_STATUS_CANCELLED:
+      if (vigil_job_record_is_failure (r))
+        enter_failed (self, r->status, r->error_message);
+      else
+        enter_state (self, VIGIL_SERVER_STATE_SUCCEEDED);
+      break;
+    case VIGIL_JOB_STATUS_UNKNOWN:
+    default:
+      if (r->progress != NULL)
+        enter_state_from_progress (self, r->progress);
+      break;
+    }
+}
+
+static gboolean
+apply_record_fields (VigilJob             *self,
+                     const VigilJobRecord *r,
+                     gint64                now_us)
+{
+  gboolean named;
+
+  g_assert (VIGIL_IS_JOB (self));
+  g_assert (r != NULL);
+
+  learn_identity (self, r->kind, r->target_id);
+  update_date (self, &self->created_at, r->created_at, PROP_CREATED_AT);
+  if (r->started_at != NULL)
+    update_date (self, &self->started_at, r->started_at, PROP_STARTED_AT);
+
+  named = learn_names (self, r->song_title, r->artist, r->playlist_name);
+  if (is_done (self))
+    return named;
+
+  if (r->progress != NULL)
+    named |= apply_progress_fields (self, r->progress, now_us);
+  else if (r->status == VIGIL_JOB_STATUS_IN_PROGRESS)
+    {
+      update_running_fraction (self, r->fraction, now_us);
+      update_eta (self, VIGIL_UNKNOWN, now_us);
+    }
+
+  return named;
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+vigil_job_constructed (GObject *object)
+{
+  VigilJob *self = VIGIL_JOB (object);
+
+  G_OBJECT_CLASS (vigil_job_parent_class)->constructed (object);
+
+  refresh_title (self, FALSE);
+}
+
+static void
+vigil_job_dispose (GObject *object)
+{
+  VigilJob *self = VIGIL_JOB (object);
+
+  g_clear_object (&self->songs);
+
+  G_OBJECT_CLASS (vigil_job_parent_class)->dispose (object);
+}
+
+static void
+vigil_job_finalize (GObject *object)
+{
+  VigilJob *self = VIGIL_JOB (object);
+
+  g_free (self->job_id);
+  g_free (self->title);
+  g_free (self->song_title);
+  g_free (self->artist);
+  g_free (self->playlist_name);
+  g_free (self->message);
+  g_free (self->error_message);
+  g_free (self->tracking_error);
+  g_clear_pointer (&self->created_at, g_date_time_unref);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->finished_at, g_date_time_unref);
+
+  G_OBJECT_CLASS (vigil_job_parent_class)->finalize (object);
+}
+
+static void
+vigil_job_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  VigilJob *self = VIGIL_JOB (object);
+
+  switch (prop_id)
+    {
+    case PROP_JOB_ID:
+      g_value_set_string (value, self->job_id);
+      break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case PROP_TARGET_ID:
+      g_value_set_int64 (value, self->target_id);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_SERVER_STATE:
+      g_value_set_enum (value, self->server_state);
+      break;
+    case PROP_TRACKING_STATE:
+      g_value_set_enum (value, self->tracking_state);
+      break;
+    case PROP_TRACKING_ERROR:
+      g_value_set_string (value, self->tracking_error);
+      break;
+    case PROP_FRACTION:
+      g_value_set_double (value, self->fraction);
+      break;
+    case PROP_STEP:
+      g_value_set_enum (value, self->step);
+      break;
+    case PROP_MESSAGE:
+      g_value_set_string (value, self->message);
+      break;
+    case PROP_ETA_SECONDS:
+      g_value_set_double (value, self->eta_seconds);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    case PROP_COMPLETED_ITEMS:
+      g_value_set_int64 (value, self->completed_items);
+      break;
+    case PROP_TOTAL_ITEMS:
+      g_value_set_int64 (value, self->total_items);
+      break;
+    case PROP_CREATED_AT:
+      g_value_set_boxed (value, self->created_at);
+      break;
+    case PROP_STARTED_AT:
+      g_value_set_boxed (value, self->started_at);
+      break;
+    case PROP_FINISHED_AT:
+      g_value_set_boxed (value, self->finished_at);
+      break;
+    case PROP_IS_FINISHED:
+      g_value_set_boolean (value, vigil_job_get_is_finished (self));
+      break;
+    case PROP_SONGS:
+      g_value_set_object (value, self->songs);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_job_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  VigilJob *self = VIGIL_JOB (object);
+
+  switch (prop_id)
+    {
+    case PROP_JOB_ID:
+      self->job_id = g_value_dup_string (value);
+      break;
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
+      break;
+    case PROP_TARGET_ID:
+      self->target_id = g_value_get_int64 (value);
+      break;
+    case PROP_TITLE:
+      vigil_job_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_TRACKING_STATE:
+      vigil_job_set_tracking_state (self, g_value_get_enum (value));
+      break;
+    case PROP_TRACKING_ERROR:
+      vigil_job_set_tracking_error (self, g_value_get_string (value));
+      break;
+    case PROP_ERROR_MESSAGE:
+      vigil_job_set_error_message (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+install_enum (guint        prop,
+              const char  *name,
+              GType        type,
+              int          default_value,
+              GParamFlags  flags)
+{
+  properties[prop] = g_param_spec_enum (name, NULL, NULL, type, default_value, flags);
+}
+
+static void
+install_date (guint       prop,
+              const char *name)
+{
+  properties[prop] = g_param_spec_boxed (name, NULL, NULL, G_TYPE_DATE_TIME,
+                                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                         G_PARAM_STATIC_STRINGS);
+}
+
+static void
+install_properties (GObjectClass *object_class)
+{
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                   G_PARAM_STATIC_STRINGS;
+
+  properties[PROP_JOB_ID] = g_param_spec_string ("job-id", NULL, NULL, NULL, co);
+  install_enum (PROP_KIND, "kind", VIGIL_TYPE_JOB_KIND, VIGIL_JOB_KIND_UNKNOWN, co);
+  properties[PROP_TARGET_ID] = g_param_spec_int64 ("target-id", NULL, NULL,
+                                                   -1, G_MAXINT64, -1, co);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, rw);
+  install_enum (PROP_SERVER_STATE, "server-state", VIGIL_TYPE_SERVER_STATE,
+                VIGIL_SERVER_STATE_QUEUED, ro);
+  install_enum (PROP_TRACKING_STATE, "tracking-state", VIGIL_TYPE_TRACKING_STATE,
+                VIGIL_TRACKING_STATE_ACTIVE, rw);
+  properties[PROP_TRACKING_ERROR] = g_param_spec_string ("tracking-error", NULL, NULL, NULL, rw);
+  properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL,
+                                                   -1.0, 1.0, -1.0, ro);
+  install_enum (PROP_STEP, "step", VIGIL_TYPE_STEP, VIGIL_STEP_OTHER, ro);
+  properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, ro);
+  properties[PROP_ETA_SECONDS] = g_param_spec_double ("eta-seconds", NULL, NULL,
+                                                      -1.0, G_MAXDOUBLE, -1.0, ro);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, rw);
+  properties[PROP_COMPLETED_ITEMS] = g_param_spec_int64 ("completed-items", NULL, NULL,
+                                                         0, G_MAXINT64, 0, ro);
+  properties[PROP_TOTAL_ITEMS] = g_param_spec_int64 ("total-items", NULL, NULL,
+                                                     0, G_MAXINT64, 0, ro);
+  install_date (PROP_CREATED_AT, "created-at");
+  install_date (PROP_STARTED_AT, "started-at");
+  install_date (PROP_FINISHED_AT, "finished-at");
+  properties[PROP_IS_FINISHED] = g_param_spec_boolean ("is-finished", NULL, NULL, FALSE, ro);
+  properties[PROP_SONGS] = g_param_spec_object ("songs", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vigil_job_class_init (VigilJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vigil_job_constructed;
+  object_class->dispose = vigil_job_dispose;
+  object_class->finalize = vigil_job_finalize;
+  object_class->get_property = vigil_job_get_property;
+  object_class->set_property = vigil_job_set_property;
+
+  install_properties (object_class);
+}
+
+static void
+vigil_job_init (VigilJob *self)
+{
+  self->target_id = -1;
+  self->fraction = VIGIL_UNKNOWN;
+  self->eta_seconds = VIGIL_UNKNOWN;
+  self->songs = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+VigilJob *
+vigil_job_new (const char   *job_id,
+               VigilJobKind  kind,
+               gint64        target_id)
+{
+  g_return_val_if_fail (job_id != NULL, NULL);
+
+  return g_object_new (VIGIL_TYPE_JOB,
+                       "job-id", job_id,
+                       "kind", kind,
+                       "target-id", MAX (target_id, -1),
+                       NULL);
+}
+
+void
+vigil_job_apply_progress (VigilJob            *self,
+                          const VigilProgress *progress,
+                          gint64               now_us)
+{
+  gboolean named;
+
+  g_return_if_fail (VIGIL_IS_JOB (self));
+  g_return_if_fail (progress != NULL);
+
+  /* a stale answer from another server process after the end */
+  if (is_done (self))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  named = apply_progress_fields (self, progress, now_us);
+  enter_state_from_progress (self, progress);
+  refresh_title (self, named);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+vigil_job_apply_record (VigilJob             *self,
+                        const VigilJobRecord *record,
+                        gint64                now_us)
+{
+  gboolean named;
+
+  g_return_if_fail (VIGIL_IS_JOB (self));
+  g_return_if_fail (record != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  named = apply_record_fields (self, record, now_us);
+  enter_state_from_record (self, record);
+  refresh_title (self, named);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+vigil_job_mark_lost (VigilJob *self,
+                     gint64    now_us)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  /* a job that ended and was then cleaned up is finished, not lost */
+  if (is_finished_state (self->server_state))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  update_string (self, &self->error_message,
+                 _("The server no longer knows this job"), PROP_ERROR_MESSAGE);
+  enter_state (self, VIGIL_SERVER_STATE_LOST);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+vigil_job_get_job_id (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->job_id;
+}
+
+VigilJobKind
+vigil_job_get_kind (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_JOB_KIND_UNKNOWN);
+
+  return self->kind;
+}
+
+gint64
+vigil_job_get_target_id (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), -1);
+
+  return self->target_id;
+}
+
+const char *
+vigil_job_get_title (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->title;
+}
+
+/* NULL goes back to the title Vigil makes from what the server said. */
+void
+vigil_job_set_title (VigilJob   *self,
+                     const char *title)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  if (title == NULL)
+    {
+      self->title_explicit = FALSE;
+      refresh_title (self, FALSE);
+      return;
+    }
+
+  self->title_explicit = TRUE;
+  update_string (self, &self->title, title, PROP_TITLE);
+}
+
+VigilServerState
+vigil_job_get_server_state (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_SERVER_STATE_QUEUED);
+
+  return self->server_state;
+}
+
+VigilTrackingState
+vigil_job_get_tracking_state (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_TRACKING_STATE_ACTIVE);
+
+  return self->tracking_state;
+}
+
+void
+vigil_job_set_tracking_state (VigilJob           *self,
+                              VigilTrackingState  state)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  if (self->tracking_state == state)
+    return;
+
+  self->tracking_state = state;
+  notify (self, PROP_TRACKING_STATE);
+}
+
+const char *
+vigil_job_get_tracking_error (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->tracking_error;
+}
+
+void
+vigil_job_set_tracking_error (VigilJob   *self,
+                              const char *error)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  update_string (self, &self->tracking_error, error, PROP_TRACKING_ERROR);
+}
+
+double
+vigil_job_get_fraction (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_UNKNOWN);
+
+  return self->fraction;
+}
+
+VigilStep
+vigil_job_get_step (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_STEP_OTHER);
+
+  return self->step;
+}
+
+const char *
+vigil_job_get_message (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->message;
+}
+
+double
+vigil_job_get_eta_seconds (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), VIGIL_UNKNOWN);
+
+  return self->eta_seconds;
+}
+
+const char *
+vigil_job_get_error_message (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->error_message;
+}
+
+void
+vigil_job_set_error_message (VigilJob   *self,
+                             const char *message)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  update_string (self, &self->error_message, message, PROP_ERROR_MESSAGE);
+}
+
+gint64
+vigil_job_get_completed_items (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
+
+  return self->completed_items;
+}
+
+gint64
+vigil_job_get_total_items (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
+
+  return self->total_items;
+}
+
+GDateTime *
+vigil_job_get_created_at (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->created_at;
+}
+
+GDateTime *
+vigil_job_get_started_at (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->started_at;
+}
+
+GDateTime *
+vigil_job_get_finished_at (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->finished_at;
+}
+
+gboolean
+vigil_job_get_is_finished (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), FALSE);
+
+  return is_finished_state (self->server_state);
+}
+
+GListModel *
+vigil_job_get_songs (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return G_LIST_MODEL (self->songs);
+}

@@ -1,0 +1,346 @@
+/* vigil-poll-policy.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <libsoup/soup.h>
+
+#include "vigil-poll-policy.h"
+
+#define YOUNG_JOB_SECONDS      10.0
+#define MIDDLE_FRACTION        0.10
+#define FINAL_FRACTION         0.90
+#define LONG_ETA_SECONDS       60.0
+#define FINAL_APPROACH_SLACK_MS 250.0
+
+/* ------------------------------------------------------------------ */
+/* Settings                                                            */
+/* ------------------------------------------------------------------ */
+
+static VigilPollSettings
+make_settings (guint  initial_ms,
+               guint  max_ms,
+               guint  max_retries,
+               double multiplier)
+{
+  VigilPollSettings settings = { initial_ms, max_ms, max_retries, multiplier };
+
+  return settings;
+}
+
+VigilPollSettings
+vigil_poll_settings_default (void)
+{
+  return make_settings (1000, 5000, 3, 2.0);
+}
+
+VigilPollSettings
+vigil_poll_settings_production (void)
+{
+  return make_settings (3000, 15000, 5, 1.5);
+}
+
+VigilPollSettings
+vigil_poll_settings_background (void)
+{
+  return make_settings (5000, 30000, 3, 2.0);
+}
+
+void
+vigil_poll_input_init (VigilPollInput *input)
+{
+  g_return_if_fail (input != NULL);
+
+  input->age_seconds = 0;
+  input->fraction = VIGIL_UNKNOWN;
+  input->kind = VIGIL_JOB_KIND_UNKNOWN;
+  input->queued = FALSE;
+  input->errors = 0;
+  input->eta_seconds = VIGIL_UNKNOWN;
+  input->retry_after_ms = -1;
+}
+
+const char *
+vigil_poll_reason_to_string (VigilPollReason reason)
+{
+  static const char * const names[] = {
+    [VIGIL_POLL_REASON_INITIAL] = "initial",
+    [VIGIL_POLL_REASON_MIDDLE] = "middle",
+    [VIGIL_POLL_REASON_MIDDLE_LONG_ETA] = "middle-long-eta",
+    [VIGIL_POLL_REASON_FINAL] = "final",
+    [VIGIL_POLL_REASON_BACKGROUND] = "background",
+    [VIGIL_POLL_REASON_QUEUED] = "queued",
+    [VIGIL_POLL_REASON_BACKOFF] = "backoff",
+    [VIGIL_POLL_REASON_STALLED] = "stalled",
+    [VIGIL_POLL_REASON_FINAL_APPROACH] = "final-approach",
+    [VIGIL_POLL_REASON_RETRY_AFTER] = "retry-after",
+  };
+
+  if ((guint) reason >= G_N_ELEMENTS (names))
+    return "unknown";
+
+  return names[reason];
+}
+
+/* ------------------------------------------------------------------ */
+/* The rules                                                           */
+/* ------------------------------------------------------------------ */
+
+static VigilPollSettings
+sanitize (const VigilPollSettings *settings)
+{
+  VigilPollSettings s = *settings;
+
+  s.initial_ms = MAX (s.initial_ms, 1);
+  s.max_ms = MAX (s.max_ms, s.initial_ms);
+  /* also catches NaN */
+  if (!(s.multiplier >= 1.0))
+    s.multiplier = 1.0;
+
+  return s;
+}
+
+static guint
+cap_ms (double   delay_ms,
+        guint    max_ms)
+{
+  if (!(delay_ms < max_ms))
+    return max_ms;
+
+  return (guint) delay_ms;
+}
+
+static gboolean
+is_known (double value)
+{
+  return value >= 0 && isfinite (value);
+}
+
+static void
+decide_progress (const VigilPollSettings *s,
+                 const VigilPollInput    *in,
+                 VigilPollDecision       *out)
+{
+  gboolean young;
+  double factor;
+
+  g_assert (s != NULL && in != NULL && out != NULL);
+
+  young = in->age_seconds >= 0 && in->age_seconds < YOUNG_JOB_SECONDS;
+  if (young || !is_known (in->fraction) || in->fraction < MIDDLE_FRACTION)
+    {
+      factor = 1;
+      out->reason = VIGIL_POLL_REASON_INITIAL;
+    }
+  else if (in->fraction < FINAL_FRACTION && is_known (in->eta_seconds) &&
+           in->eta_seconds > LONG_ETA_SECONDS)
+    {
+      factor = 3;
+      out->reason = VIGIL_POLL_REASON_MIDDLE_LONG_ETA;
+    }
+  else if (in->fraction < FINAL_FRACTION)
+    {
+      factor = 2;
+      out->reason = VIGIL_POLL_REASON_MIDDLE;
+    }
+  else
+    {
+      factor = 5;
+      out->reason = VIGIL_POLL_REASON_FINAL;
+    }
+
+  out->delay_ms = cap_ms (factor * s->initial_ms, s->max_ms);
+}
+
+static void
+decide_queued (const VigilPollSettings *s,
+               VigilPollDecision       *out)
+{
+  guint delay;
+
+  g_assert (s != NULL && out != NULL);
+
+  delay = MAX (VIGIL_POLL_QUEUED_MS, s->initial_ms);
+  out->delay_ms = MIN (delay, s->max_ms);
+  out->reason = VIGIL_POLL_REASON_QUEUED;
+}
+
+static void
+decide_errors (const VigilPollSettings *s,
+               guint                    errors,
+               VigilPollDecision       *out)
+{
+  g_assert (s != NULL && out != NULL);
+  g_assert (errors > 0);
+
+  if (errors >= s->max_retries)
+    {
+      out->delay_ms = s->max_ms;
+      out->reason = VIGIL_POLL_REASON_STALLED;
+      out->stalled = TRUE;
+      out->tracking = VIGIL_POLL_TRACKING_STALLED;
+      return;
+    }
+
+  out->delay_ms = cap_ms (out->delay_ms * pow (s->multiplier, errors), s->max_ms);
+  out->reason = VIGIL_POLL_REASON_BACKOFF;
+  out->tracking = VIGIL_POLL_TRACKING_RETRYING;
+}
+
+static void
+decide_final_approach (const VigilPollSettings *s,
+                       double                   eta_seconds,
+                       VigilPollDecision       *out)
+{
+  double eta_ms;
+  double delay;
+
+  g_assert (s != NULL && out != NULL);
+
+  if (!is_known (eta_seconds))
+    return;
+
+  eta_ms = eta_seconds * 1000.0;
+  if (!(eta_ms < out->delay_ms))
+    return;
+
+  delay = MAX (eta_ms + FINAL_APPROACH_SLACK_MS, (double) s->initial_ms);
+  if (delay < out->delay_ms)
+    {
+      out->delay_ms = (guint) ceil (delay);
+      out->reason = VIGIL_POLL_REASON_FINAL_APPROACH;
+    }
+}
+
+static void
+apply_floor (guint              floor_ms,
+             VigilPollReason    reason,
+             VigilPollDecision *out)
+{
+  if (out->delay_ms < floor_ms)
+    {
+      out->delay_ms = floor_ms;
+      out->reason = reason;
+    }
+}
+
+VigilPollDecision
+vigil_poll_policy_decide (const VigilPollSettings *settings,
+                          const VigilPollInput    *input)
+{
+  VigilPollDecision out = { 0, VIGIL_POLL_REASON_INITIAL, FALSE, VIGIL_POLL_TRACKING_OK };
+  VigilPollSettings s;
+
+  g_return_val_if_fail (settings != NULL, out);
+  g_return_val_if_fail (input != NULL, out);
+
+  s = sanitize (settings);
+
+  if (input->queued)
+    decide_queued (&s, &out);
+  else
+    decide_progress (&s, input, &out);
+
+  if (input->errors > 0)
+    decide_errors (&s, input->errors, &out);
+  else if (!input->queued)
+    decide_final_approach (&s, input->eta_seconds, &out);
+
+  if (input->kind == VIGIL_JOB_KIND_BACKGROUND)
+    apply_floor (VIGIL_POLL_BACKGROUND_FLOOR_MS, VIGIL_POLL_REASON_BACKGROUND, &out);
+
+  if (input->retry_after_ms > 0)
+    apply_floor (MIN (input->retry_after_ms, VIGIL_POLL_RETRY_AFTER_LIMIT_MS),
+                 VIGIL_POLL_REASON_RETRY_AFTER, &out);
+
+  return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* Jitter and Retry-After                                              */
+/* ------------------------------------------------------------------ */
+
+guint
+vigil_poll_policy_jitter (guint   delay_ms,
+                          double  amount,
+                          GRand  *rand)
+{
+  double offset;
+  double jittered;
+
+  /* also catches NaN */
+  if (!(amount > 0) || delay_ms == 0)
+    return delay_ms;
+
+  amount = MIN (amount, 1.0);
+  if (rand != NULL)
+    offset = g_rand_double_range (rand, -amount, amount);
+  else
+    offset = g_random_double_range (-amount, amount);
+
+  jittered = round (delay_ms * (1.0 + offset));
+  return (guint) CLAMP (jittered, 0.0, (double) G_MAXUINT);
+}
+
+static gboolean
+is_all_digits (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Saturates instead of failing: a huge delta is still a valid header. */
+static gint64
+parse_delta_seconds (const char *text)
+{
+  guint64 seconds = g_ascii_strtoull (text, NULL, 10);
+
+  if (seconds > G_MAXINT64 / 1000)
+    return G_MAXINT64;
+
+  return (gint64) seconds * 1000;
+}
+
+static gint64
+parse_http_date (const char *text,
+                 GDateTime  *now)
+{
+  g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (text);
+  g_autoptr(GDateTime) current = NULL;
+  GTimeSpan until;
+
+  if (date == NULL)
+    return -1;
+
+  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  until = g_date_time_difference (date, current);
+  if (until <= 0)
+    return 0;
+
+  /* round up: polling a few µs early would hit the server's limit again */
+  return (until + 999) / 1000;
+}
+
+gint64
+vigil_poll_parse_retry_after (const char *header,
+                              GDateTime  *now)
+{
+  g_autofree char *text = NULL;
+
+  if (header == NULL)
+    return -1;
+
+  text = g_strstrip (g_strdup (header));
+  if (text[0] == '\0')
+    return -1;
+
+  if (is_all_digits (text))
+    return parse_delta_seconds (text);
+
+  return parse_http_date (text, now);
+}

@@ -1,0 +1,123 @@
+/* vigil-poll-policy.h — when to poll a job next: a pure function of the
+ * job's observed state and the poller's settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "vigil-types.h"
+
+G_BEGIN_DECLS
+
+/* A background (whole account) job is never polled more often than this,
+ * whatever the settings: the contract's "5 s for background/admin jobs". */
+#define VIGIL_POLL_BACKGROUND_FLOOR_MS 5000
+/* A job still waiting for a worker (it can wait minutes) is polled this
+ * often, but never less often than max_ms allows. */
+#define VIGIL_POLL_QUEUED_MS 5000
+/* A server's Retry-After is honoured beyond max_ms, up to this ceiling, so
+ * that a broken header can never stop polling for days. */
+#define VIGIL_POLL_RETRY_AFTER_LIMIT_MS (60 * 60 * 1000)
+
+/* The integration guide's settings: initialInterval, maxInterval,
+ * maxErrorRetries, errorBackoffMultiplier. */
+typedef struct
+{
+  guint  initial_ms;
+  guint  max_ms;
+  guint  max_retries;
+  double multiplier;
+} VigilPollSettings;
+
+VigilPollSettings vigil_poll_settings_default    (void);  /* 1000 / 5000 / 3 / 2 */
+VigilPollSettings vigil_poll_settings_production (void);  /* 3000 / 15000 / 5 / 1.5 */
+VigilPollSettings vigil_poll_settings_background (void);  /* 5000 / 30000 / 3 / 2 */
+
+/* What the poller knows about the job when it schedules the next poll. */
+typedef struct
+{
+  double       age_seconds;     /* since the job was started (virtual seconds);
+                                 * negative (VIGIL_UNKNOWN) when unknown */
+  double       fraction;        /* 0..1 or VIGIL_UNKNOWN */
+  VigilJobKind kind;
+  gboolean     queued;          /* not yet picked up by a worker */
+  guint        errors;          /* consecutive failed polls */
+  double       eta_seconds;     /* >= 0 or VIGIL_UNKNOWN */
+  gint64       retry_after_ms;  /* from a Retry-After header, -1 for none */
+} VigilPollInput;
+
+/* Fills in the defaults: age 0, fraction and ETA unknown, kind unknown,
+ * not queued, no errors, no Retry-After. */
+void vigil_poll_input_init (VigilPollInput *input);
+
+/* The rule that chose the delay (for debug logs). */
+typedef enum
+{
+  VIGIL_POLL_REASON_INITIAL,          /* first 10 s, or under 10 % (or unknown) */
+  VIGIL_POLL_REASON_MIDDLE,           /* 10 % to 90 % */
+  VIGIL_POLL_REASON_MIDDLE_LONG_ETA,  /* 10 % to 90 %, ETA over 60 s */
+  VIGIL_POLL_REASON_FINAL,            /* 90 % and over */
+  VIGIL_POLL_REASON_BACKGROUND,       /* raised to the background floor */
+  VIGIL_POLL_REASON_QUEUED,           /* waiting for a worker */
+  VIGIL_POLL_REASON_BACKOFF,          /* failed polls, retrying */
+  VIGIL_POLL_REASON_STALLED,          /* max_retries failed polls in a row */
+  VIGIL_POLL_REASON_FINAL_APPROACH,   /* the job should end before the next poll */
+  VIGIL_POLL_REASON_RETRY_AFTER,      /* the server asked to wait longer */
+} VigilPollReason;
+
+/* What the poller should tell the job's tracking-state. */
+typedef enum
+{
+  VIGIL_POLL_TRACKING_OK,
+  VIGIL_POLL_TRACKING_RETRYING,  /* 1 .. max_retries-1 consecutive errors */
+  VIGIL_POLL_TRACKING_STALLED,   /* max_retries or more: tell the user */
+} VigilPollTracking;
+
+typedef struct
+{
+  guint             delay_ms;
+  VigilPollReason   reason;
+  gboolean          stalled;
+  VigilPollTracking tracking;
+} VigilPollDecision;
+
+const char        *vigil_poll_reason_to_string   (VigilPollReason          reason);
+
+/* The next delay. Rules, in order:
+ *  1. progress: initial_ms in the first 10 s of the job or below 10 %
+ *     (or when the fraction is unknown); 2 × initial_ms from 10 % to
+ *     90 % (3 × while the ETA is over 60 s); 5 × initial_ms from 90 %;
+ *     capped at max_ms.
+ *  2. queued: VIGIL_POLL_QUEUED_MS, capped at max_ms (max_ms is the caller's
+ *     ceiling) and never below initial_ms.
+ *  3. errors: 1 .. max_retries-1 consecutive errors multiply the delay of
+ *     rule 1/2 by multiplier^errors, capped at max_ms (RETRYING);
+ *     max_retries or more: stalled, max_ms (STALLED). Polling never stops.
+ *  4. final approach (no errors, not queued, ETA known): when the job
+ *     should end before the next poll, poll at eta + 250 ms, never sooner
+ *     than initial_ms.
+ *  5. background jobs: at least VIGIL_POLL_BACKGROUND_FLOOR_MS, even above
+ *     max_ms.
+ *  6. Retry-After: the delay is at least retry_after_ms, even above max_ms
+ *     (up to VIGIL_POLL_RETRY_AFTER_LIMIT_MS).
+ * Settings are sanitised first: initial_ms >= 1, max_ms >= initial_ms,
+ * multiplier >= 1. An unknown (negative) age does not count as "young". */
+VigilPollDecision  vigil_poll_policy_decide      (const VigilPollSettings *settings,
+                                                  const VigilPollInput    *input);
+
+/* delay_ms spread uniformly over ±amount (0.10 = ±10 %). amount <= 0
+ * returns delay_ms unchanged without touching rand; rand may be NULL for
+ * GLib's global generator. */
+guint              vigil_poll_policy_jitter      (guint                    delay_ms,
+                                                  double                   amount,
+                                                  GRand                   *rand);
+
+/* A Retry-After header in milliseconds from now: delta-seconds or an HTTP
+ * date (a past date gives 0). NULL, empty or unreadable gives -1. now may be
+ * NULL for the current time. */
+gint64             vigil_poll_parse_retry_after  (const char              *header,
+                                                  GDateTime               *now);
+
+G_END_DECLS

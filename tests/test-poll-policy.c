@@ -1,0 +1,581 @@
+/* test-poll-policy.c — the next-poll delay, rule by rule and at every
+ * boundary; jitter; Retry-After parsing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <string.h>
+
+#include "vigil-poll-policy.h"
+
+/* A running job past its first 10 s. */
+static VigilPollInput
+running (double fraction)
+{
+  VigilPollInput in;
+
+  vigil_poll_input_init (&in);
+  in.age_seconds = 30;
+  in.fraction = fraction;
+  return in;
+}
+
+static void
+assert_decision (const VigilPollSettings *s,
+                 const VigilPollInput    *in,
+                 guint                    delay_ms,
+                 VigilPollReason          reason)
+{
+  VigilPollDecision d = vigil_poll_policy_decide (s, in);
+
+  if (d.delay_ms != delay_ms || d.reason != reason)
+    g_error ("age %.2f fraction %.4f eta %.2f errors %u queued %d kind %d: "
+             "got %u ms (%s), expected %u ms (%s)",
+             in->age_seconds, in->fraction, in->eta_seconds, in->errors, in->queued, in->kind,
+             d.delay_ms, vigil_poll_reason_to_string (d.reason),
+             delay_ms, vigil_poll_reason_to_string (reason));
+}
+
+static void
+test_presets (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+
+  g_assert_cmpuint (s.initial_ms, ==, 1000);
+  g_assert_cmpuint (s.max_ms, ==, 5000);
+  g_assert_cmpuint (s.max_retries, ==, 3);
+  g_assert_cmpfloat (s.multiplier, ==, 2.0);
+
+  s = vigil_poll_settings_production ();
+  g_assert_cmpuint (s.initial_ms, ==, 3000);
+  g_assert_cmpuint (s.max_ms, ==, 15000);
+  g_assert_cmpuint (s.max_retries, ==, 5);
+  g_assert_cmpfloat (s.multiplier, ==, 1.5);
+
+  s = vigil_poll_settings_background ();
+  g_assert_cmpuint (s.initial_ms, ==, 5000);
+  g_assert_cmpuint (s.max_ms, ==, 30000);
+  g_assert_cmpuint (s.max_retries, ==, 3);
+  g_assert_cmpfloat (s.multiplier, ==, 2.0);
+}
+
+static void
+test_input_defaults (void)
+{
+  VigilPollInput in;
+
+  memset (&in, 0xff, sizeof in);
+  vigil_poll_input_init (&in);
+  g_assert_cmpfloat (in.age_seconds, ==, 0);
+  g_assert_cmpfloat (in.fraction, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (in.kind, ==, VIGIL_JOB_KIND_UNKNOWN);
+  g_assert_false (in.queued);
+  g_assert_cmpuint (in.errors, ==, 0);
+  g_assert_cmpfloat (in.eta_seconds, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (in.retry_after_ms, ==, -1);
+}
+
+static void
+test_young_job (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollInput in = running (0.5);
+  VigilPollDecision d;
+
+  in.age_seconds = 0;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.age_seconds = 9.99;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.age_seconds = 10;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
+  /* an unknown age is not "young" */
+  in.age_seconds = VIGIL_UNKNOWN;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
+
+  d = vigil_poll_policy_decide (&s, &in);
+  g_assert_false (d.stalled);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_OK);
+}
+
+static void
+test_fraction_boundaries (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  struct { double fraction; guint delay; VigilPollReason reason; } cases[] = {
+    { VIGIL_UNKNOWN, 1000, VIGIL_POLL_REASON_INITIAL },
+    { NAN, 1000, VIGIL_POLL_REASON_INITIAL },
+    { 0.0, 1000, VIGIL_POLL_REASON_INITIAL },
+    { 0.0999, 1000, VIGIL_POLL_REASON_INITIAL },
+    { 0.10, 2000, VIGIL_POLL_REASON_MIDDLE },
+    { 0.5, 2000, VIGIL_POLL_REASON_MIDDLE },
+    { 0.8999, 2000, VIGIL_POLL_REASON_MIDDLE },
+    { 0.90, 5000, VIGIL_POLL_REASON_FINAL },
+    { 1.0, 5000, VIGIL_POLL_REASON_FINAL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VigilPollInput in = running (cases[i].fraction);
+
+      assert_decision (&s, &in, cases[i].delay, cases[i].reason);
+    }
+}
+
+static void
+test_long_eta (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollInput in = running (0.5);
+
+  in.eta_seconds = 60;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
+  in.eta_seconds = 60.1;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  in.eta_seconds = 600;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  /* only between 10 % and 90 % */
+  in.fraction = 0.05;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.fraction = 0.95;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+}
+
+static void
+test_cap (void)
+{
+  VigilPollSettings s = { 2000, 5000, 3, 2.0 };
+  VigilPollInput in = running (0.95);
+
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  in = running (0.5);
+  in.eta_seconds = 120;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  in.eta_seconds = VIGIL_UNKNOWN;
+  assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_MIDDLE);
+}
+
+static void
+test_production_preset (void)
+{
+  VigilPollSettings s = vigil_poll_settings_production ();
+  VigilPollInput in = running (0.05);
+
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_INITIAL);
+  in.fraction = 0.5;
+  assert_decision (&s, &in, 6000, VIGIL_POLL_REASON_MIDDLE);
+  in.eta_seconds = 120;
+  assert_decision (&s, &in, 9000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  in.fraction = 0.95;
+  assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_FINAL);
+}
+
+static void
+test_background_preset (void)
+{
+  VigilPollSettings s = vigil_poll_settings_background ();
+  VigilPollInput in = running (0.05);
+
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_INITIAL);
+  in.fraction = 0.5;
+  assert_decision (&s, &in, 10000, VIGIL_POLL_REASON_MIDDLE);
+  in.eta_seconds = 3600;
+  assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  in.fraction = 0.95;
+  assert_decision (&s, &in, 25000, VIGIL_POLL_REASON_FINAL);
+}
+
+static void
+test_background_floor (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings tight = { 500, 2000, 3, 2.0 };
+  VigilPollInput in = running (0.05);
+
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  in.fraction = 0.5;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  /* 5 × 1000 already meets the floor */
+  in.fraction = 0.95;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  /* the floor holds for any settings, above max_ms too */
+  assert_decision (&tight, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  /* and under the final approach */
+  in.eta_seconds = 1;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+
+  /* other kinds have no floor */
+  in.kind = VIGIL_JOB_KIND_PLAYLIST;
+  assert_decision (&s, &in, 1250, VIGIL_POLL_REASON_FINAL_APPROACH);
+}
+
+static void
+test_queued (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollSettings low_max = { 1000, 3000, 3, 2.0 };
+  VigilPollSettings slow = { 8000, 20000, 3, 2.0 };
+  VigilPollInput in;
+
+  vigil_poll_input_init (&in);
+  in.queued = TRUE;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_QUEUED);
+  assert_decision (&production, &in, 5000, VIGIL_POLL_REASON_QUEUED);
+  /* capped by the caller's max … */
+  assert_decision (&low_max, &in, 3000, VIGIL_POLL_REASON_QUEUED);
+  /* … never sooner than initial */
+  assert_decision (&slow, &in, 8000, VIGIL_POLL_REASON_QUEUED);
+
+  /* a queued job has no meaningful ETA: no final approach */
+  in.eta_seconds = 0.5;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_QUEUED);
+
+  /* the background floor still holds */
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  assert_decision (&low_max, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+}
+
+static void
+test_backoff_sequence (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings patient = { 1000, 5000, 10, 2.0 };
+  VigilPollInput in;
+  VigilPollDecision d;
+
+  vigil_poll_input_init (&in);
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+
+  in.errors = 1;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_BACKOFF);
+  d = vigil_poll_policy_decide (&s, &in);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_RETRYING);
+  g_assert_false (d.stalled);
+
+  in.errors = 2;
+  assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_BACKOFF);
+  d = vigil_poll_policy_decide (&s, &in);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_RETRYING);
+
+  /* with room for more retries, the next step is capped at max */
+  in.errors = 3;
+  assert_decision (&patient, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+  in.errors = 9;
+  assert_decision (&patient, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+
+  /* the multiplier applies to the normal delay of the job's phase */
+  in = running (0.5);
+  in.errors = 1;
+  assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_BACKOFF);
+
+  /* no final approach while erroring */
+  in = running (0.95);
+  in.eta_seconds = 1;
+  in.errors = 1;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+}
+
+static void
+test_backoff_production (void)
+{
+  VigilPollSettings s = vigil_poll_settings_production ();
+  VigilPollInput in;
+  guint expected[] = { 3000, 4500, 6750, 10125, 15000 };
+
+  vigil_poll_input_init (&in);
+  for (guint errors = 0; errors < G_N_ELEMENTS (expected); errors++)
+    {
+      in.errors = errors;
+      assert_decision (&s, &in, expected[errors],
+                       errors == 0 ? VIGIL_POLL_REASON_INITIAL : VIGIL_POLL_REASON_BACKOFF);
+    }
+
+  in.errors = 5;
+  assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_STALLED);
+}
+
+static void
+test_backoff_queued (void)
+{
+  VigilPollSettings s = vigil_poll_settings_production ();
+  VigilPollInput in;
+
+  vigil_poll_input_init (&in);
+  in.queued = TRUE;
+  in.errors = 2;
+  /* 5000 × 1.5² */
+  assert_decision (&s, &in, 11250, VIGIL_POLL_REASON_BACKOFF);
+}
+
+static void
+test_stalled (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollInput in = running (0.5);
+  guint errors[] = { 3, 4, 100, G_MAXUINT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      VigilPollDecision d;
+
+      in.errors = errors[i];
+      d = vigil_poll_policy_decide (&s, &in);
+      g_assert_cmpuint (d.delay_ms, ==, 5000);
+      g_assert_cmpint (d.reason, ==, VIGIL_POLL_REASON_STALLED);
+      g_assert_true (d.stalled);
+      g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_STALLED);
+    }
+
+  in.errors = 2;
+  g_assert_false (vigil_poll_policy_decide (&s, &in).stalled);
+
+  in.errors = 4;
+  g_assert_false (vigil_poll_policy_decide (&production, &in).stalled);
+  in.errors = 5;
+  g_assert_true (vigil_poll_policy_decide (&production, &in).stalled);
+  g_assert_cmpuint (vigil_poll_policy_decide (&production, &in).delay_ms, ==, 15000);
+}
+
+static void
+test_huge_backoff (void)
+{
+  VigilPollSettings s = { 1000, 5000, G_MAXUINT, 2.0 };
+  VigilPollInput in;
+
+  vigil_poll_input_init (&in);
+  in.errors = 5000;  /* 2^5000 overflows a double */
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+}
+
+static void
+test_final_approach (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollInput in = running (0.95);
+
+  in.eta_seconds = 2;
+  assert_decision (&s, &in, 2250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.eta_seconds = 4.7;
+  assert_decision (&s, &in, 4950, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* ends exactly at the next poll: nothing to gain */
+  in.eta_seconds = 5;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  in.eta_seconds = 4.75;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  /* never sooner than initial */
+  in.eta_seconds = 0;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_FINAL_APPROACH);
+  assert_decision (&production, &in, 3000, VIGIL_POLL_REASON_FINAL_APPROACH);
+
+  /* in the middle phase too */
+  in = running (0.5);
+  in.eta_seconds = 1.2;
+  assert_decision (&s, &in, 1450, VIGIL_POLL_REASON_FINAL_APPROACH);
+
+  /* already polling at initial: unchanged */
+  in = running (0.05);
+  in.eta_seconds = 0.5;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+}
+
+static void
+test_retry_after (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollInput in = running (0.5);
+  VigilPollDecision d;
+
+  in.retry_after_ms = 3000;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_RETRY_AFTER);
+  /* a shorter Retry-After does not hurry polling */
+  in.retry_after_ms = 1000;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
+  in.retry_after_ms = 0;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
+  /* honoured beyond max … */
+  in.retry_after_ms = 60000;
+  assert_decision (&s, &in, 60000, VIGIL_POLL_REASON_RETRY_AFTER);
+  /* … up to the ceiling */
+  in.retry_after_ms = G_MAXINT64;
+  assert_decision (&s, &in, VIGIL_POLL_RETRY_AFTER_LIMIT_MS, VIGIL_POLL_REASON_RETRY_AFTER);
+
+  /* on top of a stall, which stays a stall */
+  in.retry_after_ms = 7000;
+  in.errors = 3;
+  d = vigil_poll_policy_decide (&s, &in);
+  g_assert_cmpuint (d.delay_ms, ==, 7000);
+  g_assert_cmpint (d.reason, ==, VIGIL_POLL_REASON_RETRY_AFTER);
+  g_assert_true (d.stalled);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_STALLED);
+}
+
+static void
+test_sanitized_settings (void)
+{
+  VigilPollSettings zero = { 0, 0, 3, 2.0 };
+  VigilPollSettings shrinking = { 1000, 5000, 3, 0.5 };
+  VigilPollSettings nan_mult = { 1000, 5000, 3, NAN };
+  VigilPollInput in;
+
+  vigil_poll_input_init (&in);
+  assert_decision (&zero, &in, 1, VIGIL_POLL_REASON_INITIAL);
+
+  in.errors = 2;
+  assert_decision (&shrinking, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
+  assert_decision (&nan_mult, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
+}
+
+static void
+test_reason_strings (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint r = VIGIL_POLL_REASON_INITIAL; r <= VIGIL_POLL_REASON_RETRY_AFTER; r++)
+    {
+      const char *name = vigil_poll_reason_to_string (r);
+
+      g_assert_nonnull (name);
+      g_assert_cmpstr (name, !=, "unknown");
+      g_assert_true (g_hash_table_add (seen, (gpointer) name));
+    }
+
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_FINAL_APPROACH), ==,
+                   "final-approach");
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_RETRY_AFTER + 1), ==,
+                   "unknown");
+}
+
+static void
+test_jitter_bounds (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  guint lowest = G_MAXUINT;
+  guint highest = 0;
+  double sum = 0;
+  const guint n = 20000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint d = vigil_poll_policy_jitter (1000, 0.10, rand);
+
+      g_assert_cmpuint (d, >=, 900);
+      g_assert_cmpuint (d, <=, 1100);
+      lowest = MIN (lowest, d);
+      highest = MAX (highest, d);
+      sum += d;
+    }
+
+  /* spread over the whole band, centred */
+  g_assert_cmpuint (lowest, <=, 905);
+  g_assert_cmpuint (highest, >=, 1095);
+  g_assert_cmpfloat (fabs (sum / n - 1000), <, 3);
+}
+
+static void
+test_jitter_disabled (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GRand) twin = g_rand_new_with_seed (7);
+
+  g_assert_cmpuint (vigil_poll_policy_jitter (1234, 0, rand), ==, 1234);
+  g_assert_cmpuint (vigil_poll_policy_jitter (1234, -0.5, rand), ==, 1234);
+  g_assert_cmpuint (vigil_poll_policy_jitter (1234, NAN, rand), ==, 1234);
+  g_assert_cmpuint (vigil_poll_policy_jitter (0, 0.10, rand), ==, 0);
+  /* the generator was left alone */
+  g_assert_cmpuint (g_rand_int (rand), ==, g_rand_int (twin));
+
+  /* an amount above 1 is clamped: never negative, never above 2 × */
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpuint (vigil_poll_policy_jitter (1000, 5.0, rand), <=, 2000);
+
+  /* the global generator */
+  for (guint i = 0; i < 100; i++)
+    {
+      guint d = vigil_poll_policy_jitter (1000, 0.10, NULL);
+
+      g_assert_cmpuint (d, >=, 900);
+      g_assert_cmpuint (d, <=, 1100);
+    }
+}
+
+static void
+test_retry_after_seconds (void)
+{
+  g_assert_cmpint (vigil_poll_parse_retry_after ("120", NULL), ==, 120000);
+  g_assert_cmpint (vigil_poll_parse_retry_after (" 5 ", NULL), ==, 5000);
+  g_assert_cmpint (vigil_poll_parse_retry_after ("0", NULL), ==, 0);
+  g_assert_cmpint (vigil_poll_parse_retry_after ("99999999999999999999999", NULL), ==, G_MAXINT64);
+}
+
+static void
+test_retry_after_date (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 28, 20, 0, 32);
+  g_autoptr(GDateTime) almost = g_date_time_new_utc (2026, 11, 28, 20, 0, 1.9995);
+
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:01:02 GMT", now), ==, 30000);
+  /* RFC 850 and asctime forms */
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Saturday, 28-Nov-26 20:01:02 GMT", now), ==, 30000);
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat Nov 28 20:01:02 2026", now), ==, 30000);
+  /* the past: poll now */
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", now), ==, 0);
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:32 GMT", now), ==, 0);
+  /* partial milliseconds round up */
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", almost), ==, 1);
+  /* without now, the current time */
+  g_assert_cmpint (vigil_poll_parse_retry_after ("Fri, 31 Dec 9998 23:59:59 GMT", NULL), >, 0);
+}
+
+static void
+test_retry_after_garbage (void)
+{
+  const char *garbage[] = {
+    NULL, "", "   ", "soon", "-5", "1.5", "+5", "5 minutes", "0x10",
+    "2026-11-28T20:01:02Z", "Sat, 99 Nov 2026 20:01:02 GMT",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      gint64 ms = vigil_poll_parse_retry_after (garbage[i], NULL);
+
+      if (ms != -1)
+        g_error ("'%s' gave %" G_GINT64_FORMAT ", expected -1", garbage[i], ms);
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/vigil/poll-policy/presets", test_presets);
+  g_test_add_func ("/vigil/poll-policy/input-defaults", test_input_defaults);
+  g_test_add_func ("/vigil/poll-policy/young-job", test_young_job);
+  g_test_add_func ("/vigil/poll-policy/fraction-boundaries", test_fraction_boundaries);
+  g_test_add_func ("/vigil/poll-policy/long-eta", test_long_eta);
+  g_test_add_func ("/vigil/poll-policy/cap", test_cap);
+  g_test_add_func ("/vigil/poll-policy/production-preset", test_production_preset);
+  g_test_add_func ("/vigil/poll-policy/background-preset", test_background_preset);
+  g_test_add_func ("/vigil/poll-policy/background-floor", test_background_floor);
+  g_test_add_func ("/vigil/poll-policy/queued", test_queued);
+  g_test_add_func ("/vigil/poll-policy/backoff-sequence", test_backoff_sequence);
+  g_test_add_func ("/vigil/poll-policy/backoff-production", test_backoff_production);
+  g_test_add_func ("/vigil/poll-policy/backoff-queued", test_backoff_queued);
+  g_test_add_func ("/vigil/poll-policy/stalled", test_stalled);
+  g_test_add_func ("/vigil/poll-policy/huge-backoff", test_huge_backoff);
+  g_test_add_func ("/vigil/poll-policy/final-approach", test_final_approach);
+  g_test_add_func ("/vigil/poll-policy/retry-after", test_retry_after);
+  g_test_add_func ("/vigil/poll-policy/sanitized-settings", test_sanitized_settings);
+  g_test_add_func ("/vigil/poll-policy/reason-strings", test_reason_strings);
+  g_test_add_func ("/vigil/poll-policy/jitter-bounds", test_jitter_bounds);
+  g_test_add_func ("/vigil/poll-policy/jitter-disabled", test_jitter_disabled);
+  g_test_add_func ("/vigil/poll-policy/retry-after-seconds", test_retry_after_seconds);
+  g_test_add_func ("/vigil/poll-policy/retry-after-date", test_retry_after_date);
+  g_test_add_func ("/vigil/poll-policy/retry-after-garbage", test_retry_after_garbage);
+
+  return g_test_run ();
+}
