@@ -34,7 +34,60 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *   old-shape          gboolean progress objects use "progress"/"message" (+ "status")
  *   no-metadata        gboolean progress objects carry no "metadata"
  *   batch-route        gboolean serve GET /api/progress (default TRUE)
+ *   admin-token        char*    (addition) the token that admin paths need; see below
+ *
+ * Authentication (tokens travel as "Authorization: Bearer <token>", or as a
+ * "session=<token>" cookie, the way a signed-in browser would send them):
+ *   - user paths (the start routes except reanalyze-user, /api/progress/…,
+ *     /api/jobs/…) need require-token or admin-token when require-token is
+ *     set; otherwise 401 {"error": "Authentication required"}, or, with
+ *     signin-redirect, 302 to /login (an HTML page answered 200).
+ *     signin-redirect only matters while require-token is set.
+ *   - admin paths (reanalyze-user, /api/progress/cleanup, /api/queue/status,
+ *     /api/queue/health, /api/worker/health) need admin-token when it is set,
+ *     else require-token when that is set, else nothing. A request carrying
+ *     the valid user token but not the admin token gets 403
+ *     {"error": "Admin privileges required"}; no or another token gets 401.
+ *   - /_demo/stats and /login are always open and never fail (error-rate);
+ *     /_demo/ requests are left out of the request statistics.
+ *
+ * Speed changes take effect at once: the virtual clock keeps its value and
+ * continues at the new rate. workers may be 0 (nothing is picked up; the
+ * worker reports "not_running" and /api/queue/health answers 503).
+ *
+ * Catalog (deterministic, independent of the seed): songs 1..500, playlists
+ * 1..20 (5 to 30 songs each; playlist VIGIL_DEMO_SERVER_ANALYZED_PLAYLIST has
+ * every song analysed already, so analyze-unanalyzed answers queued_count 0
+ * and no job_id), users 1..10. A finished job marks its songs analysed.
+ * Unknown ids answer 404 with the route's own shape:
+ *   songs:     {"status": "error", "message": "Song with ID 9 not found or access denied"}
+ *   playlists: {"success": false, "message": "Playlist with ID 9 not found or access denied"}
+ *   users:     {"success": false, "error": "User with ID 9 not found"}
+ *
+ * Cleanup: POST /api/progress/cleanup drops the progress records of running
+ * jobs that were picked up more than max_age_hours ago (virtual time, like
+ * every duration); the jobs keep running and their records keep answering.
+ *
+ * GET /_demo/stats answers {"total_requests", "response_bytes", "requests":
+ * {pattern: n}, "jobs": {job_id: n}, "virtual_time", "speed", "workers",
+ * "pending_jobs", "running_jobs", "finished_jobs"}.
  */
+
+#define VIGIL_DEMO_SERVER_N_SONGS            500
+#define VIGIL_DEMO_SERVER_N_PLAYLISTS        20
+#define VIGIL_DEMO_SERVER_N_USERS            10
+#define VIGIL_DEMO_SERVER_ANALYZED_PLAYLIST  20
+
+#define VIGIL_DEMO_SERVER_ERROR (vigil_demo_server_error_quark ())
+
+typedef enum
+{
+  VIGIL_DEMO_SERVER_ERROR_INVALID_HOST,      /* not an IP address nor "localhost" */
+  VIGIL_DEMO_SERVER_ERROR_NOT_LOOPBACK,      /* a non-loopback address */
+  VIGIL_DEMO_SERVER_ERROR_ALREADY_LISTENING,
+} VigilDemoServerError;
+
+GQuark           vigil_demo_server_error_quark  (void);
 
 VigilDemoServer *vigil_demo_server_new          (void);
 
@@ -44,6 +97,8 @@ gboolean         vigil_demo_server_listen       (VigilDemoServer *self,
                                                  const char      *host,
                                                  guint            port,
                                                  GError         **error);
+/* Errors: VIGIL_DEMO_SERVER_ERROR for a bad host or a second listen,
+ * G_IO_ERROR (e.g. G_IO_ERROR_ADDRESS_IN_USE) from the socket. */
 /* Stop listening, keeping every job (as a restarted server backed by Redis
  * would); listen again on the same port to come back. */
 void             vigil_demo_server_disconnect   (VigilDemoServer *self);
@@ -54,7 +109,10 @@ char            *vigil_demo_server_get_url      (VigilDemoServer *self);
 /* Programmatic job creation for tests and benchmarks (same queue as the HTTP
  * start routes). n_items songs of item_seconds each (virtual; <= 0: the
  * song-seconds default with random spread); phase 0..1 = how much of the
- * job is already done when a worker picks it up. Returns the job id. */
+ * job is already done when a worker picks it up. Returns the job id.
+ * n_items 0 takes the target's own songs (a playlist's or a user's songs, the
+ * song itself); songs are taken from the target cyclically, or from the
+ * catalog when the target is unknown. failure-rate applies, decided here. */
 char            *vigil_demo_server_add_job      (VigilDemoServer *self,
                                                  VigilJobKind     kind,
                                                  gint64           target_id,
@@ -64,7 +122,8 @@ char            *vigil_demo_server_add_job      (VigilDemoServer *self,
 
 /* The virtual clock, in virtual seconds since the server was created. */
 double           vigil_demo_server_get_virtual_time (VigilDemoServer *self);
-/* Virtual time at which the job finished (or -1 while it has not). */
+/* Virtual time at which the job finished (or -1 while it has not, or for an
+ * unknown job). Exact: the event time, not the time it was noticed. */
 double           vigil_demo_server_get_finish_time  (VigilDemoServer *self,
                                                      const char      *job_id);
 
@@ -83,6 +142,8 @@ void             vigil_demo_server_reset_stats  (VigilDemoServer *self);
 /* Signals:
  *   job-started  (const char *job_id)                      a worker picked it up
  *   job-finished (const char *job_id, VigilJobStatus status) progress record deleted
- */
+ * (status travels as a G_TYPE_INT). Both are emitted from the main loop once
+ * the simulation has reached the present, in event order; handlers may call
+ * back into the server. */
 
 G_END_DECLS
