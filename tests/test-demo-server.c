@@ -454,7 +454,8 @@ test_lifecycle (Fixture       *f,
   finish_a = vigil_demo_server_get_finish_time (f->server, a);
   g_assert_cmpfloat (finish_a, >=, t0 + 20.0);
   g_assert_cmpfloat (finish_a, <, t0 + 21.0);
-  g_assert_cmpfloat (vigil_demo_server_get_virtual_time (f->server) - finish_a, <, 2.0);
+  /* noticed on time (20 virtual s = 100 ms: generous for loaded CI machines) */
+  g_assert_cmpfloat (vigil_demo_server_get_virtual_time (f->server) - finish_a, <, 20.0);
   check_completed (f, a);
 
   wait_for (f, b, 0);
@@ -1080,6 +1081,43 @@ test_batch_route (Fixture       *f,
 }
 
 static void
+on_fetch_failed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  gboolean *done = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  g_assert_null (bytes);
+  g_assert_nonnull (error);
+  *done = TRUE;
+}
+
+/* A held-back answer dies with its connection, quietly */
+static void
+check_disconnect_while_delayed (Fixture *f)
+{
+  g_autofree char *uri = g_strconcat (f->url, "/api/progress", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  guint64 before = vigil_demo_server_get_total_requests (f->server);
+  guint port = vigil_demo_server_get_port (f->server);
+  gboolean done = FALSE;
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_fetch_failed, &done);
+  while (vigil_demo_server_get_total_requests (f->server) == before)
+    g_main_context_iteration (NULL, TRUE);
+
+  vigil_demo_server_disconnect (f->server);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_object_set (f->server, "latency-ms", 0, NULL);
+  fixture_listen (f, port);
+}
+
+static void
 test_latency (Fixture       *f,
               gconstpointer  data)
 {
@@ -1096,6 +1134,8 @@ test_latency (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - before, >=, 150 * 1000);
   /* the main loop ran on meanwhile: the 50 ms job finished */
   g_assert_true (has_id (f->finished, job));
+
+  check_disconnect_while_delayed (f);
 }
 
 static void

@@ -1038,19 +1038,25 @@ static void
 mutate_object (JsonNode   *root,
                JsonObject *object)
 {
-  g_autoptr(GList) names = json_object_get_members (object);
+  g_autoptr(GList) members = json_object_get_members (object);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  for (GList *l = names; l != NULL; l = l->next)
+  /* Setting a member frees its old key: keep copies. */
+  for (GList *l = members; l != NULL; l = l->next)
+    g_ptr_array_add (names, g_strdup (l->data));
+
+  for (guint n = 0; n < names->len; n++)
     {
-      g_autoptr(JsonNode) original = json_node_copy (json_object_get_member (object, l->data));
+      const char *name = g_ptr_array_index (names, n);
+      g_autoptr(JsonNode) original = json_node_copy (json_object_get_member (object, name));
 
-      mutate_node (root, json_object_get_member (object, l->data));
+      mutate_node (root, json_object_get_member (object, name));
       for (guint i = 0; i < G_N_ELEMENTS (replacements); i++)
         {
-          json_object_set_member (object, l->data, node_from_string (replacements[i]));
+          json_object_set_member (object, name, node_from_string (replacements[i]));
           check_variant (root);
         }
-      json_object_set_member (object, l->data, json_node_copy (original));
+      json_object_set_member (object, name, json_node_copy (original));
     }
 }
 

@@ -298,6 +298,18 @@ describe_io_error (const GError *error)
     }
 }
 
+/* No connection was made at all (rather than one lost on the way). */
+static gboolean
+is_connect_error (const GError *error)
+{
+  return error->domain == G_RESOLVER_ERROR ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED);
+}
+
 /* A failure below HTTP: the network, TLS, a timeout or a cancellation
  * (which stays G_IO_ERROR_CANCELLED). */
 static void
@@ -315,13 +327,13 @@ set_transport_error (Request       *req,
   else if (cause->domain == G_TLS_ERROR)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
                  _("Could not connect securely to %s: %s"), req->authority, cause->message);
-  else if (req->stream != NULL)
+  else if (is_connect_error (cause))
+    g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
+                 _("Could not connect to %s: %s"), req->authority, describe_io_error (cause));
+  else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
                  _("The connection to %s was lost: %s"), req->authority,
                  describe_io_error (cause));
-  else
-    g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("Could not connect to %s: %s"), req->authority, describe_io_error (cause));
 }
 
 static void
@@ -516,10 +528,10 @@ log_request (Request      *req,
   gint64 ms = (g_get_monotonic_time () - req->started_us) / 1000;
 
   if (error != NULL)
-    g_debug ("%s %s → %u (%s) in %" G_GINT64_FORMAT " ms",
+    g_debug ("%s %s -> %u (%s) in %" G_GINT64_FORMAT " ms",
              req->method, req->path, status, error->message, ms);
   else
-    g_debug ("%s %s → %u in %" G_GINT64_FORMAT " ms", req->method, req->path, status, ms);
+    g_debug ("%s %s -> %u in %" G_GINT64_FORMAT " ms", req->method, req->path, status, ms);
 }
 
 static void
@@ -812,6 +824,16 @@ check_uri_parts (GUri        *uri,
   return FALSE;
 }
 
+static gboolean
+has_space_or_control (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* The address without surrounding space and trailing slashes, or NULL. */
 static char *
 normalize_base_url (const char  *base_url,
@@ -821,7 +843,9 @@ normalize_base_url (const char  *base_url,
   g_autoptr(GUri) uri = NULL;
   gsize len;
 
-  if (text[0] == '\0' || (uri = g_uri_parse (text, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
+  /* GUri lets a space through in a host name. */
+  if (text[0] == '\0' || has_space_or_control (text) ||
+      (uri = g_uri_parse (text, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
     {
       g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
                            _("The server address is not a valid URL"));

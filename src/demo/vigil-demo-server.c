@@ -661,9 +661,11 @@ arm_timer (VigilDemoServer *self)
   if (next == NULL)
     return;
 
+  /* high priority: a finish is not held up behind request I/O */
   delay_ms = ceil ((job_end_vt (next) - virtual_now (self)) / self->speed * 1000.0);
-  self->timer_id = g_timeout_add ((guint) CLAMP (delay_ms, 0.0, (double) G_MAXINT),
-                                  on_timer, self);
+  self->timer_id = g_timeout_add_full (G_PRIORITY_HIGH,
+                                       (guint) CLAMP (delay_ms, 0.0, (double) G_MAXINT),
+                                       on_timer, self, NULL);
 }
 
 static void
@@ -2026,14 +2028,21 @@ loopback_address (const char  *host,
   return g_steal_pointer (&address);
 }
 
+/* From the socket itself: soup_server_get_uris() leaks an address in libsoup 3.2 */
 static guint
 listening_port (SoupServer *server)
 {
-  GSList *uris = soup_server_get_uris (server);
-  guint port = uris != NULL ? (guint) g_uri_get_port (uris->data) : 0;
+  g_autoptr(GSList) listeners = soup_server_get_listeners (server);
+  g_autoptr(GSocketAddress) address = NULL;
 
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
+  if (listeners == NULL)
+    return 0;
+
+  address = g_socket_get_local_address (listeners->data, NULL);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return 0;
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
 }
 
 /* ------------------------------------------------------------------ */

@@ -55,6 +55,18 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  * continues at the new rate. workers may be 0 (nothing is picked up; the
  * worker reports "not_running" and /api/queue/health answers 503).
  *
+ * Progress: current_progress = completed/total (so a one-song job stays at 0
+ * until it is done); per song, starting (first 10 %), fetching_lyrics (to
+ * 35 %), analyzing. step_progress is the share of the song done, or with
+ * production-steps the fixed 0, 0.3, 0.7 of real workers. The record is
+ * deleted at the very moment the job finishes, so "complete" is never seen.
+ *
+ * error-rate answers 500 with the route family's body: progress/jobs
+ * {"success": false, "error": "Internal server error"}; start routes add
+ * "status": "error" and a "message"; dashboard routes {"status": "error",
+ * "error": …, "message": …}. latency-ms: the answer is computed when the
+ * request arrives and sent latency-ms later; the main loop runs on meanwhile.
+ *
  * Catalog (deterministic, independent of the seed): songs 1..500, playlists
  * 1..20 (5 to 30 songs each; playlist VIGIL_DEMO_SERVER_ANALYZED_PLAYLIST has
  * every song analysed already, so analyze-unanalyzed answers queued_count 0
@@ -92,13 +104,12 @@ GQuark           vigil_demo_server_error_quark  (void);
 VigilDemoServer *vigil_demo_server_new          (void);
 
 /* Listen on host (NULL = 127.0.0.1; only loopback addresses are accepted)
- * and port (0 = a free one). */
+ * and port (0 = a free one). Errors: VIGIL_DEMO_SERVER_ERROR for a bad host
+ * or a second listen, G_IO_ERROR (e.g. ADDRESS_IN_USE) from the socket. */
 gboolean         vigil_demo_server_listen       (VigilDemoServer *self,
                                                  const char      *host,
                                                  guint            port,
                                                  GError         **error);
-/* Errors: VIGIL_DEMO_SERVER_ERROR for a bad host or a second listen,
- * G_IO_ERROR (e.g. G_IO_ERROR_ADDRESS_IN_USE) from the socket. */
 /* Stop listening, keeping every job (as a restarted server backed by Redis
  * would); listen again on the same port to come back. */
 void             vigil_demo_server_disconnect   (VigilDemoServer *self);
@@ -128,8 +139,10 @@ double           vigil_demo_server_get_finish_time  (VigilDemoServer *self,
                                                      const char      *job_id);
 
 /* Request counters: per path pattern ("/api/progress/{id}",
- * "/api/jobs/{id}/status", "/api/progress", …) and in total; response bytes
- * in total. Also served as JSON at GET /_demo/stats. */
+ * "/api/jobs/{id}/status", "/api/progress", …; "(unmatched)" for paths no
+ * route knows) and in total; response bytes (bodies) in total. Every request
+ * counts, whatever its answer (401, 500, …), except /_demo/ ones. Also
+ * served as JSON at GET /_demo/stats. */
 guint64          vigil_demo_server_get_request_count (VigilDemoServer *self,
                                                       const char      *pattern);
 guint64          vigil_demo_server_get_total_requests (VigilDemoServer *self);
