@@ -805,6 +805,9 @@ static const BodyCase body_cases[] = {
   { "bare-infinity", "{\"progress\": Infinity}", -1, FALSE },
   { "lone-surrogate", "{\"message\": \"\\ud800\"}", -1, FALSE },
   { "object", "{}", -1, TRUE },
+  { "byte-order-mark", "\xef\xbb\xbf{\"a\": 1}", -1, TRUE },
+  { "byte-order-mark-only", "\xef\xbb\xbf", -1, FALSE },
+  { "trailing-space", "{\"a\": 1}\n\r\n  ", -1, TRUE },
   { "depth-64", NULL, 0, TRUE },    /* built below */
   { "depth-65", NULL, 0, FALSE },
   { "deep-arrays", NULL, 0, FALSE },

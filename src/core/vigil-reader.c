@@ -923,6 +923,13 @@ vigil_reader_parse_bytes (GBytes  *body,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   text = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  /* Some Windows-hosted servers start with a byte order mark. */
+  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    {
+      text += 3;
+      len -= 3;
+    }
+
   if (!check_text (text, len, error))
     return NULL;
 
