@@ -7,16 +7,29 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "vigil-demo-server.h"
+#include "vigil-tracker.h"
 #include "vigil-window.h"
 
 #include "vigil-application.h"
 
 struct _VigilApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication   parent_instance;
 
-  GSettings      *settings;
+  GSettings       *settings;
+  VigilApiClient  *client;
+  VigilTracker    *tracker;
+  VigilDemoServer *demo_server;
+  char            *server_label;
+  char            *startup_error;   /* shown as a toast once the window is up */
+  gboolean         demo;
 };
+
+/* The demo runs its jobs at this many seconds per real second, with songs
+ * of about this long: lively, yet slow enough to read. */
+#define DEMO_SPEED 3.0
+#define DEMO_SONG_SECONDS 12.0
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
 
@@ -87,16 +100,129 @@ static const GActionEntry app_actions[] = {
 /* GApplication overrides                                              */
 /* ------------------------------------------------------------------ */
 
+/* Start one job of each kind so a newcomer sees Vigil at work. */
+static void
+start_demo_jobs (VigilApplication *self)
+{
+  vigil_tracker_start_async (self->tracker, VIGIL_JOB_KIND_SONG, 7, FALSE, NULL, NULL, NULL);
+  vigil_tracker_start_async (self->tracker, VIGIL_JOB_KIND_PLAYLIST, 3, FALSE, NULL, NULL, NULL);
+  vigil_tracker_start_async (self->tracker, VIGIL_JOB_KIND_BACKGROUND, 2, FALSE, NULL, NULL, NULL);
+}
+
+static gboolean
+start_demo_server (VigilApplication *self,
+                   GError          **error)
+{
+  self->demo_server = g_object_new (VIGIL_TYPE_DEMO_SERVER,
+                                    "speed", DEMO_SPEED,
+                                    "song-seconds", DEMO_SONG_SECONDS,
+                                    "workers", 2,
+                                    NULL);
+  if (!vigil_demo_server_listen (self->demo_server, NULL, 0, error))
+    {
+      g_clear_object (&self->demo_server);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The client for the demo server, or for the server in settings; a broken
+ * setting falls back to the default server and says so. */
+static void
+setup_client (VigilApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  if (self->demo && start_demo_server (self, &error))
+    {
+      url = vigil_demo_server_get_url (self->demo_server);
+      /* Translators: the header's subtitle, %s is a URL */
+      self->server_label = g_strdup_printf (_("Demo server at %s"), url);
+    }
+  else
+    {
+      if (error != NULL)
+        self->startup_error = g_strdup_printf (_("The demo server could not start: %s"),
+                                               error->message);
+      url = g_settings_get_string (self->settings, "server-url");
+    }
+
+  g_clear_error (&error);
+  self->client = vigil_api_client_new (url, &error);
+  if (self->client == NULL)
+    {
+      g_free (self->startup_error);
+      self->startup_error = g_strdup_printf (_("The saved server address is not valid (%s); using %s"),
+                                             error->message, "http://localhost:5001");
+      g_clear_pointer (&url, g_free);
+      url = g_strdup ("http://localhost:5001");
+      self->client = vigil_api_client_new (url, NULL);
+    }
+  if (self->server_label == NULL)
+    self->server_label = g_steal_pointer (&url);
+
+  self->tracker = vigil_tracker_new (self->client, NULL);
+}
+
 static void
 vigil_application_activate (GApplication *app)
 {
   VigilApplication *self = VIGIL_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  VigilWindow *vwindow;
 
-  if (window == NULL)
-    window = GTK_WINDOW (vigil_window_new (self, self->settings));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
 
-  gtk_window_present (window);
+  if (self->tracker == NULL)
+    setup_client (self);
+
+  vwindow = vigil_window_new (self, self->settings, self->tracker);
+  vigil_window_set_server_label (vwindow, self->server_label);
+  gtk_window_present (GTK_WINDOW (vwindow));
+
+  if (self->startup_error != NULL)
+    vigil_window_add_toast (vwindow, self->startup_error);
+  g_clear_pointer (&self->startup_error, g_free);
+
+  if (self->demo_server != NULL && g_list_model_get_n_items (vigil_tracker_get_jobs (self->tracker)) == 0)
+    start_demo_jobs (self);
+}
+
+static int
+vigil_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  VigilApplication *self = VIGIL_APPLICATION (app);
+  const char *server = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("vigil %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    {
+      g_autoptr(VigilApiClient) client = NULL;
+      g_autoptr(GError) error = NULL;
+
+      client = vigil_api_client_new (server, &error);
+      if (client == NULL)
+        {
+          g_printerr ("vigil: %s\n", error->message);
+          return 2;
+        }
+      /* Remembered for the next start. */
+      g_settings_set_string (self->settings, "server-url", vigil_api_client_get_base_url (client));
+    }
+
+  return -1;
 }
 
 static void
@@ -121,7 +247,12 @@ vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->tracker);
+  g_clear_object (&self->client);
+  g_clear_object (&self->demo_server);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->server_label, g_free);
+  g_clear_pointer (&self->startup_error, g_free);
 
   G_OBJECT_CLASS (vigil_application_parent_class)->dispose (object);
 }
@@ -135,13 +266,24 @@ vigil_application_class_init (VigilApplicationClass *klass)
   object_class->dispose = vigil_application_dispose;
 
   app_class->activate = vigil_application_activate;
+  app_class->handle_local_options = vigil_application_handle_local_options;
   app_class->startup = vigil_application_startup;
 }
+
+static const GOptionEntry options[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start a built-in demo server and watch a few analyses on it"), NULL },
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Watch the analysis service at URL (remembered)"), N_("URL") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { NULL }
+};
 
 static void
 vigil_application_init (VigilApplication *self)
 {
   self->settings = g_settings_new (APP_ID);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 /* ------------------------------------------------------------------ */
@@ -159,6 +301,22 @@ vigil_application_new (const char       *application_id,
                        "flags", flags,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
+}
+
+VigilTracker *
+vigil_application_get_tracker (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->tracker;
+}
+
+VigilDemoServer *
+vigil_application_get_demo_server (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->demo_server;
 }
 
 GSettings *

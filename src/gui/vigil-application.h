@@ -6,6 +6,9 @@
 
 #include <adwaita.h>
 
+#include "vigil-demo-server.h"
+#include "vigil-tracker.h"
+
 G_BEGIN_DECLS
 
 #define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
@@ -14,5 +17,9 @@ G_DECLARE_FINAL_TYPE (VigilApplication, vigil_application, VIGIL, APPLICATION, A
 VigilApplication *vigil_application_new          (const char       *application_id,
                                                   GApplicationFlags flags);
 GSettings        *vigil_application_get_settings (VigilApplication *self);
+/* NULL until the first window opens. */
+VigilTracker     *vigil_application_get_tracker  (VigilApplication *self);
+/* The in-process demo server of `vigil --demo`, or NULL. */
+VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
 
 G_END_DECLS

@@ -1,10 +1,13 @@
-/* vigil-window.c
+/* vigil-window.c — the list of watched jobs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+
+#include "vigil-job-row.h"
+#include "vigil-new-analysis-dialog.h"
 
 #include "vigil-window.h"
 
@@ -13,17 +16,32 @@ struct _VigilWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  VigilTracker         *tracker;
+  GtkCustomFilter      *filter;
+  GtkCustomSorter      *sorter;
+  GtkFilterListModel   *filtered;
+  GtkSortListModel     *sorted;
+  char                 *filter_mode;   /* "all", "active", "failed" */
+  char                 *search;        /* casefolded, or NULL */
+  GCancellable         *cancellable;
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   AdwStatusPage        *empty_page;
+  GtkStack             *list_stack;
+  GtkListView          *job_list;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *count_label;
 };
 
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_TRACKER,
+  PROP_FILTER,
   N_PROPS
 };
 
@@ -65,6 +83,332 @@ vigil_window_save_state (VigilWindow *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* Filtering and sorting                                               */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+job_is_active (VigilJob *job)
+{
+  return !vigil_job_get_is_finished (job) &&
+         vigil_job_get_tracking_state (job) != VIGIL_TRACKING_STATE_STOPPED;
+}
+
+static gboolean
+job_is_failed (VigilJob *job)
+{
+  VigilServerState state = vigil_job_get_server_state (job);
+
+  return state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST;
+}
+
+static gboolean
+text_matches (const char *text,
+              const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  VigilWindow *self = user_data;
+  VigilJob *job = item;
+
+  if (g_str_equal (self->filter_mode, "active") && !job_is_active (job))
+    return FALSE;
+  if (g_str_equal (self->filter_mode, "failed") && !job_is_failed (job))
+    return FALSE;
+  if (self->search == NULL)
+    return TRUE;
+  return text_matches (vigil_job_get_title (job), self->search) ||
+         text_matches (vigil_job_get_job_id (job), self->search);
+}
+
+/* Active jobs first, then the newest. */
+static int
+sort_func (gconstpointer a,
+           gconstpointer b,
+           gpointer      user_data)
+{
+  VigilJob *ja = (VigilJob *) a, *jb = (VigilJob *) b;
+  gboolean aa = job_is_active (ja), ab = job_is_active (jb);
+  guint64 sa, sb;
+
+  if (aa != ab)
+    return aa ? -1 : 1;
+  sa = vigil_tracker_get_sequence (ja);
+  sb = vigil_tracker_get_sequence (jb);
+  return sa < sb ? 1 : sa > sb ? -1 : 0;
+}
+
+static void
+update_pages (VigilWindow *self)
+{
+  guint total = g_list_model_get_n_items (vigil_tracker_get_jobs (self->tracker));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  g_autofree char *count = NULL;
+
+  gtk_stack_set_visible_child_name (self->stack, total > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, shown > 0 ? "jobs" : "no-matches");
+
+  /* Translators: how many jobs the list shows */
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", shown), shown);
+  gtk_label_set_label (self->count_label, count);
+}
+
+static void
+refilter (VigilWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_search_changed (VigilWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  g_clear_pointer (&self->search, g_free);
+  if (text != NULL && text[0] != '\0')
+    self->search = g_utf8_casefold (text, -1);
+  refilter (self);
+}
+
+static void
+vigil_window_set_filter (VigilWindow *self,
+                         const char  *mode)
+{
+  if (!g_strv_contains ((const char *[]) { "all", "active", "failed", NULL }, mode))
+    mode = "all";
+  if (g_strcmp0 (self->filter_mode, mode) == 0)
+    return;
+
+  g_free (self->filter_mode);
+  self->filter_mode = g_strdup (mode);
+  if (self->filter != NULL)
+    refilter (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracker events                                                      */
+/* ------------------------------------------------------------------ */
+
+static void
+on_job_finished (VigilWindow *self,
+                 VigilJob    *job)
+{
+  /* A finished job moves below the active ones and may leave a filter. */
+  refilter (self);
+}
+
+static void
+on_items_changed (VigilWindow *self)
+{
+  update_pages (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting analyses                                                   */
+/* ------------------------------------------------------------------ */
+
+static char *
+describe_start (const VigilStartResult *result,
+                VigilJobKind            kind,
+                gint64                  target_id)
+{
+  if (result->message != NULL && result->message[0] != '\0')
+    return g_strdup (result->message);
+  if (result->job_id == NULL)
+    return g_strdup (_("Nothing needed analysis"));
+  if (result->queued_count > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Queued %" G_GINT64_FORMAT " song",
+                                         "Queued %" G_GINT64_FORMAT " songs", result->queued_count),
+                            result->queued_count);
+  return g_strdup (_("Analysis queued"));
+}
+
+static gboolean
+is_connection_error (const GError *error)
+{
+  return g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK) ||
+         g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_TIMEOUT);
+}
+
+static void
+on_start_done (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(VigilNewAnalysisDialog) dialog = user_data;
+  g_autoptr(VigilStartResult) result = NULL;
+  g_autoptr(VigilJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilWindow *self;
+
+  job = vigil_tracker_start_finish (VIGIL_TRACKER (object), res, &result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = VIGIL_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  vigil_new_analysis_dialog_set_busy (dialog, FALSE);
+
+  if (result == NULL)
+    {
+      vigil_new_analysis_dialog_set_error (dialog, error->message);
+      if (is_connection_error (error) && self != NULL)
+        vigil_window_add_toast (self, error->message);
+      return;
+    }
+
+  if (self != NULL)
+    {
+      g_autofree char *text = describe_start (result, VIGIL_JOB_KIND_UNKNOWN, -1);
+      vigil_window_add_toast (self, text);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_dialog_start (VigilNewAnalysisDialog *dialog,
+                 VigilJobKind            kind,
+                 gint64                  target_id,
+                 gboolean                all_songs,
+                 VigilWindow            *self)
+{
+  vigil_new_analysis_dialog_set_busy (dialog, TRUE);
+  vigil_tracker_start_async (self->tracker, kind, target_id, all_songs, self->cancellable,
+                             on_start_done, g_object_ref (dialog));
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+new_analysis_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  vigil_window_show_new_analysis (VIGIL_WINDOW (widget));
+}
+
+static void
+on_watch_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   VigilWindow      *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *id = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  if (!g_str_equal (response, "watch") || id[0] == '\0')
+    return;
+  vigil_tracker_watch (self->tracker, id, VIGIL_JOB_KIND_UNKNOWN, -1);
+}
+
+static void
+on_watch_entry_changed (GtkEditable      *entry,
+                        AdwMessageDialog *dialog)
+{
+  g_autofree char *id = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "watch", id[0] != '\0');
+}
+
+static void
+watch_job_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  GtkWidget *dialog, *entry;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Watch a Job"),
+                                   _("Enter the ID of a job that is already on the server."));
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Job ID"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "watch", _("_Watch"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "watch",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "watch");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "watch", FALSE);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_watch_entry_changed), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_watch_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+clear_finished_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  guint removed = vigil_tracker_clear_finished (self->tracker);
+  g_autofree char *text = NULL;
+
+  if (removed == 0)
+    return;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u finished job",
+                                       "Removed %u finished jobs", removed), removed);
+  vigil_window_add_toast (self, text);
+}
+
+static VigilJob *
+job_for_parameter (VigilWindow *self,
+                   GVariant    *parameter)
+{
+  return vigil_tracker_lookup (self->tracker, g_variant_get_string (parameter, NULL));
+}
+
+static void
+job_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  VigilJob *job = job_for_parameter (self, parameter);
+
+  if (job == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.stop-watching"))
+    vigil_tracker_stop_watching (self->tracker, job);
+  else if (g_str_equal (action_name, "win.retry-now"))
+    vigil_tracker_retry_now (self->tracker, job);
+  else if (g_str_equal (action_name, "win.remove"))
+    vigil_tracker_remove (self->tracker, job);
+  else if (g_str_equal (action_name, "win.copy-id"))
+    {
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), vigil_job_get_job_id (job));
+      vigil_window_add_toast (self, _("Job ID copied"));
+    }
+  refilter (self);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ------------------------------------------------------------------ */
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
 
@@ -80,10 +424,32 @@ static void
 vigil_window_constructed (GObject *object)
 {
   VigilWindow *self = VIGIL_WINDOW (object);
+  GListModel *jobs = vigil_tracker_get_jobs (self->tracker);
 
   G_OBJECT_CLASS (vigil_window_parent_class)->constructed (object);
 
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (jobs),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
+                                          g_object_ref (GTK_SORTER (self->sorter)));
+  gtk_list_view_set_model (self->job_list,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)))));
+  g_object_unref (gtk_list_view_get_model (self->job_list));
+
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (jobs, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tracker, "job-finished", G_CALLBACK (on_job_finished),
+                           self, G_CONNECT_SWAPPED);
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+
   vigil_window_restore_state (self);
+  update_pages (self);
 }
 
 static void
@@ -91,10 +457,28 @@ vigil_window_dispose (GObject *object)
 {
   VigilWindow *self = VIGIL_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->sorter);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->tracker);
   g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vigil_window_parent_class)->dispose (object);
+}
+
+static void
+vigil_window_finalize (GObject *object)
+{
+  VigilWindow *self = VIGIL_WINDOW (object);
+
+  g_free (self->filter_mode);
+  g_free (self->search);
+
+  G_OBJECT_CLASS (vigil_window_parent_class)->finalize (object);
 }
 
 static void
@@ -110,7 +494,12 @@ vigil_window_get_property (GObject    *object,
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
       break;
-
+    case PROP_TRACKER:
+      g_value_set_object (value, self->tracker);
+      break;
+    case PROP_FILTER:
+      g_value_set_string (value, self->filter_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -129,7 +518,12 @@ vigil_window_set_property (GObject      *object,
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
       break;
-
+    case PROP_TRACKER:
+      self->tracker = g_value_dup_object (value);
+      break;
+    case PROP_FILTER:
+      vigil_window_set_filter (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -144,28 +538,57 @@ vigil_window_class_init (VigilWindowClass *klass)
 
   object_class->constructed = vigil_window_constructed;
   object_class->dispose = vigil_window_dispose;
+  object_class->finalize = vigil_window_finalize;
   object_class->get_property = vigil_window_get_property;
   object_class->set_property = vigil_window_set_property;
 
   window_class->close_request = vigil_window_close_request;
 
   properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRACKER] =
+    g_param_spec_object ("tracker", NULL, NULL, VIGIL_TYPE_TRACKER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILTER] =
+    g_param_spec_string ("filter", NULL, NULL, "all",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VIGIL_TYPE_JOB_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, job_list);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
+  gtk_widget_class_install_action (widget_class, "win.watch-job", NULL, watch_job_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-watching", "s", job_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-now", "s", job_action);
+  gtk_widget_class_install_action (widget_class, "win.remove", "s", job_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-id", "s", job_action);
+  gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-analysis", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
 }
 
 static void
 vigil_window_init (VigilWindow *self)
 {
+  self->filter_mode = g_strdup ("all");
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -175,13 +598,68 @@ vigil_window_init (VigilWindow *self)
 
 VigilWindow *
 vigil_window_new (VigilApplication *application,
-                  GSettings        *settings)
+                  GSettings        *settings,
+                  VigilTracker     *tracker)
 {
   g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
 
   return g_object_new (VIGIL_TYPE_WINDOW,
                        "application", application,
                        "settings", settings,
+                       "tracker", tracker,
                        NULL);
+}
+
+VigilTracker *
+vigil_window_get_tracker (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return self->tracker;
+}
+
+GListModel *
+vigil_window_get_visible_jobs (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->sorted);
+}
+
+void
+vigil_window_set_server_label (VigilWindow *self,
+                               const char  *label)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+
+  adw_window_title_set_subtitle (self->window_title, label ? label : "");
+}
+
+void
+vigil_window_add_toast (VigilWindow *self,
+                        const char  *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GtkWindow *
+vigil_window_show_new_analysis (VigilWindow *self)
+{
+  VigilNewAnalysisDialog *dialog;
+
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  dialog = vigil_new_analysis_dialog_new (GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "start", G_CALLBACK (on_dialog_start), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
 }

@@ -7,13 +7,24 @@
 #include <adwaita.h>
 
 #include "vigil-application.h"
+#include "vigil-tracker.h"
 
 G_BEGIN_DECLS
 
 #define VIGIL_TYPE_WINDOW (vigil_window_get_type ())
 G_DECLARE_FINAL_TYPE (VigilWindow, vigil_window, VIGIL, WINDOW, AdwApplicationWindow)
 
-VigilWindow *vigil_window_new (VigilApplication *application,
-                               GSettings        *settings);
+VigilWindow  *vigil_window_new             (VigilApplication *application,
+                                            GSettings        *settings,
+                                            VigilTracker     *tracker);
+VigilTracker *vigil_window_get_tracker     (VigilWindow      *self);
+/* The view the list shows: filtered and sorted (active first, then newest). */
+GListModel   *vigil_window_get_visible_jobs (VigilWindow     *self);
+void          vigil_window_set_server_label (VigilWindow     *self,
+                                             const char      *label);
+void          vigil_window_add_toast       (VigilWindow      *self,
+                                            const char       *message);
+/* Open the New Analysis dialog (transfer none). */
+GtkWindow    *vigil_window_show_new_analysis (VigilWindow    *self);
 
 G_END_DECLS

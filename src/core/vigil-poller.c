@@ -1,0 +1,1213 @@
+/* vigil-poller.c — smart polling of any number of jobs
+ *
+ * One GSource is armed at a time, for the earliest due job of a binary heap,
+ * so ten thousand tracked jobs cost one timer. A job never has two requests
+ * in flight, and the poller never has more than VIGIL_POLLER_MAX_IN_FLIGHT.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-poller.h"
+
+typedef enum
+{
+  REQUEST_PROGRESS,
+  REQUEST_STATUS,
+} RequestKind;
+
+typedef struct
+{
+  VigilPoller     *poller;          /* unowned; NULL once untracked */
+  VigilJob        *job;
+  char            *job_id;
+  gint64           due_us;          /* monotonic, real */
+  guint            heap_index;      /* G_MAXUINT when not in the heap */
+  gint64           tracked_since_us;
+  gint64           retry_after_ms;
+  guint64          requests;
+  guint            errors;
+  guint            delay_ms;
+  VigilPollReason  reason;
+  guint            in_flight : 1;
+  guint            in_batch : 1;    /* in flight as part of a batch request */
+  guint            queued : 1;      /* the server has not picked the job up */
+  guint            confirm : 1;     /* the next request asks the job record */
+} Entry;
+
+typedef struct
+{
+  GSource      source;
+  VigilPoller *poller;
+} TimerSource;
+
+struct _VigilPoller
+{
+  GObject            parent_instance;
+
+  VigilApiClient    *client;
+  GNetworkMonitor   *monitor;
+  GCancellable      *cancellable;
+  GRand             *rand;
+  GHashTable        *entries;        /* job id → Entry (owned, refcounted) */
+  GPtrArray         *heap;           /* Entry*, min-heap on due_us */
+  GSource           *timer;
+
+  VigilPollSettings  settings;
+  VigilPollSettings  background;
+  double             time_scale;
+  double             jitter;
+
+  guint              n_in_flight;
+  gint64             batch_unsupported_until_us;
+  guint64            total_requests;
+  guint64            n_delays;
+  double             sum_delays;
+  gulong             monitor_handler;
+  guint              offline : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_TIME_SCALE,
+  PROP_JITTER,
+  PROP_NETWORK_MONITOR,
+  PROP_N_TRACKED,
+  PROP_OFFLINE,
+  N_PROPS
+};
+
+enum {
+  JOB_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
+
+static void vigil_poller_arm      (VigilPoller *self);
+static void vigil_poller_dispatch (VigilPoller *self);
+
+/* ------------------------------------------------------------------ */
+/* Entries                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+entry_clear (Entry *entry)
+{
+  g_clear_object (&entry->job);
+  g_clear_pointer (&entry->job_id, g_free);
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+  return g_rc_box_acquire (entry);
+}
+
+static void
+entry_unref (Entry *entry)
+{
+  g_rc_box_release_full (entry, (GDestroyNotify) entry_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Entry, entry_unref)
+
+/* ------------------------------------------------------------------ */
+/* The timer heap                                                      */
+/* ------------------------------------------------------------------ */
+
+static inline Entry *
+heap_at (VigilPoller *self,
+         guint        i)
+{
+  return g_ptr_array_index (self->heap, i);
+}
+
+static void
+heap_swap (VigilPoller *self,
+           guint        a,
+           guint        b)
+{
+  Entry *ea = heap_at (self, a);
+  Entry *eb = heap_at (self, b);
+
+  self->heap->pdata[a] = eb;
+  self->heap->pdata[b] = ea;
+  eb->heap_index = a;
+  ea->heap_index = b;
+}
+
+static void
+heap_sift_up (VigilPoller *self,
+              guint        i)
+{
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+
+      if (heap_at (self, parent)->due_us <= heap_at (self, i)->due_us)
+        break;
+      heap_swap (self, parent, i);
+      i = parent;
+    }
+}
+
+static void
+heap_sift_down (VigilPoller *self,
+                guint        i)
+{
+  for (;;)
+    {
+      guint left = 2 * i + 1, right = left + 1, min = i;
+
+      if (left < self->heap->len && heap_at (self, left)->due_us < heap_at (self, min)->due_us)
+        min = left;
+      if (right < self->heap->len && heap_at (self, right)->due_us < heap_at (self, min)->due_us)
+        min = right;
+      if (min == i)
+        break;
+      heap_swap (self, i, min);
+      i = min;
+    }
+}
+
+static void
+heap_remove (VigilPoller *self,
+             Entry       *entry)
+{
+  guint i = entry->heap_index;
+  guint last;
+  Entry *moved;
+
+  if (i == G_MAXUINT)
+    return;
+
+  last = self->heap->len - 1;
+  if (i != last)
+    heap_swap (self, i, last);
+  g_ptr_array_set_size (self->heap, last);
+  entry->heap_index = G_MAXUINT;
+
+  if (i >= self->heap->len)
+    return;
+
+  /* The entry moved into the hole may belong higher or lower. */
+  moved = heap_at (self, i);
+  heap_sift_up (self, i);
+  if (moved->heap_index == i)
+    heap_sift_down (self, i);
+}
+
+/* Put entry in the heap (or move it) at due_us. */
+static void
+heap_schedule (VigilPoller *self,
+               Entry       *entry,
+               gint64       due_us)
+{
+  heap_remove (self, entry);
+  entry->due_us = due_us;
+  entry->heap_index = self->heap->len;
+  g_ptr_array_add (self->heap, entry);
+  heap_sift_up (self, entry->heap_index);
+}
+
+static Entry *
+heap_pop (VigilPoller *self)
+{
+  Entry *top = heap_at (self, 0);
+
+  heap_remove (self, top);
+  return top;
+}
+
+/* ------------------------------------------------------------------ */
+/* The one timer                                                       */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  VigilPoller *self = ((TimerSource *) source)->poller;
+
+  g_source_set_ready_time (source, -1);
+  vigil_poller_dispatch (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+};
+
+/* Arm the timer for the earliest due job, or disarm it when nothing is due,
+ * the network is down, or every request slot is taken (a finishing request
+ * re-arms it). */
+static void
+vigil_poller_arm (VigilPoller *self)
+{
+  gint64 ready = -1;
+
+  if (self->heap->len > 0 && !self->offline && self->n_in_flight < VIGIL_POLLER_MAX_IN_FLIGHT)
+    ready = heap_at (self, 0)->due_us;
+
+  if (self->timer == NULL && ready >= 0)
+    {
+      self->timer = g_source_new (&timer_funcs, sizeof (TimerSource));
+      ((TimerSource *) self->timer)->poller = self;
+      g_source_set_static_name (self->timer, "[vigil] poller");
+      g_source_attach (self->timer, NULL);
+    }
+
+  if (self->timer != NULL)
+    g_source_set_ready_time (self->timer, ready);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scheduling                                                          */
+/* ------------------------------------------------------------------ */
+
+static gint64
+virtual_now_us (VigilPoller *self)
+{
+  return (gint64) (g_get_monotonic_time () / self->time_scale);
+}
+
+static double
+job_age_seconds (VigilPoller *self,
+                 Entry       *entry)
+{
+  GDateTime *started = vigil_job_get_started_at (entry->job);
+  double tracked = (g_get_monotonic_time () - entry->tracked_since_us) / 1e6 / self->time_scale;
+
+  if (started != NULL)
+    {
+      double age = (g_get_real_time () - g_date_time_to_unix (started) * G_USEC_PER_SEC -
+                    g_date_time_get_microsecond (started)) / 1e6 / self->time_scale;
+
+      /* A skewed server clock must not make a job look young forever. */
+      if (age >= 0)
+        return MAX (age, tracked);
+    }
+
+  return tracked;
+}
+
+static const VigilPollSettings *
+settings_for (VigilPoller *self,
+              Entry       *entry)
+{
+  if (vigil_job_get_kind (entry->job) == VIGIL_JOB_KIND_BACKGROUND)
+    return &self->background;
+  return &self->settings;
+}
+
+static void
+apply_tracking (Entry             *entry,
+                VigilPollTracking  tracking)
+{
+  VigilTrackingState state = VIGIL_TRACKING_STATE_ACTIVE;
+
+  if (tracking == VIGIL_POLL_TRACKING_RETRYING)
+    state = VIGIL_TRACKING_STATE_RETRYING;
+  else if (tracking == VIGIL_POLL_TRACKING_STALLED)
+    state = VIGIL_TRACKING_STATE_STALLED;
+
+  vigil_job_set_tracking_state (entry->job, state);
+}
+
+/* Decide the next delay with the policy and put the job back in the heap. */
+static void
+schedule_next (VigilPoller *self,
+               Entry       *entry)
+{
+  VigilPollInput input;
+  VigilPollDecision decision;
+  guint delay;
+
+  vigil_poll_input_init (&input);
+  input.age_seconds = job_age_seconds (self, entry);
+  input.fraction = vigil_job_get_fraction (entry->job);
+  input.kind = vigil_job_get_kind (entry->job);
+  input.queued = entry->queued;
+  input.errors = entry->errors;
+  input.eta_seconds = vigil_job_get_eta_seconds (entry->job);
+  input.retry_after_ms = entry->retry_after_ms;
+
+  decision = vigil_poll_policy_decide (settings_for (self, entry), &input);
+  delay = vigil_poll_policy_jitter (decision.delay_ms, self->jitter, self->rand);
+
+  entry->delay_ms = delay;
+  entry->reason = decision.reason;
+  entry->retry_after_ms = -1;
+  self->n_delays++;
+  self->sum_delays += delay;
+
+  apply_tracking (entry, decision.tracking);
+  heap_schedule (self, entry, g_get_monotonic_time () + (gint64) (delay * 1000.0 * self->time_scale));
+
+  g_debug ("poll %s in %u ms (%s%s)", entry->job_id, delay,
+           vigil_poll_reason_to_string (decision.reason),
+           entry->confirm ? ", confirm with job status" : "");
+}
+
+static void
+schedule_now (VigilPoller *self,
+              Entry       *entry)
+{
+  heap_schedule (self, entry, g_get_monotonic_time ());
+}
+
+/* The job reached a final state: stop polling it and tell listeners. */
+static void
+finish_entry (VigilPoller *self,
+              Entry       *entry)
+{
+  g_autoptr(Entry) hold = entry_ref (entry);
+
+  heap_remove (self, entry);
+  entry->poller = NULL;
+  g_hash_table_remove (self->entries, entry->job_id);
+
+  g_debug ("job %s finished after %" G_GUINT64_FORMAT " requests", entry->job_id, entry->requests);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
+  g_signal_emit (self, signals[JOB_FINISHED], 0, entry->job);
+}
+
+/* ------------------------------------------------------------------ */
+/* Outcomes                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Returns FALSE when the request is moot: cancelled, or the job untracked. */
+static gboolean
+request_done (Entry        *entry,
+              const GError *error)
+{
+  VigilPoller *self = entry->poller;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self == NULL)
+    return FALSE;
+
+  entry->in_flight = FALSE;
+  self->n_in_flight--;
+  return TRUE;
+}
+
+static void
+handle_error (VigilPoller  *self,
+              Entry        *entry,
+              GAsyncResult *result,
+              const GError *error)
+{
+  /* Failures while offline say nothing about the server. */
+  if (self->offline)
+    {
+      schedule_now (self, entry);
+      vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_OFFLINE);
+      return;
+    }
+
+  entry->errors++;
+  entry->retry_after_ms = vigil_api_result_get_retry_after_ms (result);
+  vigil_job_set_tracking_error (entry->job, error->message);
+  g_debug ("poll %s failed (%u in a row): %s", entry->job_id, entry->errors, error->message);
+  schedule_next (self, entry);
+}
+
+static void
+poll_succeeded (Entry *entry)
+{
+  entry->errors = 0;
+  vigil_job_set_tracking_error (entry->job, NULL);
+}
+
+static void
+apply_progress (VigilPoller         *self,
+                Entry               *entry,
+                const VigilProgress *progress)
+{
+  poll_succeeded (entry);
+  entry->queued = FALSE;
+  vigil_job_apply_progress (entry->job, progress, virtual_now_us (self));
+
+  /* The progress record says "done": the job record says how it ended. */
+  if (vigil_progress_is_terminal (progress))
+    {
+      entry->confirm = TRUE;
+      schedule_now (self, entry);
+    }
+  else
+    schedule_next (self, entry);
+}
+
+static void
+on_progress (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Entry) entry = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilProgress) progress = NULL;
+  VigilPoller *self;
+
+  progress = vigil_api_client_get_progress_finish (VIGIL_API_CLIENT (object), result, &error);
+  if (!request_done (entry, error))
+    return;
+  self = entry->poller;
+
+  if (progress != NULL)
+    apply_progress (self, entry, progress);
+  else if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      /* No progress record: still queued, or finished. Ask the job record. */
+      poll_succeeded (entry);
+      entry->confirm = TRUE;
+      schedule_now (self, entry);
+    }
+  else
+    handle_error (self, entry, result, error);
+
+  vigil_poller_arm (self);
+}
+
+static void
+apply_record (VigilPoller          *self,
+              Entry                *entry,
+              const VigilJobRecord *record)
+{
+  poll_succeeded (entry);
+  vigil_job_apply_record (entry->job, record, virtual_now_us (self));
+
+  if (vigil_job_get_is_finished (entry->job))
+    {
+      finish_entry (self, entry);
+      return;
+    }
+
+  entry->queued = vigil_job_get_server_state (entry->job) == VIGIL_SERVER_STATE_QUEUED;
+  /* Running without a progress record yet (or a server that never shows
+   * one): keep asking the job record rather than two requests a poll. */
+  entry->confirm = entry->queued || record->progress == NULL;
+  schedule_next (self, entry);
+}
+
+static void
+on_status (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Entry) entry = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilJobRecord) record = NULL;
+  VigilPoller *self;
+
+  record = vigil_api_client_get_job_status_finish (VIGIL_API_CLIENT (object), result, &error);
+  if (!request_done (entry, error))
+    return;
+  self = entry->poller;
+
+  if (record != NULL)
+    apply_record (self, entry, record);
+  else if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      poll_succeeded (entry);
+      vigil_job_mark_lost (entry->job, virtual_now_us (self));
+      finish_entry (self, entry);
+    }
+  else
+    handle_error (self, entry, result, error);
+
+  vigil_poller_arm (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+send_single (VigilPoller *self,
+             Entry       *entry)
+{
+  RequestKind kind = (entry->queued || entry->confirm) ? REQUEST_STATUS : REQUEST_PROGRESS;
+
+  entry->in_flight = TRUE;
+  entry->requests++;
+  self->n_in_flight++;
+  self->total_requests++;
+
+  if (kind == REQUEST_STATUS)
+    vigil_api_client_get_job_status_async (self->client, entry->job_id, self->cancellable,
+                                           on_status, entry_ref (entry));
+  else
+    vigil_api_client_get_progress_async (self->client, entry->job_id, self->cancellable,
+                                         on_progress, entry_ref (entry));
+}
+
+typedef struct
+{
+  VigilPoller *poller;   /* unowned: dispose cancels the request first */
+  GPtrArray   *entries;  /* Entry refs: the jobs this request was sent for */
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_pointer (&batch->entries, g_ptr_array_unref);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+static gboolean
+is_batchable (VigilPoller *self,
+              Entry       *entry)
+{
+  return !entry->confirm && !entry->queued &&
+         g_get_monotonic_time () >= self->batch_unsupported_until_us;
+}
+
+/* Apply a batch answer to every tracked job it names that is not waiting
+ * for an answer of its own; a job of the batch that it does not name is
+ * asked one by one (absence is never completion). */
+static void
+apply_batch (VigilPoller *self,
+             Batch       *batch,
+             GPtrArray   *active)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < active->len; i++)
+    {
+      VigilProgress *progress = g_ptr_array_index (active, i);
+      Entry *entry;
+
+      if (progress->job_id == NULL)
+        continue;
+      entry = g_hash_table_lookup (self->entries, progress->job_id);
+      if (entry == NULL || entry->in_flight || entry->confirm)
+        continue;
+      g_hash_table_add (seen, entry->job_id);
+      apply_progress (self, entry, progress);
+    }
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller == NULL || g_hash_table_contains (seen, entry->job_id))
+        continue;
+      /* Asking the job record tells both "still running" and "finished". */
+      entry->confirm = TRUE;
+      schedule_now (self, entry);
+    }
+}
+
+static void
+on_batch (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Batch) batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  VigilPoller *self = batch->poller;
+
+  active = vigil_api_client_get_active_progress_finish (VIGIL_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->n_in_flight--;
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch->entries, i);
+
+      entry->in_batch = FALSE;
+      if (entry->poller != NULL)
+        entry->in_flight = FALSE;
+    }
+
+  if (active != NULL)
+    apply_batch (self, batch, active);
+  else
+    {
+      /* Without the route, don't ask for a while; on another failure, let
+       * each job find out for itself. */
+      gboolean missing = g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND);
+      double wait_s = missing ? VIGIL_POLLER_BATCH_RETRY_S : 30;
+
+      g_debug ("batch poll failed (%s); polling one by one", error->message);
+      self->batch_unsupported_until_us = g_get_monotonic_time () +
+                                         (gint64) (wait_s * G_USEC_PER_SEC * self->time_scale);
+      for (guint i = 0; i < batch->entries->len; i++)
+        {
+          Entry *entry = g_ptr_array_index (batch->entries, i);
+
+          if (entry->poller != NULL)
+            schedule_now (self, entry);
+        }
+    }
+
+  vigil_poller_arm (self);
+}
+
+static void
+send_batch (VigilPoller *self,
+            GPtrArray   *entries)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->poller = self;
+  batch->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (entries, i);
+
+      entry->in_flight = TRUE;
+      entry->in_batch = TRUE;
+      entry->requests++;
+      g_ptr_array_add (batch->entries, entry_ref (entry));
+    }
+
+  self->n_in_flight++;
+  self->total_requests++;
+  g_debug ("batch poll for %u jobs", entries->len);
+  vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
+}
+
+/* Take the due jobs off the heap: those due within the batch window that
+ * can share GET /api/progress go into one request when there are two or
+ * more; the rest are asked one by one, as request slots allow. */
+static void
+vigil_poller_dispatch (VigilPoller *self)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GPtrArray) later = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+
+  if (self->offline)
+    return;
+
+  while (self->heap->len > 0 && heap_at (self, 0)->due_us <= now + window &&
+         self->n_in_flight + (batch->len > 0) < VIGIL_POLLER_MAX_IN_FLIGHT)
+    {
+      Entry *entry = heap_pop (self);
+
+      if (is_batchable (self, entry))
+        g_ptr_array_add (batch, entry);
+      else if (entry->due_us <= now)
+        send_single (self, entry);
+      else
+        g_ptr_array_add (later, entry);
+    }
+
+  if (batch->len >= 2)
+    send_batch (self, batch);
+  else
+    for (guint i = 0; i < batch->len; i++)
+      {
+        Entry *entry = g_ptr_array_index (batch, i);
+
+        if (entry->due_us <= now)
+          send_single (self, entry);
+        else
+          g_ptr_array_add (later, entry);
+      }
+
+  for (guint i = 0; i < later->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (later, i);
+      heap_schedule (self, entry, entry->due_us);
+    }
+
+  vigil_poller_arm (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Network                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+set_all_tracking (VigilPoller        *self,
+                  VigilTrackingState  state)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    vigil_job_set_tracking_state (entry->job, state);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    VigilPoller     *self)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  available = g_network_monitor_get_network_available (monitor);
+  if (self->offline == !available)
+    return;
+
+  self->offline = !available;
+  g_debug ("network %s", available ? "back: polling every job now" : "gone: polling paused");
+
+  if (self->offline)
+    set_all_tracking (self, VIGIL_TRACKING_STATE_OFFLINE);
+  else
+    {
+      g_hash_table_iter_init (&iter, self->entries);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+        {
+          entry->errors = 0;
+          vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_ACTIVE);
+          if (!entry->in_flight)
+            schedule_now (self, entry);
+        }
+    }
+
+  vigil_poller_arm (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
+}
+
+static void
+vigil_poller_set_network_monitor (VigilPoller     *self,
+                                  GNetworkMonitor *monitor)
+{
+  if (monitor == NULL)
+    monitor = g_network_monitor_get_default ();
+
+  if (self->monitor == monitor)
+    return;
+
+  g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  g_set_object (&self->monitor, monitor);
+  self->monitor_handler = g_signal_connect (monitor, "network-changed",
+                                            G_CALLBACK (on_network_changed), self);
+  on_network_changed (monitor, g_network_monitor_get_network_available (monitor), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_MONITOR]);
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+vigil_poller_constructed (GObject *object)
+{
+  VigilPoller *self = VIGIL_POLLER (object);
+
+  G_OBJECT_CLASS (vigil_poller_parent_class)->constructed (object);
+
+  if (self->monitor == NULL)
+    vigil_poller_set_network_monitor (self, NULL);
+}
+
+static void
+vigil_poller_dispose (GObject *object)
+{
+  VigilPoller *self = VIGIL_POLLER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  vigil_poller_untrack_all (self);
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+  g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (vigil_poller_parent_class)->dispose (object);
+}
+
+static void
+vigil_poller_finalize (GObject *object)
+{
+  VigilPoller *self = VIGIL_POLLER (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->entries, g_hash_table_unref);
+  g_clear_pointer (&self->heap, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vigil_poller_parent_class)->finalize (object);
+}
+
+static void
+vigil_poller_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  VigilPoller *self = VIGIL_POLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_TIME_SCALE:
+      g_value_set_double (value, self->time_scale);
+      break;
+    case PROP_JITTER:
+      g_value_set_double (value, self->jitter);
+      break;
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_N_TRACKED:
+      g_value_set_uint (value, vigil_poller_get_n_tracked (self));
+      break;
+    case PROP_OFFLINE:
+      g_value_set_boolean (value, self->offline);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_poller_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  VigilPoller *self = VIGIL_POLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    case PROP_TIME_SCALE:
+      vigil_poller_set_time_scale (self, g_value_get_double (value));
+      break;
+    case PROP_JITTER:
+      vigil_poller_set_jitter (self, g_value_get_double (value));
+      break;
+    case PROP_NETWORK_MONITOR:
+      vigil_poller_set_network_monitor (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_poller_class_init (VigilPollerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = vigil_poller_constructed;
+  object_class->dispose = vigil_poller_dispose;
+  object_class->finalize = vigil_poller_finalize;
+  object_class->get_property = vigil_poller_get_property;
+  object_class->set_property = vigil_poller_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, VIGIL_TYPE_API_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIME_SCALE] =
+    g_param_spec_double ("time-scale", NULL, NULL, 1e-6, 1e6, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JITTER] =
+    g_param_spec_double ("jitter", NULL, NULL, 0.0, 0.5, 0.10,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_TRACKED] =
+    g_param_spec_uint ("n-tracked", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFLINE] =
+    g_param_spec_boolean ("offline", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[JOB_FINISHED] =
+    g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIGIL_TYPE_JOB);
+}
+
+static void
+vigil_poller_init (VigilPoller *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->rand = g_rand_new ();
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                         (GDestroyNotify) entry_unref);
+  self->heap = g_ptr_array_new ();
+  self->settings = vigil_poll_settings_default ();
+  self->background = vigil_poll_settings_background ();
+  self->time_scale = 1.0;
+  self->jitter = 0.10;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+VigilPoller *
+vigil_poller_new (VigilApiClient *client)
+{
+  g_return_val_if_fail (VIGIL_IS_API_CLIENT (client), NULL);
+
+  return g_object_new (VIGIL_TYPE_POLLER, "client", client, NULL);
+}
+
+void
+vigil_poller_set_settings (VigilPoller             *self,
+                           const VigilPollSettings *settings)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (settings != NULL);
+
+  self->settings = *settings;
+  /* Background jobs keep their own gentler preset, never faster than these. */
+  self->background = vigil_poll_settings_background ();
+  self->background.initial_ms = MAX (self->background.initial_ms, settings->initial_ms);
+  self->background.max_ms = MAX (self->background.max_ms, settings->max_ms);
+}
+
+void
+vigil_poller_get_settings (VigilPoller       *self,
+                           VigilPollSettings *settings)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (settings != NULL);
+
+  *settings = self->settings;
+}
+
+void
+vigil_poller_set_time_scale (VigilPoller *self,
+                             double       time_scale)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (time_scale > 0);
+
+  if (self->time_scale == time_scale)
+    return;
+
+  self->time_scale = time_scale;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_SCALE]);
+}
+
+double
+vigil_poller_get_time_scale (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 1.0);
+
+  return self->time_scale;
+}
+
+void
+vigil_poller_set_jitter (VigilPoller *self,
+                         double       jitter)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+
+  if (self->jitter == jitter)
+    return;
+
+  self->jitter = jitter;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JITTER]);
+}
+
+void
+vigil_poller_track (VigilPoller *self,
+                    VigilJob    *job)
+{
+  Entry *entry;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (VIGIL_IS_JOB (job));
+
+  if (g_hash_table_contains (self->entries, vigil_job_get_job_id (job)) ||
+      vigil_job_get_is_finished (job))
+    return;
+
+  entry = g_rc_box_new0 (Entry);
+  entry->poller = self;
+  entry->job = g_object_ref (job);
+  entry->job_id = g_strdup (vigil_job_get_job_id (job));
+  entry->heap_index = G_MAXUINT;
+  entry->tracked_since_us = g_get_monotonic_time ();
+  entry->retry_after_ms = -1;
+  entry->queued = vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED;
+  g_hash_table_insert (self->entries, entry->job_id, entry);
+
+  vigil_job_set_tracking_state (job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
+                                                   : VIGIL_TRACKING_STATE_ACTIVE);
+  schedule_now (self, entry);
+  vigil_poller_arm (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
+}
+
+static void
+untrack_entry (VigilPoller *self,
+               Entry       *entry)
+{
+  heap_remove (self, entry);
+  /* Its answer will find entry->poller NULL and be ignored. A batch
+   * request holds its slot until it answers. */
+  if (entry->in_flight && !entry->in_batch)
+    self->n_in_flight--;
+  entry->in_flight = FALSE;
+  entry->poller = NULL;
+  vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_STOPPED);
+}
+
+void
+vigil_poller_untrack (VigilPoller *self,
+                      VigilJob    *job)
+{
+  Entry *entry;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (VIGIL_IS_JOB (job));
+
+  entry = g_hash_table_lookup (self->entries, vigil_job_get_job_id (job));
+  if (entry == NULL)
+    return;
+
+  untrack_entry (self, entry);
+  g_hash_table_remove (self->entries, vigil_job_get_job_id (job));
+  vigil_poller_arm (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
+}
+
+void
+vigil_poller_untrack_all (VigilPoller *self)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+
+  if (g_hash_table_size (self->entries) == 0)
+    return;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    {
+      untrack_entry (self, entry);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  vigil_poller_arm (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
+}
+
+void
+vigil_poller_poll_now (VigilPoller *self,
+                       VigilJob    *job)
+{
+  Entry *entry;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (VIGIL_IS_JOB (job));
+
+  entry = g_hash_table_lookup (self->entries, vigil_job_get_job_id (job));
+  if (entry == NULL || entry->in_flight)
+    return;
+
+  entry->errors = 0;
+  schedule_now (self, entry);
+  vigil_poller_arm (self);
+}
+
+gboolean
+vigil_poller_is_tracking (VigilPoller *self,
+                          VigilJob    *job)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_JOB (job), FALSE);
+
+  return g_hash_table_contains (self->entries, vigil_job_get_job_id (job));
+}
+
+guint
+vigil_poller_get_n_tracked (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return g_hash_table_size (self->entries);
+}
+
+gboolean
+vigil_poller_get_offline (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), FALSE);
+
+  return self->offline;
+}
+
+gboolean
+vigil_poller_get_info (VigilPoller   *self,
+                       VigilJob      *job,
+                       VigilPollInfo *info)
+{
+  Entry *entry;
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_JOB (job), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  entry = g_hash_table_lookup (self->entries, vigil_job_get_job_id (job));
+  if (entry == NULL)
+    return FALSE;
+
+  info->delay_ms = entry->delay_ms;
+  info->reason = entry->reason;
+  info->errors = entry->errors;
+  info->tracked_for_s = (now - entry->tracked_since_us) / 1e6 / self->time_scale;
+  info->next_poll_in_s = entry->heap_index == G_MAXUINT ? 0
+                         : MAX (0, entry->due_us - now) / 1e6 / self->time_scale;
+  info->requests = entry->requests;
+  info->in_flight = entry->in_flight;
+  return TRUE;
+}
+
+guint64
+vigil_poller_get_total_requests (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->total_requests;
+}
+
+double
+vigil_poller_get_average_delay (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->n_delays > 0 ? self->sum_delays / self->n_delays : 0;
+}
+
+guint
+vigil_poller_get_n_timers (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->timer != NULL && g_source_get_ready_time (self->timer) >= 0 ? 1 : 0;
+}
+
+guint
+vigil_poller_get_n_in_flight (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->n_in_flight;
+}

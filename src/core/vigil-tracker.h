@@ -1,0 +1,67 @@
+/* vigil-tracker.h — the jobs Vigil watches: a GListModel of VigilJob that
+ * the poller keeps current, and the ways to add to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-api-client.h"
+#include "vigil-job.h"
+#include "vigil-poller.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_TRACKER (vigil_tracker_get_type ())
+G_DECLARE_FINAL_TYPE (VigilTracker, vigil_tracker, VIGIL, TRACKER, GObject)
+
+/* Properties: client (construct-only), poller (read-only), jobs (read-only
+ * GListModel of VigilJob, newest last).
+ * Signals: job-finished (VigilJob *job) — a tracked job reached its end. */
+
+VigilTracker   *vigil_tracker_new            (VigilApiClient *client,
+                                              VigilPoller    *poller);
+VigilApiClient *vigil_tracker_get_client     (VigilTracker   *self);
+VigilPoller    *vigil_tracker_get_poller     (VigilTracker   *self);
+GListModel     *vigil_tracker_get_jobs       (VigilTracker   *self);
+
+/* Start an analysis and track its job. kind SONG, PLAYLIST (all_songs:
+ * reanalyze every song) or BACKGROUND (a user's whole account). */
+void            vigil_tracker_start_async    (VigilTracker   *self,
+                                              VigilJobKind    kind,
+                                              gint64          target_id,
+                                              gboolean        all_songs,
+                                              GCancellable   *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer        user_data);
+/* The new job (transfer full), or NULL: with *error set on failure, or
+ * without an error when the server queued nothing (then *result says why).
+ * result (optional) receives the server's answer. */
+VigilJob       *vigil_tracker_start_finish   (VigilTracker   *self,
+                                              GAsyncResult   *res,
+                                              VigilStartResult **result,
+                                              GError        **error);
+
+/* Track an existing job by id (transfer none). A job already in the list
+ * is returned (and tracked again if it was stopped). */
+VigilJob       *vigil_tracker_watch          (VigilTracker   *self,
+                                              const char     *job_id,
+                                              VigilJobKind    kind,
+                                              gint64          target_id);
+VigilJob       *vigil_tracker_lookup         (VigilTracker   *self,
+                                              const char     *job_id);
+void            vigil_tracker_stop_watching  (VigilTracker   *self,
+                                              VigilJob       *job);
+/* Poll now; a stopped job is tracked again. */
+void            vigil_tracker_retry_now      (VigilTracker   *self,
+                                              VigilJob       *job);
+void            vigil_tracker_remove         (VigilTracker   *self,
+                                              VigilJob       *job);
+/* The order in which the job joined a tracker (1, 2, …; 0 for a job no
+ * tracker added): views sort "newest first" by it. */
+guint64         vigil_tracker_get_sequence   (VigilJob       *job);
+/* Remove every finished job; returns how many. */
+guint           vigil_tracker_clear_finished (VigilTracker   *self);
+
+G_END_DECLS

@@ -1,0 +1,543 @@
+/* vigil-job-row.c — one tracked job: kind, title, progress bar with state
+ * styling, the contract's step text with the ETA, time, tracking trouble,
+ * and, for playlists and accounts, the songs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-poll-policy.h"
+#include "vigil-song-row.h"
+
+#include "vigil-job-row.h"
+
+struct _VigilJobRow
+{
+  GtkWidget       parent_instance;
+
+  VigilJob       *job;
+  gulong          notify_id;
+  guint           clock_id;
+
+  GtkImage       *kind_icon;
+  GtkLabel       *title_label;
+  GtkLabel       *subtitle_label;
+  GtkLabel       *time_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *step_label;
+  GtkLabel       *message_label;
+  GtkWidget      *trouble_box;
+  GtkLabel       *trouble_label;
+  GtkExpander    *songs_expander;
+  GtkListView    *songs_view;
+};
+
+enum {
+  PROP_0,
+  PROP_JOB,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
+
+/* ------------------------------------------------------------------ */
+/* Texts                                                               */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_row_format_duration (double seconds)
+{
+  guint64 s = seconds > 0 ? (guint64) (seconds + 0.5) : 0;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u:%02u", s / 3600,
+                            (guint) (s / 60 % 60), (guint) (s % 60));
+  return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
+}
+
+static const char *
+kind_icon_name (VigilJobKind kind)
+{
+  switch (kind)
+    {
+    case VIGIL_JOB_KIND_SONG:
+      return "audio-x-generic-symbolic";
+    case VIGIL_JOB_KIND_PLAYLIST:
+      return "view-list-bullet-symbolic";
+    case VIGIL_JOB_KIND_BACKGROUND:
+      return "avatar-default-symbolic";
+    case VIGIL_JOB_KIND_UNKNOWN:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+static char *
+subtitle_text (VigilJob *job)
+{
+  gint64 done = vigil_job_get_completed_items (job);
+  gint64 total = vigil_job_get_total_items (job);
+
+  switch (vigil_job_get_kind (job))
+    {
+    case VIGIL_JOB_KIND_SONG:
+      return g_strdup (_("Song analysis"));
+    case VIGIL_JOB_KIND_PLAYLIST:
+      if (total > 0)
+        /* Translators: "Playlist · 5 of 12 songs" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playlist · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " song",
+                                             "Playlist · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " songs", total),
+                                done, total);
+      return g_strdup (_("Playlist analysis"));
+    case VIGIL_JOB_KIND_BACKGROUND:
+      if (total > 0)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole library · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " song",
+                                             "Whole library · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " songs", total),
+                                done, total);
+      return g_strdup (_("Whole library analysis"));
+    case VIGIL_JOB_KIND_UNKNOWN:
+    default:
+      return g_strdup (_("Analysis"));
+    }
+}
+
+static char *
+step_text (VigilJob *job)
+{
+  const char *error = vigil_job_get_error_message (job);
+
+  switch (vigil_job_get_server_state (job))
+    {
+    case VIGIL_SERVER_STATE_QUEUED:
+      return g_strdup (_("Waiting for a worker…"));
+    case VIGIL_SERVER_STATE_SUCCEEDED:
+      return g_strdup (vigil_step_get_label (VIGIL_STEP_COMPLETE));
+    case VIGIL_SERVER_STATE_FAILED:
+      return error ? g_strdup_printf (_("Analysis failed: %s"), error)
+                   : g_strdup (_("Analysis failed"));
+    case VIGIL_SERVER_STATE_LOST:
+      return g_strdup (_("The server no longer knows this job"));
+    case VIGIL_SERVER_STATE_RUNNING:
+    default:
+      return vigil_step_format_with_eta (vigil_job_get_step (job),
+                                         vigil_job_get_eta_seconds (job));
+    }
+}
+
+static double
+seconds_between (GDateTime *from,
+                 GDateTime *to)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  if (to == NULL)
+    to = now = g_date_time_new_now_utc ();
+  return g_date_time_difference (to, from) / (double) G_USEC_PER_SEC;
+}
+
+static char *
+time_text (VigilJob *job)
+{
+  GDateTime *started = vigil_job_get_started_at (job);
+  GDateTime *finished = vigil_job_get_finished_at (job);
+  g_autofree char *duration = NULL;
+
+  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
+    return g_strdup (C_("job time", "Queued"));
+  if (started == NULL)
+    return g_strdup ("");
+
+  duration = vigil_job_row_format_duration (seconds_between (started, finished));
+  if (vigil_job_get_is_finished (job))
+    /* Translators: how long a finished job took, "Took 4:02" */
+    return g_strdup_printf (_("Took %s"), duration);
+  /* Translators: time since a running job started, "4:02 elapsed" */
+  return g_strdup_printf (_("%s elapsed"), duration);
+}
+
+static char *
+trouble_text (VigilJob *job)
+{
+  VigilPollSettings settings = vigil_job_get_kind (job) == VIGIL_JOB_KIND_BACKGROUND
+                               ? vigil_poll_settings_background ()
+                               : vigil_poll_settings_default ();
+
+  if (vigil_job_get_is_finished (job))
+    return NULL;
+
+  switch (vigil_job_get_tracking_state (job))
+    {
+    case VIGIL_TRACKING_STATE_RETRYING:
+      return g_strdup (_("Connection issue, retrying…"));
+    case VIGIL_TRACKING_STATE_STALLED:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Unable to track progress — retrying every %u s",
+                                           "Unable to track progress — retrying every %u s",
+                                           settings.max_ms / 1000),
+                              settings.max_ms / 1000);
+    case VIGIL_TRACKING_STATE_OFFLINE:
+      return g_strdup (_("Offline — waiting for the network"));
+    case VIGIL_TRACKING_STATE_STOPPED:
+      return g_strdup (_("Not being watched"));
+    case VIGIL_TRACKING_STATE_ACTIVE:
+    default:
+      return NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Updating                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+set_label_if_changed (GtkLabel   *label,
+                      const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text ? text : "") != 0)
+    gtk_label_set_label (label, text ? text : "");
+}
+
+static void
+update_bar_style (VigilJobRow *self)
+{
+  VigilServerState state = vigil_job_get_server_state (self->job);
+  gboolean stalled = vigil_job_get_tracking_state (self->job) == VIGIL_TRACKING_STATE_STALLED;
+  GtkWidget *bar = GTK_WIDGET (self->progress_bar);
+  double fraction = vigil_job_get_fraction (self->job);
+
+  if (state == VIGIL_SERVER_STATE_SUCCEEDED)
+    fraction = 1.0;
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+
+  gtk_widget_remove_css_class (bar, "success");
+  gtk_widget_remove_css_class (bar, "error");
+  gtk_widget_remove_css_class (bar, "accent");
+  if (state == VIGIL_SERVER_STATE_SUCCEEDED)
+    gtk_widget_add_css_class (bar, "success");
+  else if (state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST || stalled)
+    gtk_widget_add_css_class (bar, "error");
+  else if (state == VIGIL_SERVER_STATE_RUNNING)
+    gtk_widget_add_css_class (bar, "accent");
+}
+
+static void
+update_message (VigilJobRow *self,
+                const char  *step)
+{
+  const char *message = vigil_job_get_message (self->job);
+  gboolean show = message != NULL && message[0] != '\0' &&
+                  vigil_job_get_server_state (self->job) == VIGIL_SERVER_STATE_RUNNING &&
+                  g_strcmp0 (message, step) != 0;
+
+  set_label_if_changed (self->message_label, show ? message : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), show);
+}
+
+static void
+update_actions (VigilJobRow *self)
+{
+  gboolean finished = vigil_job_get_is_finished (self->job);
+  gboolean stopped = vigil_job_get_tracking_state (self->job) == VIGIL_TRACKING_STATE_STOPPED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.stop-watching", !finished && !stopped);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry-now", !finished);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", finished || stopped);
+}
+
+static void
+update_songs (VigilJobRow *self)
+{
+  VigilJobKind kind = vigil_job_get_kind (self->job);
+  gboolean has_songs = kind == VIGIL_JOB_KIND_PLAYLIST || kind == VIGIL_JOB_KIND_BACKGROUND;
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->songs_expander), has_songs);
+  if (!has_songs)
+    return;
+
+  label = g_strdup_printf (_("Songs (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " done)"),
+                           MAX (vigil_job_get_completed_items (self->job), 0),
+                           MAX (vigil_job_get_total_items (self->job), 0));
+  gtk_expander_set_label (self->songs_expander, label);
+}
+
+static void
+update_time (VigilJobRow *self)
+{
+  g_autofree char *time = time_text (self->job);
+
+  set_label_if_changed (self->time_label, time);
+}
+
+static void
+vigil_job_row_update (VigilJobRow *self)
+{
+  g_autofree char *subtitle = NULL, *step = NULL, *trouble = NULL, *description = NULL;
+  const char *title;
+
+  if (self->job == NULL)
+    return;
+
+  title = vigil_job_get_title (self->job);
+  if (title == NULL || title[0] == '\0')
+    title = vigil_job_get_job_id (self->job);
+  subtitle = subtitle_text (self->job);
+  step = step_text (self->job);
+  trouble = trouble_text (self->job);
+
+  gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (vigil_job_get_kind (self->job)));
+  set_label_if_changed (self->title_label, title);
+  set_label_if_changed (self->subtitle_label, subtitle);
+  set_label_if_changed (self->step_label, step);
+  set_label_if_changed (self->trouble_label, trouble);
+  gtk_widget_set_visible (self->trouble_box, trouble != NULL);
+  gtk_widget_set_tooltip_text (self->trouble_box, vigil_job_get_tracking_error (self->job));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), vigil_job_get_job_id (self->job));
+  update_message (self, step);
+  update_bar_style (self);
+  update_time (self);
+  update_actions (self);
+  update_songs (self);
+
+  /* A screen reader hears the title, then the step, ETA and any trouble. */
+  description = trouble ? g_strdup_printf ("%s. %s", step, trouble) : g_strdup (step);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, step,
+                                  -1);
+}
+
+static gboolean
+on_clock (gpointer data)
+{
+  update_time (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The elapsed time ticks only while a visible row shows a running job. */
+static void
+update_clock (VigilJobRow *self)
+{
+  gboolean running = self->job != NULL &&
+                     vigil_job_get_server_state (self->job) == VIGIL_SERVER_STATE_RUNNING &&
+                     gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (running && self->clock_id == 0)
+    self->clock_id = g_timeout_add_seconds (1, on_clock, self);
+  else if (!running)
+    g_clear_handle_id (&self->clock_id, g_source_remove);
+}
+
+static void
+on_job_notify (VigilJobRow *self)
+{
+  vigil_job_row_update (self);
+  update_clock (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Row actions forward to the window's, which own the tracker. */
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (widget);
+  g_autofree char *target = NULL;
+
+  if (self->job == NULL)
+    return;
+
+  target = g_strconcat ("win.", action_name + strlen ("row."), NULL);
+  gtk_widget_activate_action (widget, target, "s", vigil_job_get_job_id (self->job));
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject / GtkWidget                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+vigil_job_row_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vigil_job_row_parent_class)->map (widget);
+  update_clock (VIGIL_JOB_ROW (widget));
+}
+
+static void
+vigil_job_row_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vigil_job_row_parent_class)->unmap (widget);
+  update_clock (VIGIL_JOB_ROW (widget));
+}
+
+static void
+vigil_job_row_dispose (GObject *object)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (object);
+
+  vigil_job_row_set_job (self, NULL);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
+
+  G_OBJECT_CLASS (vigil_job_row_parent_class)->dispose (object);
+}
+
+static void
+vigil_job_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_JOB:
+      g_value_set_object (value, self->job);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_job_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_JOB:
+      vigil_job_row_set_job (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_job_row_class_init (VigilJobRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_job_row_dispose;
+  object_class->get_property = vigil_job_row_get_property;
+  object_class->set_property = vigil_job_row_set_property;
+  widget_class->map = vigil_job_row_map;
+  widget_class->unmap = vigil_job_row_unmap;
+
+  properties[PROP_JOB] =
+    g_param_spec_object ("job", NULL, NULL, VIGIL_TYPE_JOB,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (VIGIL_TYPE_SONG_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-job-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, kind_icon);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_expander);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_view);
+
+  gtk_widget_class_install_action (widget_class, "row.stop-watching", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.retry-now", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.copy-id", NULL, forward_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_css_name (widget_class, "vigiljobrow");
+}
+
+static void
+vigil_job_row_init (VigilJobRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+VigilJob *
+vigil_job_row_get_job (VigilJobRow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
+
+  return self->job;
+}
+
+void
+vigil_job_row_set_job (VigilJobRow *self,
+                       VigilJob    *job)
+{
+  g_autoptr(GtkNoSelection) songs = NULL;
+
+  g_return_if_fail (VIGIL_IS_JOB_ROW (self));
+  g_return_if_fail (job == NULL || VIGIL_IS_JOB (job));
+
+  if (self->job == job)
+    return;
+
+  g_clear_signal_handler (&self->notify_id, self->job);
+  g_set_object (&self->job, job);
+
+  if (job != NULL)
+    {
+      self->notify_id = g_signal_connect_swapped (job, "notify", G_CALLBACK (on_job_notify), self);
+      songs = gtk_no_selection_new (g_object_ref (vigil_job_get_songs (job)));
+    }
+  /* Recycled rows start collapsed. */
+  gtk_expander_set_expanded (self->songs_expander, FALSE);
+  gtk_list_view_set_model (self->songs_view, GTK_SELECTION_MODEL (songs));
+
+  vigil_job_row_update (self);
+  update_clock (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+}
+
+const char *
+vigil_job_row_get_step_text (VigilJobRow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
+
+  return gtk_label_get_label (self->step_label);
+}
+
+const char *
+vigil_job_row_get_time_text (VigilJobRow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
+
+  return gtk_label_get_label (self->time_label);
+}
+
+const char *
+vigil_job_row_get_trouble_text (VigilJobRow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
+
+  return gtk_widget_get_visible (self->trouble_box) ? gtk_label_get_label (self->trouble_label)
+                                                     : NULL;
+}
