@@ -48,9 +48,17 @@ sequence_quark (void)
 
 typedef struct
 {
-  VigilJobKind kind;
-  gint64       target_id;
+  VigilJobKind  kind;
+  gint64        target_id;
+  VigilJob     *job;     /* the tracked job, once the server answered */
 } StartData;
+
+static void
+start_data_free (StartData *data)
+{
+  g_clear_object (&data->job);
+  g_free (data);
+}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -114,9 +122,20 @@ on_started (GObject      *object,
     }
 
   if (answer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, answer, (GDestroyNotify) vigil_start_result_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Track at once, whether or not the caller waits for the answer. */
+  if (answer->job_id != NULL)
+    {
+      VigilTracker *self = g_task_get_source_object (task);
+
+      data->job = g_object_ref (vigil_tracker_watch (self, answer->job_id, data->kind,
+                                                     data->target_id));
+    }
+  g_task_return_pointer (task, answer, (GDestroyNotify) vigil_start_result_free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -303,7 +322,7 @@ vigil_tracker_start_async (VigilTracker        *self,
   data = g_new0 (StartData, 1);
   data->kind = kind;
   data->target_id = target_id;
-  g_task_set_task_data (task, data, g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) start_data_free);
 
   switch (kind)
     {
@@ -330,7 +349,6 @@ vigil_tracker_start_finish (VigilTracker      *self,
 {
   g_autoptr(VigilStartResult) answer = NULL;
   StartData *data;
-  VigilJob *job;
 
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (res, self), NULL);
@@ -340,11 +358,9 @@ vigil_tracker_start_finish (VigilTracker      *self,
     return NULL;
 
   data = g_task_get_task_data (G_TASK (res));
-  job = answer->job_id ? vigil_tracker_watch (self, answer->job_id, data->kind, data->target_id)
-                       : NULL;
   if (result != NULL)
     *result = g_steal_pointer (&answer);
-  return job ? g_object_ref (job) : NULL;
+  return data->job ? g_object_ref (data->job) : NULL;
 }
 
 VigilJob *

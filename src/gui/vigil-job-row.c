@@ -296,7 +296,6 @@ vigil_job_row_update (VigilJobRow *self)
   set_label_if_changed (self->trouble_label, trouble);
   gtk_widget_set_visible (self->trouble_box, trouble != NULL);
   gtk_widget_set_tooltip_text (self->trouble_box, vigil_job_get_tracking_error (self->job));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), vigil_job_get_job_id (self->job));
   update_message (self, step);
   update_bar_style (self);
   update_time (self);
