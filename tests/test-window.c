@@ -47,9 +47,8 @@ close_window (VigilWindow *window)
 static GtkWidget *
 find_toplevel_of_type (GType type)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
-  g_object_ref (toplevels);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);

@@ -27,4 +27,15 @@ gboolean vigil_test_wait_for (VigilTestCond cond,
 /* Iterate the main context for ms milliseconds. */
 void     vigil_test_spin     (guint ms);
 
+/* Every descendant of root (root included) of the given type, in tree
+ * order. */
+GPtrArray *vigil_test_find_all   (GtkWidget  *root,
+                                  GType       type);
+/* A visible GtkLabel below root whose text contains needle, or NULL. */
+GtkLabel  *vigil_test_find_label (GtkWidget  *root,
+                                  const char *needle);
+/* Render widget (as it is on screen) into a PNG file. */
+gboolean   vigil_test_save_png   (GtkWidget  *widget,
+                                  const char *path);
+
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _VigilJobRow
   GtkWidget      *trouble_box;
   GtkLabel       *trouble_label;
   GtkExpander    *songs_expander;
+  GtkScrolledWindow *songs_scroller;
   GtkListView    *songs_view;
 };
 
@@ -43,6 +44,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
+
+#define SONG_ROWS_SHOWN 8
+#define SONG_ROW_HEIGHT 27
 
 /* ------------------------------------------------------------------ */
 /* Texts                                                               */
@@ -254,10 +258,17 @@ update_songs (VigilJobRow *self)
   VigilJobKind kind = vigil_job_get_kind (self->job);
   gboolean has_songs = kind == VIGIL_JOB_KIND_PLAYLIST || kind == VIGIL_JOB_KIND_BACKGROUND;
   g_autofree char *label = NULL;
+  guint n_songs;
 
   gtk_widget_set_visible (GTK_WIDGET (self->songs_expander), has_songs);
   if (!has_songs)
     return;
+
+  /* A list view's natural height counts only the rows it made so far:
+   * ask for room for up to SONG_ROWS_SHOWN songs, then scroll. */
+  n_songs = g_list_model_get_n_items (vigil_job_get_songs (self->job));
+  gtk_scrolled_window_set_min_content_height (self->songs_scroller,
+                                              MIN (n_songs, SONG_ROWS_SHOWN) * SONG_ROW_HEIGHT);
 
   label = g_strdup_printf (_("Songs (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " done)"),
                            MAX (vigil_job_get_completed_items (self->job), 0),
@@ -388,6 +399,9 @@ vigil_job_row_dispose (GObject *object)
   vigil_job_row_set_job (self, NULL);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
+  /* The template's unnamed root is a plain child of this widget. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (vigil_job_row_parent_class)->dispose (object);
 }
@@ -457,6 +471,7 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_box);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_label);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_expander);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_scroller);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_view);
 
   gtk_widget_class_install_action (widget_class, "row.stop-watching", NULL, forward_action);

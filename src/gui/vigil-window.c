@@ -24,6 +24,7 @@ struct _VigilWindow
   char                 *filter_mode;   /* "all", "active", "failed" */
   char                 *search;        /* casefolded, or NULL */
   GCancellable         *cancellable;
+  AdwToast             *toast;         /* the one on screen, weak */
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
@@ -458,6 +459,9 @@ vigil_window_dispose (GObject *object)
   VigilWindow *self = VIGIL_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
+  self->toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
@@ -646,8 +650,19 @@ vigil_window_add_toast (VigilWindow *self,
   g_return_if_fail (VIGIL_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
+  /* The newest news replaces the text of a toast still on screen rather
+   * than queueing behind it. (Dismissing it instead can crash
+   * libadwaita 1.2 during the show animation.) */
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, message);
+      return;
+    }
+
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 4);
+  self->toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

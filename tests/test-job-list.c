@@ -1,0 +1,638 @@
+/* test-job-list.c — the job list against the demo server at a fast time
+ * scale: starting analyses from the dialog, rows that follow their jobs,
+ * row actions, filters, search and screenshots.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vigil-application.h"
+#include "vigil-demo-server.h"
+#include "vigil-job-row.h"
+#include "vigil-new-analysis-dialog.h"
+#include "vigil-song-row.h"
+#include "vigil-window.h"
+#include "vigil-test-gui.h"
+
+#define SPEED 50.0
+
+static VigilApplication *app;
+
+typedef struct
+{
+  VigilDemoServer *server;
+  VigilApiClient  *client;
+  VigilPoller     *poller;
+  VigilTracker    *tracker;
+  VigilWindow     *window;
+} Fixture;
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+open_window (Fixture    *f,
+             const char *url)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  vigil_api_client_set_timeout (f->client, 5);
+  f->poller = g_object_new (VIGIL_TYPE_POLLER, "client", f->client,
+                            "time-scale", 1.0 / SPEED, "jitter", 0.0, NULL);
+  f->tracker = vigil_tracker_new (f->client, f->poller);
+  f->window = vigil_window_new (app, vigil_application_get_settings (app), f->tracker);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, f->window, 5000));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  f->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", SPEED, "song-seconds", 3.0,
+                            "workers", 3, "seed", (guint64) 7, NULL);
+  g_assert_true (vigil_demo_server_listen (f->server, NULL, 0, &error));
+  url = vigil_demo_server_get_url (f->server);
+  open_window (f, url);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->tracker);
+  g_clear_object (&f->poller);
+  g_clear_object (&f->client);
+  g_clear_object (&f->server);
+  vigil_test_spin (10);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static GtkWidget *
+child_of (gpointer    widget,
+          GType       type,
+          const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, name));
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Fill in the New Analysis dialog and submit it; returns whether the
+ * dialog accepted the input. */
+static gboolean
+submit_dialog (Fixture      *f,
+               VigilJobKind  kind,
+               const char   *id,
+               gboolean      all)
+{
+  GtkWindow *dialog = vigil_window_show_new_analysis (f->window);
+
+  vigil_new_analysis_dialog_set_kind (VIGIL_NEW_ANALYSIS_DIALOG (dialog), kind);
+  gtk_editable_set_text (GTK_EDITABLE (child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "id_row")), id);
+  gtk_switch_set_active (GTK_SWITCH (child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "all_switch")), all);
+  return vigil_new_analysis_dialog_submit (VIGIL_NEW_ANALYSIS_DIALOG (dialog));
+}
+
+static GtkWindow *
+current_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (VIGIL_IS_NEW_ANALYSIS_DIALOG (w))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+/* Start from the dialog and wait until it closes with the job tracked. */
+static VigilJob *
+start_job (Fixture      *f,
+           VigilJobKind  kind,
+           const char   *id)
+{
+  GtkWindow *dialog;
+  guint before = g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker));
+
+  g_assert_true (submit_dialog (f, kind, id, FALSE));
+  dialog = current_dialog ();
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (vigil_test_wait_for (pointer_cleared, &dialog, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, before + 1);
+  return g_list_model_get_item (vigil_tracker_get_jobs (f->tracker), before);
+}
+
+static VigilJobRow *
+find_row (Fixture  *f,
+          VigilJob *job)
+{
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (GTK_WIDGET (f->window), VIGIL_TYPE_JOB_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (vigil_job_row_get_job (g_ptr_array_index (rows, i)) == job)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+typedef struct
+{
+  VigilJob **jobs;
+  guint      n_jobs;
+} JobSet;
+
+static gboolean
+all_finished (gpointer data)
+{
+  JobSet *set = data;
+
+  for (guint i = 0; i < set->n_jobs; i++)
+    if (!vigil_job_get_is_finished (set->jobs[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+wait_finished (VigilJob **jobs,
+               guint      n_jobs,
+               guint      timeout_ms)
+{
+  JobSet set = { jobs, n_jobs };
+
+  return vigil_test_wait_for (all_finished, &set, timeout_ms);
+}
+
+static gboolean
+bar_has_class (VigilJobRow *row,
+               const char  *css_class)
+{
+  return gtk_widget_has_css_class (child_of (row, VIGIL_TYPE_JOB_ROW, "progress_bar"), css_class);
+}
+
+/* The step texts of the contract, with an optional ETA suffix. */
+static gboolean
+is_contract_step_text (const char *text)
+{
+  static const char *labels[] = {
+    "Getting ready to analyze…", "Finding song lyrics…", "Checking content for concerns…",
+    "Analysis finished!", "Processing…", "Waiting for a worker…", NULL
+  };
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    if (g_str_has_prefix (text, labels[i]))
+      {
+        const char *rest = text + strlen (labels[i]);
+
+        return rest[0] == '\0' ||
+               g_regex_match_simple ("^ \\(about [0-9]+ minutes? remaining\\)$", rest, 0, 0);
+      }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+test_start_and_finish (Fixture       *f,
+                       gconstpointer  data)
+{
+  VigilJob *jobs[3];
+  gboolean saw_eta = FALSE, saw_running = FALSE;
+  double last_fraction = -1;
+  gboolean rose = FALSE;
+
+  g_object_set (f->server, "song-seconds", 30.0, NULL);
+  jobs[0] = start_job (f, VIGIL_JOB_KIND_SONG, "5");
+  jobs[1] = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "1");
+  jobs[2] = start_job (f, VIGIL_JOB_KIND_BACKGROUND, "1");
+
+  while (!all_finished (&(JobSet) { jobs, 3 }))
+    {
+      for (guint i = 0; i < 3; i++)
+        {
+          VigilJobRow *row = find_row (f, jobs[i]);
+          const char *step;
+
+          g_assert_nonnull (row);
+          step = vigil_job_row_get_step_text (row);
+          g_assert_true (is_contract_step_text (step) || g_str_has_prefix (step, "Analysis failed"));
+          saw_eta |= strstr (step, "remaining)") != NULL;
+          if (vigil_job_get_server_state (jobs[i]) == VIGIL_SERVER_STATE_RUNNING)
+            {
+              saw_running = TRUE;
+              g_assert_true (bar_has_class (row, "accent"));
+              g_assert_true (g_str_has_suffix (vigil_job_row_get_time_text (row), "elapsed"));
+            }
+        }
+      if (vigil_job_get_fraction (jobs[1]) > last_fraction && last_fraction >= 0)
+        rose = TRUE;
+      /* Seen enough: let the long account analysis run to its end fast. */
+      if (saw_eta && rose && vigil_poller_get_time_scale (f->poller) > 1.0 / (10 * SPEED))
+        {
+          g_object_set (f->server, "speed", 10 * SPEED, NULL);
+          vigil_poller_set_time_scale (f->poller, 1.0 / (10 * SPEED));
+        }
+      last_fraction = vigil_job_get_fraction (jobs[1]);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_assert_true (saw_running);
+  g_assert_true (saw_eta);
+  g_assert_true (rose);
+  for (guint i = 0; i < 3; i++)
+    {
+      VigilJobRow *row = find_row (f, jobs[i]);
+
+      g_assert_cmpint (vigil_job_get_server_state (jobs[i]), ==, VIGIL_SERVER_STATE_SUCCEEDED);
+      g_assert_true (bar_has_class (row, "success"));
+      g_assert_false (bar_has_class (row, "accent"));
+      g_assert_cmpstr (vigil_job_row_get_step_text (row), ==, "Analysis finished!");
+      g_assert_true (g_str_has_prefix (vigil_job_row_get_time_text (row), "Took "));
+      g_object_unref (jobs[i]);
+    }
+}
+
+static gboolean
+songs_done (gpointer data)
+{
+  g_autoptr(GPtrArray) songs = vigil_test_find_all (data, VIGIL_TYPE_SONG_ROW);
+
+  if (songs->len == 0)
+    return FALSE;
+  for (guint i = 0; i < songs->len; i++)
+    if (vigil_job_song_get_state (vigil_song_row_get_song (g_ptr_array_index (songs, i))) !=
+        VIGIL_SONG_STATE_DONE)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_playlist_songs (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "2");
+  VigilJobRow *row;
+  GtkExpander *expander;
+  g_autoptr(GPtrArray) songs = NULL;
+
+  row = find_row (f, job);
+  expander = GTK_EXPANDER (child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander"));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, expander, 5000));
+  gtk_expander_set_expanded (expander, TRUE);
+
+  g_assert_true (wait_finished (&job, 1, 20000));
+  g_assert_true (vigil_test_wait_for (songs_done, row, 5000));
+  songs = vigil_test_find_all (GTK_WIDGET (row), VIGIL_TYPE_SONG_ROW);
+  g_assert_cmpuint (songs->len, ==, vigil_job_get_total_items (job));
+  g_assert_nonnull (vigil_test_find_label (GTK_WIDGET (row), "Done"));
+  g_assert_null (vigil_test_find_label (GTK_WIDGET (row), "Waiting"));
+}
+
+static void
+test_failure (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = NULL;
+  VigilJobRow *row;
+
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  job = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "3");
+  g_assert_true (wait_finished (&job, 1, 20000));
+
+  row = find_row (f, job);
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_FAILED);
+  g_assert_true (bar_has_class (row, "error"));
+  g_assert_nonnull (vigil_job_get_error_message (job));
+  /* The server's reason is on the row. */
+  g_assert_nonnull (strstr (vigil_job_row_get_step_text (row), vigil_job_get_error_message (job)));
+}
+
+static void
+test_stop_watching (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = NULL;
+  VigilJobRow *row;
+  guint64 before;
+
+  g_object_set (f->server, "song-seconds", 60.0, NULL);
+  job = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "4");
+  vigil_test_spin (300);
+
+  row = find_row (f, job);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.stop-watching", NULL));
+  g_assert_cmpint (vigil_job_get_tracking_state (job), ==, VIGIL_TRACKING_STATE_STOPPED);
+  vigil_test_spin (50);
+  before = vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (job));
+  vigil_test_spin (600);
+  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (job)), ==, before);
+  g_assert_cmpstr (vigil_job_row_get_trouble_text (row), ==, "Not being watched");
+
+  /* Retry Now resumes watching. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry-now", NULL));
+  vigil_test_spin (100);
+  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (job)), >, before);
+  g_assert_null (vigil_job_row_get_trouble_text (row));
+}
+
+static gboolean
+is_stalled (gpointer data)
+{
+  return vigil_job_get_tracking_state (data) == VIGIL_TRACKING_STATE_STALLED;
+}
+
+static void
+test_tracking_trouble (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = vigil_demo_server_get_port (f->server);
+  VigilJobRow *row;
+  gboolean saw_retrying = FALSE;
+
+  g_object_set (f->server, "song-seconds", 20.0, NULL);
+  job = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "5");
+  row = find_row (f, job);
+  vigil_demo_server_disconnect (f->server);
+
+  while (!is_stalled (job))
+    {
+      saw_retrying |= g_strcmp0 (vigil_job_row_get_trouble_text (row), "Connection issue, retrying…") == 0;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (saw_retrying);
+  g_assert_cmpstr (vigil_job_row_get_trouble_text (row), ==,
+                   "Unable to track progress — retrying every 5 s");
+  g_assert_true (bar_has_class (row, "error"));
+
+  g_assert_true (vigil_demo_server_listen (f->server, NULL, port, &error));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry-now", NULL));
+  g_assert_true (wait_finished (&job, 1, 20000));
+  g_assert_null (vigil_job_row_get_trouble_text (row));
+  g_assert_true (bar_has_class (row, "success"));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelQuery;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelQuery *q = data;
+
+  return vigil_test_find_label (q->root, q->text) != NULL;
+}
+
+/* Toasts appear a few frames after they are added. */
+static gboolean
+wait_for_label (GtkWidget  *root,
+                const char *text)
+{
+  LabelQuery q = { root, text };
+
+  return vigil_test_wait_for (label_shown, &q, 5000);
+}
+
+static guint
+n_visible (Fixture *f)
+{
+  return g_list_model_get_n_items (vigil_window_get_visible_jobs (f->window));
+}
+
+static void
+set_search (Fixture    *f,
+            const char *text)
+{
+  GtkWidget *entry = child_of (f->window, VIGIL_TYPE_WINDOW, "search_entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "search-changed");
+}
+
+static void
+test_filters_search_clear (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(VigilJob) ok = NULL, failed = NULL, running = NULL;
+  GtkStack *stack = GTK_STACK (child_of (f->window, VIGIL_TYPE_WINDOW, "stack"));
+  g_autofree char *prefix = NULL;
+
+  ok = start_job (f, VIGIL_JOB_KIND_SONG, "11");
+  g_assert_true (wait_finished (&ok, 1, 10000));
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  failed = start_job (f, VIGIL_JOB_KIND_SONG, "12");
+  g_assert_true (wait_finished (&failed, 1, 10000));
+  g_object_set (f->server, "failure-rate", 0.0, "song-seconds", 600.0, NULL);
+  running = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "6");
+
+  g_assert_cmpuint (n_visible (f), ==, 3);
+  /* Active first, then the newest. */
+  g_assert_true (g_list_model_get_item (vigil_window_get_visible_jobs (f->window), 0) == (gpointer) running);
+  g_object_unref (running);
+
+  g_object_set (f->window, "filter", "active", NULL);
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_object_set (f->window, "filter", "failed", NULL);
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  g_assert_true (g_list_model_get_item (vigil_window_get_visible_jobs (f->window), 0) == (gpointer) failed);
+  g_object_unref (failed);
+  g_object_set (f->window, "filter", "all", NULL);
+  g_assert_cmpuint (n_visible (f), ==, 3);
+
+  /* Search by title (case-insensitive) and by job id. */
+  set_search (f, vigil_job_get_title (running));
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  prefix = g_ascii_strup (vigil_job_get_job_id (ok), 8);
+  set_search (f, prefix);
+  g_assert_cmpuint (n_visible (f), ==, 1);
+  set_search (f, "no such job anywhere");
+  g_assert_cmpuint (n_visible (f), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child_of (f->window, VIGIL_TYPE_WINDOW, "list_stack"))), ==, "no-matches");
+  set_search (f, "");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
+  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Removed 2 finished jobs"));
+
+  /* Removing the last job brings the empty state back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop-watching", "s",
+                                             vigil_job_get_job_id (running)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove", "s",
+                                             vigil_job_get_job_id (running)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+}
+
+static gboolean
+widget_is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static void
+test_invalid_input (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *bad[] = { "", "abc", "0", "-3", "1.5", "12a", "99999999999999999999" };
+  GtkWindow *dialog = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      GtkWidget *error_label;
+
+      g_assert_false (submit_dialog (f, VIGIL_JOB_KIND_SONG, bad[i], FALSE));
+      dialog = current_dialog ();
+      error_label = child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "error_label");
+      g_assert_true (gtk_widget_get_visible (error_label));
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==,
+                       "Enter a positive whole number, such as 42.");
+      gtk_window_destroy (dialog);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
+
+  /* A valid number the server does not know: its answer, in the dialog. */
+  g_assert_true (submit_dialog (f, VIGIL_JOB_KIND_SONG, "999", FALSE));
+  dialog = current_dialog ();
+  g_assert_true (vigil_test_wait_for (widget_is_visible,
+                                      child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "error_label"), 5000));
+  g_assert_nonnull (vigil_test_find_label (GTK_WIDGET (dialog), "999 not found"));
+  gtk_window_destroy (dialog);
+
+  /* Nothing to analyze: the server's message as a toast, no job. */
+  g_assert_true (submit_dialog (f, VIGIL_JOB_KIND_PLAYLIST, "20", FALSE));
+  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "already analyzed"));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
+}
+
+static void
+test_dead_server (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* Another window, on a port where nobody listens. */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->tracker);
+  g_clear_object (&f->poller);
+  g_clear_object (&f->client);
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_socket_listener_close (listener);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  open_window (f, url);
+
+  g_assert_true (submit_dialog (f, VIGIL_JOB_KIND_SONG, "5", FALSE));
+  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Could not connect"));
+  g_assert_nonnull (vigil_test_find_label (GTK_WIDGET (current_dialog ()), "Could not connect"));
+  gtk_window_destroy (current_dialog ());
+}
+
+static void
+save_shot (Fixture    *f,
+           const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  g_mkdir_with_parents (dir, 0755);
+  vigil_test_spin (300);
+  g_assert_true (vigil_test_save_png (GTK_WIDGET (f->window), path));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 10000);
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VigilJob) song = NULL, failed = NULL, playlist = NULL, account = NULL;
+  VigilJobRow *row;
+
+  song = start_job (f, VIGIL_JOB_KIND_SONG, "42");
+  g_assert_true (wait_finished (&song, 1, 10000));
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  failed = start_job (f, VIGIL_JOB_KIND_SONG, "77");
+  g_assert_true (wait_finished (&failed, 1, 10000));
+  g_object_set (f->server, "failure-rate", 0.0, "speed", 1.0, "song-seconds", 30.0, NULL);
+  g_object_set (f->poller, "time-scale", 1.0, NULL);
+  account = start_job (f, VIGIL_JOB_KIND_BACKGROUND, "3");
+  playlist = start_job (f, VIGIL_JOB_KIND_PLAYLIST, "7");
+  vigil_test_spin (1500);
+
+  row = find_row (f, playlist);
+  gtk_expander_set_expanded (GTK_EXPANDER (child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander")), TRUE);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  save_shot (f, "job-list-light.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_shot (f, "job-list-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  VIGIL_TEST_REQUIRE_DISPLAY ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = vigil_application_new (APP_ID ".JobListTest", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+#define ADD(path, func) \
+  g_test_add ("/vigil/job-list/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("start-and-finish", test_start_and_finish);
+  ADD ("playlist-songs", test_playlist_songs);
+  ADD ("failure", test_failure);
+  ADD ("stop-watching", test_stop_watching);
+  ADD ("tracking-trouble", test_tracking_trouble);
+  ADD ("filters-search-clear", test_filters_search_clear);
+  ADD ("invalid-input", test_invalid_input);
+  ADD ("dead-server", test_dead_server);
+  ADD ("screenshots", test_screenshots);
+#undef ADD
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}
