@@ -1,0 +1,212 @@
+/* test-tracker.c — VigilTracker: starting, watching, stopping, removing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "vigil-demo-server.h"
+#include "vigil-tracker.h"
+
+#define SPEED 50.0
+
+typedef struct
+{
+  VigilDemoServer *server;
+  VigilTracker    *tracker;
+  GAsyncResult    *result;
+  guint            n_finished;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = NULL;
+  g_autoptr(VigilPoller) poller = NULL;
+  g_autofree char *url = NULL;
+
+  f->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", SPEED, "song-seconds", 3.0,
+                            "workers", 4, "seed", (guint64) 3, NULL);
+  g_assert_true (vigil_demo_server_listen (f->server, NULL, 0, &error));
+  url = vigil_demo_server_get_url (f->server);
+  client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  poller = g_object_new (VIGIL_TYPE_POLLER, "client", client, "time-scale", 1.0 / SPEED,
+                         "jitter", 0.0, NULL);
+  f->tracker = vigil_tracker_new (client, poller);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->result);
+  g_assert_finalize_object (f->tracker);
+  g_assert_finalize_object (f->server);
+}
+
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  f->result = g_object_ref (result);
+}
+
+static VigilJob *
+start (Fixture           *f,
+       VigilJobKind       kind,
+       gint64             id,
+       VigilStartResult **answer,
+       GError           **error)
+{
+  g_clear_object (&f->result);
+  vigil_tracker_start_async (f->tracker, kind, id, FALSE, NULL, on_done, f);
+  while (f->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return vigil_tracker_start_finish (f->tracker, f->result, answer, error);
+}
+
+static void
+on_finished (VigilTracker *tracker,
+             VigilJob     *job,
+             Fixture      *f)
+{
+  f->n_finished++;
+}
+
+static void
+test_start_each_kind (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *jobs = vigil_tracker_get_jobs (f->tracker);
+  VigilJobKind kinds[] = { VIGIL_JOB_KIND_SONG, VIGIL_JOB_KIND_PLAYLIST, VIGIL_JOB_KIND_BACKGROUND };
+
+  g_signal_connect (f->tracker, "job-finished", G_CALLBACK (on_finished), f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(VigilStartResult) answer = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilJob) job = start (f, kinds[i], 1, &answer, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (job);
+      g_assert_cmpstr (vigil_job_get_job_id (job), ==, answer->job_id);
+      g_assert_cmpint (vigil_job_get_kind (job), ==, kinds[i]);
+      g_assert_true (vigil_poller_is_tracking (vigil_tracker_get_poller (f->tracker), job));
+      g_assert_true (vigil_tracker_lookup (f->tracker, answer->job_id) == job);
+      g_assert_cmpuint (vigil_tracker_get_sequence (job), ==, i + 1);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 3);
+
+  while (f->n_finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_nothing_and_errors (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VigilStartResult) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilJob) job = NULL;
+
+  job = start (f, VIGIL_JOB_KIND_PLAYLIST, VIGIL_DEMO_SERVER_ANALYZED_PLAYLIST, &answer, &error);
+  g_assert_no_error (error);
+  g_assert_null (job);
+  g_assert_null (answer->job_id);
+  g_assert_cmpint (answer->queued_count, ==, 0);
+  g_clear_pointer (&answer, vigil_start_result_free);
+
+  job = start (f, VIGIL_JOB_KIND_SONG, 9999, &answer, &error);
+  g_assert_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND);
+  g_assert_null (job);
+  g_assert_null (answer);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
+}
+
+static void
+test_watch_stop_retry_remove (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 2, 20, 10, 0);
+  VigilPoller *poller = vigil_tracker_get_poller (f->tracker);
+  VigilJob *job = vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_UNKNOWN, -1);
+
+  /* Watching twice keeps one job. */
+  g_assert_true (vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_UNKNOWN, -1) == job);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
+
+  vigil_tracker_stop_watching (f->tracker, job);
+  g_assert_false (vigil_poller_is_tracking (poller, job));
+  g_assert_cmpint (vigil_job_get_tracking_state (job), ==, VIGIL_TRACKING_STATE_STOPPED);
+  /* Still listed: stopping is not forgetting. */
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
+
+  vigil_tracker_retry_now (f->tracker, job);
+  g_assert_true (vigil_poller_is_tracking (poller, job));
+
+  g_object_ref (job);
+  vigil_tracker_remove (f->tracker, job);
+  g_assert_false (vigil_poller_is_tracking (poller, job));
+  g_assert_null (vigil_tracker_lookup (f->tracker, id));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
+  g_object_unref (job);
+}
+
+static gboolean
+all_finished (GListModel *jobs,
+              guint       n)
+{
+  guint done = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
+      done += vigil_job_get_is_finished (job);
+    }
+  return done >= n;
+}
+
+static void
+test_clear_finished (Fixture       *f,
+                     gconstpointer  data)
+{
+  GListModel *jobs = vigil_tracker_get_jobs (f->tracker);
+  g_autofree char *quick1 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 1, 1, 2, 0);
+  g_autofree char *slow = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 1, 50, 30, 0);
+  g_autofree char *quick2 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 2, 1, 2, 0);
+
+  vigil_tracker_watch (f->tracker, quick1, VIGIL_JOB_KIND_SONG, 1);
+  vigil_tracker_watch (f->tracker, slow, VIGIL_JOB_KIND_PLAYLIST, 1);
+  vigil_tracker_watch (f->tracker, quick2, VIGIL_JOB_KIND_SONG, 2);
+
+  while (!all_finished (jobs, 2))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (vigil_tracker_clear_finished (f->tracker), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 1);
+  g_assert_nonnull (vigil_tracker_lookup (f->tracker, slow));
+  g_assert_null (vigil_tracker_lookup (f->tracker, quick1));
+  g_assert_cmpuint (vigil_tracker_clear_finished (f->tracker), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/vigil/tracker/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("start-each-kind", test_start_each_kind);
+  ADD ("nothing-and-errors", test_nothing_and_errors);
+  ADD ("watch-stop-retry-remove", test_watch_stop_retry_remove);
+  ADD ("clear-finished", test_clear_finished);
+#undef ADD
+
+  return g_test_run ();
+}
