@@ -62,9 +62,9 @@ cmd_run () {
     echo "dev.sh: 'build-aux/dev.sh screenshot shot.png' writes a picture of the window." >&2
     export -f run_vigil
     export builddir
-    exec xvfb-run -a -s '-screen 0 1280x800x24' bash -c 'run_vigil "$@"' vigil "$@"
+    exec xvfb-run -a -s '-screen 0 1280x800x24' bash -c 'run_vigil --demo "$@"' vigil "$@"
   fi
-  run_vigil "$@"
+  run_vigil --demo "$@"
 }
 
 # Print "N passed, N failed[, N skipped]" from meson's test log.
