@@ -83,8 +83,9 @@ kind_icon_name (VigilJobKind kind)
 static char *
 subtitle_text (VigilJob *job)
 {
-  gint64 done = vigil_job_get_completed_items (job);
-  gint64 total = vigil_job_get_total_items (job);
+  /* Counts of songs fit an int; gettext cannot read G_GINT64_FORMAT. */
+  int done = (int) CLAMP (vigil_job_get_completed_items (job), 0, G_MAXINT);
+  int total = (int) CLAMP (vigil_job_get_total_items (job), 0, G_MAXINT);
 
   switch (vigil_job_get_kind (job))
     {
@@ -93,14 +94,14 @@ subtitle_text (VigilJob *job)
     case VIGIL_JOB_KIND_PLAYLIST:
       if (total > 0)
         /* Translators: "Playlist · 5 of 12 songs" */
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playlist · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " song",
-                                             "Playlist · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " songs", total),
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playlist · %d of %d song",
+                                             "Playlist · %d of %d songs", total),
                                 done, total);
       return g_strdup (_("Playlist analysis"));
     case VIGIL_JOB_KIND_BACKGROUND:
       if (total > 0)
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole library · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " song",
-                                             "Whole library · %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " songs", total),
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole library · %d of %d song",
+                                             "Whole library · %d of %d songs", total),
                                 done, total);
       return g_strdup (_("Whole library analysis"));
     case VIGIL_JOB_KIND_UNKNOWN:
@@ -270,9 +271,9 @@ update_songs (VigilJobRow *self)
   gtk_scrolled_window_set_min_content_height (self->songs_scroller,
                                               MIN (n_songs, SONG_ROWS_SHOWN) * SONG_ROW_HEIGHT);
 
-  label = g_strdup_printf (_("Songs (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " done)"),
-                           MAX (vigil_job_get_completed_items (self->job), 0),
-                           MAX (vigil_job_get_total_items (self->job), 0));
+  label = g_strdup_printf (_("Songs (%d of %d done)"),
+                           (int) CLAMP (vigil_job_get_completed_items (self->job), 0, G_MAXINT),
+                           (int) CLAMP (vigil_job_get_total_items (self->job), 0, G_MAXINT));
   gtk_expander_set_label (self->songs_expander, label);
 }
 

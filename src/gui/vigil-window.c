@@ -220,18 +220,16 @@ on_items_changed (VigilWindow *self)
 /* ------------------------------------------------------------------ */
 
 static char *
-describe_start (const VigilStartResult *result,
-                VigilJobKind            kind,
-                gint64                  target_id)
+describe_start (const VigilStartResult *result)
 {
   if (result->message != NULL && result->message[0] != '\0')
     return g_strdup (result->message);
   if (result->job_id == NULL)
     return g_strdup (_("Nothing needed analysis"));
   if (result->queued_count > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Queued %" G_GINT64_FORMAT " song",
-                                         "Queued %" G_GINT64_FORMAT " songs", result->queued_count),
-                            result->queued_count);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Queued %d song", "Queued %d songs",
+                                         result->queued_count),
+                            (int) MIN (result->queued_count, G_MAXINT));
   return g_strdup (_("Analysis queued"));
 }
 
@@ -270,7 +268,7 @@ on_start_done (GObject      *object,
 
   if (self != NULL)
     {
-      g_autofree char *text = describe_start (result, VIGIL_JOB_KIND_UNKNOWN, -1);
+      g_autofree char *text = describe_start (result);
       vigil_window_add_toast (self, text);
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
