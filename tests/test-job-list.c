@@ -276,6 +276,14 @@ test_start_and_finish (Fixture       *f,
       g_assert_false (bar_has_class (row, "accent"));
       g_assert_cmpstr (vigil_job_row_get_step_text (row), ==, "Analysis finished!");
       g_assert_true (g_str_has_prefix (vigil_job_row_get_time_text (row), "Took "));
+      /* A screen reader hears the title, and the step as the description. */
+      gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                           vigil_job_get_title (jobs[i]));
+      gtk_test_accessible_assert_property (row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                           "Analysis finished!");
+      gtk_test_accessible_assert_property (child_of (row, VIGIL_TYPE_JOB_ROW, "progress_bar"),
+                                           GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                           "Analysis finished!");
       g_object_unref (jobs[i]);
     }
 }
@@ -610,6 +618,8 @@ main (int argc, char *argv[])
   int ret;
 
   VIGIL_TEST_REQUIRE_DISPLAY ();
+  /* The test accessibility backend records what a screen reader would get. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -26,10 +26,10 @@ struct _VigilApplication
   gboolean         demo;
 };
 
-/* The demo runs its jobs at this many seconds per real second, with songs
- * of about this long: lively, yet slow enough to read. */
-#define DEMO_SPEED 3.0
-#define DEMO_SONG_SECONDS 12.0
+/* The demo runs in real time (so ETAs are true) with short songs: lively,
+ * yet slow enough to read each step. */
+#define DEMO_SPEED 1.0
+#define DEMO_SONG_SECONDS 6.0
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
 
