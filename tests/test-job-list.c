@@ -569,8 +569,8 @@ test_dead_server (Fixture       *f,
 }
 
 static void
-save_shot (Fixture    *f,
-           const char *name)
+save_widget_shot (GtkWidget  *widget,
+                  const char *name)
 {
   g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -578,7 +578,7 @@ save_shot (Fixture    *f,
 
   g_mkdir_with_parents (dir, 0755);
   vigil_test_spin (300);
-  g_assert_true (vigil_test_save_png (GTK_WIDGET (f->window), path));
+  g_assert_true (vigil_test_save_png (widget, path));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 10000);
   g_test_message ("screenshot: %s", path);
@@ -604,12 +604,20 @@ test_screenshots (Fixture       *f,
 
   row = find_row (f, playlist);
   gtk_expander_set_expanded (GTK_EXPANDER (child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander")), TRUE);
+  vigil_test_spin (100);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (child_of (f->window, VIGIL_TYPE_WINDOW, "job_list"))), 0);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_shot (f, "job-list-light.png");
+  save_widget_shot (GTK_WIDGET (f->window), "job-list-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_shot (f, "job-list-dark.png");
+  save_widget_shot (GTK_WIDGET (f->window), "job-list-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The dialog, refusing a bad ID. */
+  g_assert_false (submit_dialog (f, VIGIL_JOB_KIND_PLAYLIST, "twelve", FALSE));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, current_dialog (), 5000));
+  save_widget_shot (GTK_WIDGET (current_dialog ()), "new-analysis-dialog.png");
+  gtk_window_destroy (current_dialog ());
 }
 
 int

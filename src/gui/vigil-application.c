@@ -116,7 +116,7 @@ start_demo_server (VigilApplication *self,
   self->demo_server = g_object_new (VIGIL_TYPE_DEMO_SERVER,
                                     "speed", DEMO_SPEED,
                                     "song-seconds", DEMO_SONG_SECONDS,
-                                    "workers", 2,
+                                    "workers", 3,
                                     NULL);
   if (!vigil_demo_server_listen (self->demo_server, NULL, 0, error))
     {

@@ -261,6 +261,8 @@ update_songs (VigilJobRow *self)
   g_autofree char *label = NULL;
   guint n_songs;
 
+  /* Nothing to expand until the server says how many songs there are. */
+  has_songs = has_songs && vigil_job_get_total_items (self->job) > 0;
   gtk_widget_set_visible (GTK_WIDGET (self->songs_expander), has_songs);
   if (!has_songs)
     return;
