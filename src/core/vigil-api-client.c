@@ -847,8 +847,13 @@ normalize_base_url (const char  *base_url,
   if (text[0] == '\0' || has_space_or_control (text) ||
       (uri = g_uri_parse (text, SOUP_HTTP_URI_FLAGS, NULL)) == NULL)
     {
-      g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
-                           _("The server address is not a valid URL"));
+      if (text[0] == '\0')
+        g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
+                             _("The server address is empty"));
+      else
+        g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
+                     _("“%s” is not a valid server address (for example http://localhost:5001)"),
+                     text);
       return NULL;
     }
 

@@ -1,0 +1,174 @@
+/* test-app.c — the application's command line: `vigil --demo` starts the
+ * in-process demo server and one job of each kind; `vigil --server URL`
+ * watches that server and remembers it. Each case runs in a subprocess:
+ * one GApplication per process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "vigil-application.h"
+#include "vigil-window.h"
+#include "vigil-test-gui.h"
+
+typedef gboolean (*AppCheck) (VigilApplication *app);
+
+typedef struct
+{
+  VigilApplication *app;
+  AppCheck          check;
+  guint             ticks;
+} Run;
+
+static const char *
+window_subtitle (VigilApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  AdwWindowTitle *title;
+
+  if (!VIGIL_IS_WINDOW (window))
+    return NULL;
+  title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (window), VIGIL_TYPE_WINDOW,
+                                                           "window_title"));
+  return adw_window_title_get_subtitle (title);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  Run *run = data;
+
+  if (run->check (run->app) || ++run->ticks > 100)
+    {
+      g_application_quit (G_APPLICATION (run->app));
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_app (const char * const *args,
+         AppCheck            check)
+{
+  Run run = { NULL, check, 0 };
+  g_auto(GStrv) argv = g_strdupv ((char **) args);
+  int status;
+
+  run.app = vigil_application_new (APP_ID ".AppTest", G_APPLICATION_NON_UNIQUE);
+  g_timeout_add (50, on_tick, &run);
+  status = g_application_run (G_APPLICATION (run.app), g_strv_length (argv), argv);
+  g_object_unref (run.app);
+  return status;
+}
+
+/* ------------------------------------------------------------------ */
+
+static gboolean
+demo_ready (VigilApplication *app)
+{
+  VigilTracker *tracker = vigil_application_get_tracker (app);
+  const char *subtitle = window_subtitle (app);
+  GListModel *jobs;
+  gboolean kinds[4] = { FALSE };
+
+  if (tracker == NULL || subtitle == NULL)
+    return FALSE;
+  jobs = vigil_tracker_get_jobs (tracker);
+  if (g_list_model_get_n_items (jobs) < 3)
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
+      kinds[vigil_job_get_kind (job)] = TRUE;
+    }
+  g_print ("jobs=%u song=%d playlist=%d background=%d demo=%d subtitle=%s\n",
+           g_list_model_get_n_items (jobs), kinds[VIGIL_JOB_KIND_SONG],
+           kinds[VIGIL_JOB_KIND_PLAYLIST], kinds[VIGIL_JOB_KIND_BACKGROUND],
+           vigil_application_get_demo_server (app) != NULL, subtitle);
+  return TRUE;
+}
+
+static void
+test_demo (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--demo", NULL };
+
+      g_assert_cmpint (run_app (args, demo_ready), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*jobs=3 song=1 playlist=1 background=1 demo=1 "
+                             "subtitle=Demo server at http://127.0.0.1:*");
+}
+
+static gboolean
+server_shown (VigilApplication *app)
+{
+  const char *subtitle = window_subtitle (app);
+  g_autofree char *saved = NULL;
+
+  if (subtitle == NULL)
+    return FALSE;
+  saved = g_settings_get_string (vigil_application_get_settings (app), "server-url");
+  g_print ("subtitle=%s saved=%s\n", subtitle, saved);
+  return TRUE;
+}
+
+static void
+test_server (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--server", "http://127.0.0.1:9/analysis/", NULL };
+
+      g_assert_cmpint (run_app (args, server_shown), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*subtitle=http://127.0.0.1:9/analysis saved=http://127.0.0.1:9/analysis*");
+}
+
+static gboolean
+never (VigilApplication *app)
+{
+  return FALSE;
+}
+
+static void
+test_bad_server (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--server", "not a url", NULL };
+
+      /* Refused before any window opens. */
+      g_assert_cmpint (run_app (args, never), ==, 2);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*vigil: *not a url*");
+}
+
+int
+main (int argc, char *argv[])
+{
+  VIGIL_TEST_REQUIRE_DISPLAY ();
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/vigil/app/demo", test_demo);
+  g_test_add_func ("/vigil/app/server", test_server);
+  g_test_add_func ("/vigil/app/bad-server", test_bad_server);
+
+  return g_test_run ();
+}
