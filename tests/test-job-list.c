@@ -568,6 +568,67 @@ test_dead_server (Fixture       *f,
   gtk_window_destroy (current_dialog ());
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static void
+on_clipboard_text (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+}
+
+/* Watch a Job…: an existing job by id, then Copy Job ID puts it on the
+ * clipboard. */
+static void
+test_watch_and_copy (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 1, 3, 3, 0);
+  g_autofree char *copied = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  VigilJob *job;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.watch-job", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "watch"));
+  entry = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (entry), id);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "watch"));
+  adw_message_dialog_response (dialog, "watch");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  job = vigil_tracker_lookup (f->tracker, id);
+  g_assert_nonnull (job);
+  g_assert_true (wait_finished (&job, 1, 10000));
+  /* Its kind and name were learnt from the server. */
+  g_assert_cmpint (vigil_job_get_kind (job), ==, VIGIL_JOB_KIND_PLAYLIST);
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_SUCCEEDED);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_row (f, job)), "row.copy-id", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), NULL,
+                                 on_clipboard_text, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, id);
+  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Job ID copied"));
+}
+
 static void
 save_widget_shot (GtkWidget  *widget,
                   const char *name)
@@ -645,6 +706,7 @@ main (int argc, char *argv[])
   ADD ("filters-search-clear", test_filters_search_clear);
   ADD ("invalid-input", test_invalid_input);
   ADD ("dead-server", test_dead_server);
+  ADD ("watch-and-copy", test_watch_and_copy);
   ADD ("screenshots", test_screenshots);
 #undef ADD
 

@@ -221,6 +221,10 @@ test_queued (void)
 
   vigil_poll_input_init (&in);
   in.queued = TRUE;
+  /* the first 10 s of any job, queued or not: initial */
+  in.age_seconds = 9.99;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.age_seconds = 10;
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_QUEUED);
   assert_decision (&production, &in, 5000, VIGIL_POLL_REASON_QUEUED);
   /* capped by the caller's max … */
@@ -304,6 +308,7 @@ test_backoff_queued (void)
 
   vigil_poll_input_init (&in);
   in.queued = TRUE;
+  in.age_seconds = 60;
   in.errors = 2;
   /* 5000 × 1.5² */
   assert_decision (&s, &in, 11250, VIGIL_POLL_REASON_BACKOFF);

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <string.h>
 
 #include "vigil-demo-server.h"
 #include "vigil-poller.h"
@@ -292,10 +294,11 @@ test_long_queue (Fixture       *f,
   g_assert_cmpint (vigil_job_get_server_state (first), ==, VIGIL_SERVER_STATE_SUCCEEDED);
   g_assert_cmpint (vigil_job_get_server_state (second), ==, VIGIL_SERVER_STATE_SUCCEEDED);
 
-  /* Queued for ~80 virtual s, polled every 5 s: not every second. */
+  /* Queued for ~80 virtual s: every second for its first 10 s, then every
+   * 5 s — not every second all along (80). */
   queued_requests = vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (second));
-  g_assert_cmpuint (queued_requests, <=, 80 / 5 + 10);
-  g_assert_cmpuint (queued_requests, >=, 80 / 5 - 4);
+  g_assert_cmpuint (queued_requests, <=, 10 + 70 / 5 + 8);
+  g_assert_cmpuint (queued_requests, >=, 10 + 70 / 5 - 6);
 }
 
 /* Tracking starts after the job ended: the progress 404 resolves through
@@ -531,6 +534,76 @@ test_many_jobs_one_timer (void)
   g_assert_cmpuint (vigil_poller_get_n_tracked (poller), ==, 0);
 }
 
+/* A server that first answers 429 with Retry-After: the poller waits at
+ * least that long, whatever its own policy would say (1 s here). */
+typedef struct
+{
+  guint  n_requests;
+  gint64 times[4];
+} RateLimited;
+
+static void
+rate_limited_handler (SoupServer        *server,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query,
+                      gpointer           user_data)
+{
+  RateLimited *rl = user_data;
+  static const char completed[] =
+    "{\"status\": \"success\", \"job\": {\"job_id\": \"rl-1\", \"status\": \"COMPLETED\","
+    " \"job_type\": \"song_analysis\", \"progress\": 1.0}}";
+
+  if (rl->n_requests < G_N_ELEMENTS (rl->times))
+    rl->times[rl->n_requests] = g_get_monotonic_time ();
+
+  if (rl->n_requests++ == 0)
+    {
+      soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                   "Retry-After", "2");
+      soup_server_message_set_status (msg, 429, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\": \"Too many requests\"}", 30);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    completed, strlen (completed));
+}
+
+static void
+test_retry_after (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = NULL;
+  g_autoptr(VigilPoller) poller = NULL;
+  g_autoptr(VigilJob) job = vigil_job_new ("rl-1", VIGIL_JOB_KIND_SONG, 1);
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  RateLimited rl = { 0 };
+  double gap_s;
+
+  soup_server_add_handler (server, NULL, rate_limited_handler, &rl, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  poller = g_object_new (VIGIL_TYPE_POLLER, "client", client, "jitter", 0.0, NULL);
+  vigil_poller_track (poller, job);
+  g_assert_true (wait_finished (&job, 1, 6000));
+
+  g_assert_cmpuint (rl.n_requests, ==, 2);
+  gap_s = (rl.times[1] - rl.times[0]) / 1e6;
+  g_test_message ("second request %.2f s after the 429", gap_s);
+  g_assert_cmpfloat (gap_s, >=, 1.95);
+  g_assert_cmpfloat (gap_s, <, 3.0);
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_SUCCEEDED);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -550,6 +623,7 @@ main (int argc, char *argv[])
   ADD ("offline", test_offline);
 #undef ADD
   g_test_add_func ("/vigil/poller/many-jobs-one-timer", test_many_jobs_one_timer);
+  g_test_add_func ("/vigil/poller/retry-after", test_retry_after);
 
   return g_test_run ();
 }

@@ -154,6 +154,12 @@ decide_progress (const VigilPollSettings *s,
   out->delay_ms = cap_ms (factor * s->initial_ms, s->max_ms);
 }
 
+static gboolean
+is_young (double age_seconds)
+{
+  return age_seconds >= 0 && age_seconds < 10.0;
+}
+
 static void
 decide_queued (const VigilPollSettings *s,
                VigilPollDecision       *out)
@@ -238,7 +244,9 @@ vigil_poll_policy_decide (const VigilPollSettings *settings,
 
   s = sanitize (settings);
 
-  if (input->queued)
+  /* "1 s: the first 10 s of any job" — a queued one too: a HIGH priority
+   * job is usually picked up at once and may well end within seconds. */
+  if (input->queued && !is_young (input->age_seconds))
     decide_queued (&s, &out);
   else
     decide_progress (&s, input, &out);

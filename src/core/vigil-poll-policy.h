@@ -90,7 +90,8 @@ const char        *vigil_poll_reason_to_string   (VigilPollReason          reaso
  *     (or when the fraction is unknown); 2 × initial_ms from 10 % to
  *     90 % (3 × while the ETA is over 60 s); 5 × initial_ms from 90 %;
  *     capped at max_ms.
- *  2. queued: VIGIL_POLL_QUEUED_MS, capped at max_ms (max_ms is the caller's
+ *  2. queued, after the job's first 10 s (rule 1 covers those):
+ *     VIGIL_POLL_QUEUED_MS, capped at max_ms (max_ms is the caller's
  *     ceiling) and never below initial_ms.
  *  3. errors: 1 .. max_retries-1 consecutive errors multiply the delay of
  *     rule 1/2 by multiplier^errors, capped at max_ms (RETRYING);
