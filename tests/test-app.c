@@ -49,18 +49,28 @@ on_tick (gpointer data)
 }
 
 static int
-run_app (const char * const *args,
-         AppCheck            check)
+run_app_with_server (const char * const *args,
+                     AppCheck            check,
+                     const char         *saved_server)
 {
   Run run = { NULL, check, 0 };
   g_auto(GStrv) argv = g_strdupv ((char **) args);
   int status;
 
   run.app = vigil_application_new (APP_ID ".AppTest", G_APPLICATION_NON_UNIQUE);
+  if (saved_server != NULL)
+    g_settings_set_string (vigil_application_get_settings (run.app), "server-url", saved_server);
   g_timeout_add (50, on_tick, &run);
   status = g_application_run (G_APPLICATION (run.app), g_strv_length (argv), argv);
   g_object_unref (run.app);
   return status;
+}
+
+static int
+run_app (const char * const *args,
+         AppCheck            check)
+{
+  return run_app_with_server (args, check, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -160,6 +170,39 @@ test_bad_server (void)
   g_test_trap_assert_stderr ("*vigil: *not a url*");
 }
 
+static gboolean
+toast_shown (VigilApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkLabel *label;
+
+  if (window == NULL)
+    return FALSE;
+  label = vigil_test_find_label (GTK_WIDGET (window), "saved server address");
+  if (label == NULL)
+    return FALSE;
+  g_print ("toast=%s subtitle=%s\n", gtk_label_get_label (label), window_subtitle (app));
+  return TRUE;
+}
+
+/* A broken setting is said, and Vigil still starts on the default server. */
+static void
+test_corrupt_setting (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", NULL };
+
+      g_assert_cmpint (run_app_with_server (args, toast_shown, "htp:/broken url"), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*toast=The saved server address is not valid*using http://localhost:5001 "
+                             "subtitle=http://localhost:5001*");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -169,6 +212,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/app/demo", test_demo);
   g_test_add_func ("/vigil/app/server", test_server);
   g_test_add_func ("/vigil/app/bad-server", test_bad_server);
+  g_test_add_func ("/vigil/app/corrupt-setting", test_corrupt_setting);
 
   return g_test_run ();
 }
