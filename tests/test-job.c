@@ -490,8 +490,10 @@ test_succeeded (void)
   g_assert_cmpfloat (vigil_job_get_fraction (job), ==, 1.0);
   g_assert_cmpint (vigil_job_get_step (job), ==, VIGIL_STEP_COMPLETE);
   g_assert_cmpfloat (vigil_job_get_eta_seconds (job), ==, VIGIL_UNKNOWN);
+  /* The last progress said 0 of 1: a finished job has done all its items. */
+  g_assert_cmpint (vigil_job_get_completed_items (job), ==, 1);
   assert_notified (counts, "server-state", "is-finished", "fraction", "step", "eta-seconds",
-                   "finished-at", NULL);
+                   "finished-at", "completed-items", NULL);
 
   g_assert_finalize_object (job);
 }

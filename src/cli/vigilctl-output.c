@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "vigilctl-output.h"
 
@@ -75,8 +76,12 @@ vigilctl_start_to_json (const VigilStartResult *result)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
+  /* "state" and "fraction" as in the lines of a watch, so that every line
+   * of "analyze --follow --json" carries them. */
   json_builder_begin_object (b);
   add_string (b, "job_id", result->job_id);
+  add_string (b, "state", result->job_id != NULL ? "queued" : NULL);
+  add_double (b, "fraction", VIGIL_UNKNOWN);
   add_int (b, "queued_count", result->queued_count);
   add_string (b, "message", result->message);
   json_builder_end_object (b);
@@ -197,6 +202,9 @@ vigilctl_job_to_json (VigilJob *job)
 /* Human                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Field names are padded to this many columns, so that values line up. */
+#define LABEL_WIDTH 10
+
 char *
 vigilctl_format_percent (double fraction)
 {
@@ -205,12 +213,90 @@ vigilctl_format_percent (double fraction)
   return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
 }
 
+static guint
+char_width (gunichar c)
+{
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+guint
+vigilctl_text_width (const char *text)
+{
+  guint width = 0;
+
+  g_return_val_if_fail (text != NULL, 0);
+
+  /* Job ids come from the command line and may be any bytes. */
+  if (!g_utf8_validate (text, -1, NULL))
+    return strlen (text);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += char_width (g_utf8_get_char (p));
+  return width;
+}
+
+void
+vigilctl_append_padded (GString    *out,
+                        const char *text,
+                        guint       width,
+                        gboolean    align_right)
+{
+  guint text_width;
+
+  g_return_if_fail (out != NULL && text != NULL);
+
+  text_width = vigilctl_text_width (text);
+  if (!align_right)
+    g_string_append (out, text);
+  for (guint i = text_width; i < width; i++)
+    g_string_append_c (out, ' ');
+  if (align_right)
+    g_string_append (out, text);
+}
+
+char *
+vigilctl_truncate (const char *text,
+                   guint       max_width)
+{
+  const char *p = text;
+  guint width = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (vigilctl_text_width (text) <= max_width)
+    return g_strdup (text);
+  if (max_width == 0)
+    return g_strdup ("");
+  if (!g_utf8_validate (text, -1, NULL))
+    return g_strndup (text, max_width);
+
+  /* Keep one column for the ellipsis. */
+  for (; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      guint w = char_width (g_utf8_get_char (p));
+
+      if (width + w > max_width - 1)
+        break;
+      width += w;
+    }
+  return g_strdup_printf ("%.*s…", (int) (p - text), text);
+}
+
 static void
 field (const char *name,
        const char *value)
 {
-  if (value != NULL && value[0] != '\0')
-    g_print ("%-10s %s\n", name, value);
+  g_autoptr(GString) line = NULL;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  line = g_string_new (NULL);
+  vigilctl_append_padded (line, name, LABEL_WIDTH, FALSE);
+  g_string_append_printf (line, " %s\n", value);
+  g_print ("%s", line->str);
 }
 
 static void
@@ -277,6 +363,29 @@ count_text (gint64 n)
   return n >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, n) : g_strdup ("?");
 }
 
+static char *
+estimate_text (double minutes)
+{
+  gulong n = (gulong) (minutes + 0.5);
+
+  if (minutes < 0)
+    return NULL;
+  if (n == 0)
+    return g_strdup (_("less than a minute"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %lu minute", "about %lu minutes", n),
+                          n);
+}
+
+static char *
+record_summary (const VigilJobRecord *r)
+{
+  if (r == NULL)
+    return g_strdup (_("none"));
+  return g_strdup_printf ("%s (%s, %s)", r->job_id ? r->job_id : "?",
+                          vigil_job_kind_to_string (r->kind),
+                          vigil_job_status_to_string (r->status));
+}
+
 void
 vigilctl_print_queue (const VigilQueueStatus *q)
 {
@@ -288,45 +397,48 @@ vigilctl_print_queue (const VigilQueueStatus *q)
   g_autofree char *high = count_text (q->priority_high);
   g_autofree char *medium = count_text (q->priority_medium);
   g_autofree char *low = count_text (q->priority_low);
-  g_autofree char *jobs = NULL, *prio = NULL, *estimate = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *estimate = estimate_text (q->estimated_completion_minutes);
+  g_autofree char *active = record_summary (q->active_job);
 
-  jobs = g_strdup_printf (_("%s total: %s pending, %s in progress, %s completed, %s failed"),
-                          total, pending, running, done, failed);
-  prio = g_strdup_printf (_("high %s, medium %s, low %s"), high, medium, low);
-  if (q->estimated_completion_minutes >= 0)
-    estimate = g_strdup_printf (_("about %.0f min to empty the queue"),
-                                q->estimated_completion_minutes);
+  /* Translators: pending jobs, then how many of them have each priority */
+  waiting = g_strdup_printf (_("%s (high %s, medium %s, low %s)"), pending, high, medium, low);
 
-  field (_("Jobs"), jobs);
-  field (_("Pending"), prio);
+  field (_("Jobs"), total);
+  field (_("Pending"), waiting);
+  field (_("Running"), running);
+  field (_("Completed"), done);
+  field (_("Failed"), failed);
   field (_("Estimate"), estimate);
-  if (q->active_job != NULL)
-    {
-      g_autofree char *active = g_strdup_printf ("%s (%s, %s)", q->active_job->job_id,
-                                                 vigil_job_kind_to_string (q->active_job->kind),
-                                                 vigil_job_status_to_string (q->active_job->status));
-      field (_("Active"), active);
-    }
-  else
-    field (_("Active"), _("none"));
+  field (_("Active"), active);
+}
+
+static char *
+uptime_text (double seconds)
+{
+  double minutes = floor (seconds / 60);
+
+  if (seconds < 0)
+    return NULL;
+  if (minutes < 60)
+    return g_strdup_printf (_("%.0f min"), minutes);
+  return g_strdup_printf (_("%.0f h %02.0f min"), floor (minutes / 60), fmod (minutes, 60));
 }
 
 void
 vigilctl_print_worker (const VigilWorkerHealth *w)
 {
-  g_autofree char *uptime = NULL;
+  g_autofree char *uptime = uptime_text (w->uptime_seconds);
   g_autofree char *processed = NULL;
   g_autofree char *p = count_text (w->jobs_processed);
   g_autofree char *f = count_text (w->jobs_failed);
   g_autofree char *i = count_text (w->jobs_interrupted);
+  g_autofree char *current = record_summary (w->current_job);
 
-  field (_("Worker"), w->status);
-  if (w->uptime_seconds >= 0)
-    uptime = g_strdup_printf (_("%.0f h %02.0f min"), floor (w->uptime_seconds / 3600),
-                              fmod (floor (w->uptime_seconds / 60), 60));
-  field (_("Uptime"), uptime);
   processed = g_strdup_printf (_("%s (%s failed, %s interrupted)"), p, f, i);
+  field (_("Worker"), w->status);
+  field (_("Uptime"), uptime);
   field (_("Processed"), processed);
   field_date (_("Heartbeat"), w->last_heartbeat);
-  field (_("Current"), w->current_job ? w->current_job->job_id : _("none"));
+  field (_("Current"), current);
 }

@@ -26,6 +26,18 @@ void  vigilctl_print_worker        (const VigilWorkerHealth *worker);
 
 /* "42%", or "—" when unknown */
 char *vigilctl_format_percent      (double                   fraction);
+
+/* Terminal columns that text takes (wide characters count two). */
+guint vigilctl_text_width          (const char              *text);
+/* Append text to out, padded with spaces to width columns (on the left when
+ * align_right). */
+void  vigilctl_append_padded       (GString                 *out,
+                                    const char              *text,
+                                    guint                    width,
+                                    gboolean                 align_right);
+/* text cut to at most max_width columns, ending in "…" when cut. */
+char *vigilctl_truncate            (const char              *text,
+                                    guint                    max_width);
 /* "succeeded", "failed", … */
 const char *vigilctl_server_state_name (VigilServerState     state);
 

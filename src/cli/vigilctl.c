@@ -1,7 +1,8 @@
 /* vigilctl.c — Vigil on the command line
  *
  * Exit codes: 0 success; 1 the job or the server reported a failure;
- * 2 usage or connection errors (one line on stderr says why).
+ * 2 usage or connection errors (one line on stderr says why); 130 when
+ * Ctrl+C ends a watch.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,14 +19,7 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-typedef struct
-{
-  VigilApiClient *client;
-  GMainLoop      *loop;
-  GAsyncResult   *result;
-  gboolean        json;
-  double          time_scale;
-} Ctl;
+typedef struct _Ctl Ctl;
 
 typedef int (*CommandFunc) (Ctl *ctl, int argc, char **argv);
 
@@ -36,6 +30,26 @@ typedef struct
   const char  *summary;
   CommandFunc  func;
 } Command;
+
+struct _Ctl
+{
+  const Command  *command;
+  const char     *server;
+  const char     *token_env;
+  const char     *cookie_env;
+  VigilApiClient *client;
+  GMainLoop      *loop;
+  GAsyncResult   *result;
+  gboolean        json;
+  double          time_scale;
+};
+
+typedef enum
+{
+  TARGET_SONG,
+  TARGET_PLAYLIST,
+  TARGET_USER,
+} Target;
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -59,17 +73,29 @@ usage_error (const char *format,
   return EXIT_USAGE;
 }
 
-/* Server-side refusals (unknown ids, server errors) are failures the
- * server reported; everything else is a connection or usage problem. */
+static int
+command_usage (Ctl *ctl)
+{
+  return usage_error (_("usage: vigilctl %s %s"), ctl->command->name, ctl->command->args);
+}
+
+/* Refusals the server reported (unknown ids, server errors, "slow down")
+ * are failures; everything else is a connection or sign-in problem. */
+static int
+exit_code_of (const GError *error)
+{
+  if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND) ||
+      g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_SERVER) ||
+      g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_RATE_LIMITED))
+    return EXIT_FAILED;
+  return EXIT_USAGE;
+}
+
 static int
 report_error (const GError *error)
 {
   g_printerr ("vigilctl: %s\n", error->message);
-
-  if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND) ||
-      g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_SERVER))
-    return EXIT_FAILED;
-  return EXIT_USAGE;
+  return exit_code_of (error);
 }
 
 static void
@@ -104,21 +130,43 @@ parse_id (const char *text,
   return TRUE;
 }
 
-/* Parse a command's options; --help prints them and exits 0. */
 static gboolean
-parse_options (const char   *name,
-               const char   *args,
+parse_target (const char *text,
+              Target     *target)
+{
+  static const char * const names[] = { "song", "playlist", "user" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (text, names[i]))
+      {
+        *target = (Target) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Parse a command's options (its own and --json, which may also follow the
+ * command); --help prints them and exits 0. */
+static gboolean
+parse_options (Ctl          *ctl,
                GOptionEntry *entries,
                int          *argc,
                char       ***argv,
                int          *status)
 {
-  g_autofree char *param = g_strdup_printf ("%s %s", name, args);
+  const GOptionEntry common[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autofree char *param = g_strstrip (g_strdup_printf ("%s %s", ctl->command->name,
+                                                        ctl->command->args));
   g_autoptr(GOptionContext) context = g_option_context_new (param);
   g_autoptr(GError) error = NULL;
 
+  g_option_context_set_summary (context, _(ctl->command->summary));
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *status = usage_error ("%s", error->message);
@@ -127,19 +175,99 @@ parse_options (const char   *name,
   return TRUE;
 }
 
+/* The value of the environment variable var (NULL: none asked for). */
+static gboolean
+secret_from_env (const char  *var,
+                 const char **value,
+                 GError     **error)
+{
+  *value = var != NULL ? g_getenv (var) : NULL;
+  if (var == NULL || (*value != NULL && (*value)[0] != '\0'))
+    return TRUE;
+
+  g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
+               _("The environment variable %s is not set"), var);
+  return FALSE;
+}
+
+static VigilApiClient *
+make_client (Ctl     *ctl,
+             GError **error)
+{
+  const char *server = ctl->server;
+  const char *token, *cookie;
+  g_autoptr(VigilApiClient) client = NULL;
+
+  if (server == NULL)
+    server = g_getenv ("VIGIL_SERVER");
+  if (server == NULL || server[0] == '\0')
+    server = "http://localhost:5001";
+
+  if (!secret_from_env (ctl->token_env, &token, error) ||
+      !secret_from_env (ctl->cookie_env, &cookie, error) ||
+      (client = vigil_api_client_new (server, error)) == NULL)
+    return NULL;
+
+  vigil_api_client_set_token (client, token);
+  vigil_api_client_set_cookie (client, cookie);
+  return g_steal_pointer (&client);
+}
+
+/* The client is made once the command line is known to be right, so that
+ * usage errors and --help never depend on the server settings. */
+static gboolean
+ctl_connect (Ctl *ctl,
+             int *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  ctl->client = make_client (ctl, &error);
+  if (ctl->client == NULL)
+    {
+      *status = usage_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_node (JsonNode *node)
+{
+  g_autoptr(JsonNode) owned = node;
+
+  vigilctl_print_json (owned);
+}
+
+static VigilctlWatchFormat
+watch_format (Ctl *ctl)
+{
+  return ctl->json ? VIGILCTL_WATCH_JSON : VIGILCTL_WATCH_AUTO;
+}
+
 /* ------------------------------------------------------------------ */
 /* analyze                                                             */
 /* ------------------------------------------------------------------ */
 
-static int
-follow_job (Ctl        *ctl,
-            const char *job_id)
+static VigilStartResult *
+start_job (Ctl      *ctl,
+           Target    target,
+           gint64    id,
+           gboolean  all,
+           GError  **error)
 {
-  const char *ids[] = { job_id, NULL };
-
-  return vigilctl_watch (ctl->client, ids,
-                         ctl->json ? VIGILCTL_WATCH_JSON : VIGILCTL_WATCH_AUTO,
-                         ctl->time_scale);
+  switch (target)
+    {
+    case TARGET_SONG:
+      vigil_api_client_start_song_async (ctl->client, id, NULL, on_done, ctl);
+      return vigil_api_client_start_song_finish (ctl->client, wait_result (ctl), error);
+    case TARGET_PLAYLIST:
+      vigil_api_client_start_playlist_async (ctl->client, id, all, NULL, on_done, ctl);
+      return vigil_api_client_start_playlist_finish (ctl->client, wait_result (ctl), error);
+    case TARGET_USER:
+    default:
+      vigil_api_client_start_user_async (ctl->client, id, NULL, on_done, ctl);
+      return vigil_api_client_start_user_finish (ctl->client, wait_result (ctl), error);
+    }
 }
 
 static int
@@ -149,62 +277,59 @@ cmd_analyze (Ctl   *ctl,
 {
   gboolean all = FALSE, follow = FALSE;
   GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Playlists: analyze every song, not only unanalyzed ones"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      N_("Playlists: analyze every song, not only unanalyzed ones"), NULL },
     { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, N_("Watch the job until it ends"), NULL },
     { NULL }
   };
   g_autoptr(VigilStartResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  const char *kind;
+  Target target;
   gint64 id;
   int status = 0;
 
-  if (!parse_options ("analyze", "song|playlist|user ID", entries, &argc, &argv, &status))
+  if (!parse_options (ctl, entries, &argc, &argv, &status))
     return status;
   if (argc != 3)
-    return usage_error (_("usage: vigilctl analyze song|playlist|user ID [--all] [--follow]"));
-
-  kind = argv[1];
+    return command_usage (ctl);
+  if (!parse_target (argv[1], &target))
+    return usage_error (_("unknown kind “%s”: use song, playlist or user"), argv[1]);
   if (!parse_id (argv[2], &id))
     return usage_error (_("“%s” is not a valid ID (a positive whole number)"), argv[2]);
+  if (all && target != TARGET_PLAYLIST)
+    return usage_error (_("--all applies to playlists only"));
+  if (!ctl_connect (ctl, &status))
+    return status;
 
-  if (g_str_equal (kind, "song"))
-    {
-      vigil_api_client_start_song_async (ctl->client, id, NULL, on_done, ctl);
-      result = vigil_api_client_start_song_finish (ctl->client, wait_result (ctl), &error);
-    }
-  else if (g_str_equal (kind, "playlist"))
-    {
-      vigil_api_client_start_playlist_async (ctl->client, id, all, NULL, on_done, ctl);
-      result = vigil_api_client_start_playlist_finish (ctl->client, wait_result (ctl), &error);
-    }
-  else if (g_str_equal (kind, "user"))
-    {
-      vigil_api_client_start_user_async (ctl->client, id, NULL, on_done, ctl);
-      result = vigil_api_client_start_user_finish (ctl->client, wait_result (ctl), &error);
-    }
-  else
-    return usage_error (_("unknown kind “%s”: use song, playlist or user"), kind);
-
-  if (result == NULL)
+  if ((result = start_job (ctl, target, id, all, &error)) == NULL)
     return report_error (error);
 
   if (ctl->json)
-    {
-      g_autoptr(JsonNode) node = vigilctl_start_to_json (result);
-      vigilctl_print_json (node);
-    }
+    print_node (vigilctl_start_to_json (result));
   else
     vigilctl_print_start (result);
 
   if (follow && result->job_id != NULL)
-    return follow_job (ctl, result->job_id);
+    {
+      const char *ids[] = { result->job_id, NULL };
+
+      return vigilctl_watch (ctl->client, ids, watch_format (ctl), ctl->time_scale);
+    }
   return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* status, watch                                                       */
 /* ------------------------------------------------------------------ */
+
+static VigilJobRecord *
+get_job_status (Ctl         *ctl,
+                const char  *job_id,
+                GError     **error)
+{
+  vigil_api_client_get_job_status_async (ctl->client, job_id, NULL, on_done, ctl);
+  return vigil_api_client_get_job_status_finish (ctl->client, wait_result (ctl), error);
+}
 
 static int
 cmd_status (Ctl   *ctl,
@@ -215,25 +340,41 @@ cmd_status (Ctl   *ctl,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options ("status", "JOB_ID", NULL, &argc, &argv, &status))
+  if (!parse_options (ctl, NULL, &argc, &argv, &status))
     return status;
   if (argc != 2 || argv[1][0] == '\0')
-    return usage_error (_("usage: vigilctl status JOB_ID"));
+    return command_usage (ctl);
+  if (!ctl_connect (ctl, &status))
+    return status;
 
-  vigil_api_client_get_job_status_async (ctl->client, argv[1], NULL, on_done, ctl);
-  record = vigil_api_client_get_job_status_finish (ctl->client, wait_result (ctl), &error);
-  if (record == NULL)
+  if ((record = get_job_status (ctl, argv[1], &error)) == NULL)
     return report_error (error);
 
   if (ctl->json)
-    {
-      g_autoptr(JsonNode) node = vigilctl_record_to_json (record);
-      vigilctl_print_json (node);
-    }
+    print_node (vigilctl_record_to_json (record));
   else
     vigilctl_print_record (record);
 
   return vigil_job_record_is_failure (record) ? EXIT_FAILED : 0;
+}
+
+/* One request before polling, so that a wrong address or a missing
+ * sign-in ends the watch at once (exit 2) rather than being retried for
+ * ever. What the server says about the job is the poller's business. */
+static gboolean
+check_server (Ctl        *ctl,
+              const char *job_id,
+              int        *status)
+{
+  g_autoptr(VigilJobRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = get_job_status (ctl, job_id, &error);
+  if (record != NULL || exit_code_of (error) == EXIT_FAILED)
+    return TRUE;
+
+  *status = report_error (error);
+  return FALSE;
 }
 
 static int
@@ -243,13 +384,17 @@ cmd_watch (Ctl   *ctl,
 {
   int status = 0;
 
-  if (!parse_options ("watch", "JOB_ID…", NULL, &argc, &argv, &status))
+  if (!parse_options (ctl, NULL, &argc, &argv, &status))
     return status;
   if (argc < 2)
-    return usage_error (_("usage: vigilctl watch JOB_ID…"));
+    return command_usage (ctl);
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '\0')
+      return usage_error (_("a job ID cannot be empty"));
+  if (!ctl_connect (ctl, &status) || !check_server (ctl, argv[1], &status))
+    return status;
 
-  return vigilctl_watch (ctl->client, (const char * const *) argv + 1,
-                         ctl->json ? VIGILCTL_WATCH_JSON : VIGILCTL_WATCH_AUTO,
+  return vigilctl_watch (ctl->client, (const char * const *) argv + 1, watch_format (ctl),
                          ctl->time_scale);
 }
 
@@ -266,10 +411,12 @@ cmd_queue (Ctl   *ctl,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options ("queue", "", NULL, &argc, &argv, &status))
+  if (!parse_options (ctl, NULL, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("usage: vigilctl queue"));
+    return command_usage (ctl);
+  if (!ctl_connect (ctl, &status))
+    return status;
 
   vigil_api_client_get_queue_status_async (ctl->client, NULL, on_done, ctl);
   queue = vigil_api_client_get_queue_status_finish (ctl->client, wait_result (ctl), &error);
@@ -277,10 +424,7 @@ cmd_queue (Ctl   *ctl,
     return report_error (error);
 
   if (ctl->json)
-    {
-      g_autoptr(JsonNode) node = vigilctl_queue_to_json (queue);
-      vigilctl_print_json (node);
-    }
+    print_node (vigilctl_queue_to_json (queue));
   else
     vigilctl_print_queue (queue);
   return 0;
@@ -295,10 +439,12 @@ cmd_workers (Ctl   *ctl,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options ("workers", "", NULL, &argc, &argv, &status))
+  if (!parse_options (ctl, NULL, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("usage: vigilctl workers"));
+    return command_usage (ctl);
+  if (!ctl_connect (ctl, &status))
+    return status;
 
   vigil_api_client_get_worker_health_async (ctl->client, NULL, on_done, ctl);
   worker = vigil_api_client_get_worker_health_finish (ctl->client, wait_result (ctl), &error);
@@ -306,10 +452,7 @@ cmd_workers (Ctl   *ctl,
     return report_error (error);
 
   if (ctl->json)
-    {
-      g_autoptr(JsonNode) node = vigilctl_worker_to_json (worker);
-      vigilctl_print_json (node);
-    }
+    print_node (vigilctl_worker_to_json (worker));
   else
     vigilctl_print_worker (worker);
 
@@ -317,42 +460,49 @@ cmd_workers (Ctl   *ctl,
   return g_ascii_strcasecmp (worker->status, "running") == 0 ? 0 : EXIT_FAILED;
 }
 
+static JsonNode *
+message_to_json (const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 static int
 cmd_cleanup (Ctl   *ctl,
              int    argc,
              char **argv)
 {
-  int max_age = 0;
+  int max_age = -1;
   GOptionEntry entries[] = {
-    { "max-age-hours", 0, 0, G_OPTION_ARG_INT, &max_age, N_("Drop progress records older than this (default: the server's, 24)"), "N" },
+    { "max-age-hours", 0, 0, G_OPTION_ARG_INT, &max_age,
+      N_("Drop progress records older than this (default: the server’s, 24)"), "N" },
     { NULL }
   };
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!parse_options ("cleanup", "", entries, &argc, &argv, &status))
+  if (!parse_options (ctl, entries, &argc, &argv, &status))
     return status;
-  if (argc != 1 || max_age < 0)
-    return usage_error (_("usage: vigilctl cleanup [--max-age-hours N]"));
+  if (argc != 1)
+    return command_usage (ctl);
+  if (max_age != -1 && max_age < 1)
+    return usage_error (_("--max-age-hours must be at least 1"));
+  if (!ctl_connect (ctl, &status))
+    return status;
 
-  vigil_api_client_cleanup_async (ctl->client, max_age, NULL, on_done, ctl);
+  vigil_api_client_cleanup_async (ctl->client, MAX (max_age, 0), NULL, on_done, ctl);
   message = vigil_api_client_cleanup_finish (ctl->client, wait_result (ctl), &error);
   if (message == NULL)
     return report_error (error);
 
   if (ctl->json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, message);
-      json_builder_end_object (b);
-      node = json_builder_get_root (b);
-      vigilctl_print_json (node);
-    }
+    print_node (message_to_json (message));
   else
     g_print ("%s\n", message);
   return 0;
@@ -371,53 +521,53 @@ static const Command commands[] = {
   { "cleanup", "[--max-age-hours N]", N_("Drop stale progress records (admin)"), cmd_cleanup },
 };
 
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (name, commands[i].name))
+      return &commands[i];
+  return NULL;
+}
+
 static char *
 commands_summary (void)
 {
   GString *s = g_string_new (_("Commands:"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (s, "\n  %-8s %-42s %s", commands[i].name, commands[i].args,
-                            _(commands[i].summary));
+    {
+      g_string_append (s, "\n  ");
+      vigilctl_append_padded (s, commands[i].name, 9, FALSE);
+      vigilctl_append_padded (s, commands[i].args, 43, FALSE);
+      g_string_append (s, _(commands[i].summary));
+    }
   g_string_append (s, _("\n\nRun “vigilctl COMMAND --help” for a command’s options."
                         "\nExit status: 0 success, 1 the job or server reported a failure,"
-                        " 2 usage or connection error."));
+                        " 2 usage or connection error, 130 interrupted."
+                        "\nEnvironment: VIGIL_SERVER is the default --server;"
+                        " VIGIL_TIME_SCALE (e.g. 0.05) speeds up polling"
+                        " for a demo server run with --speed 20."));
   return g_string_free (s, FALSE);
 }
 
-static VigilApiClient *
-make_client (const char *server,
-             const char *token_env,
-             const char *cookie_env,
-             GError    **error)
+/* For tests and demos against a sped-up demo server: 1/speed. */
+static double
+read_time_scale (void)
 {
-  g_autoptr(VigilApiClient) client = NULL;
+  const char *text = g_getenv ("VIGIL_TIME_SCALE");
+  double scale = text ? g_ascii_strtod (text, NULL) : 1.0;
 
-  if (server == NULL)
-    server = g_getenv ("VIGIL_SERVER");
-  if (server == NULL)
-    server = "http://localhost:5001";
+  return scale > 0 ? CLAMP (scale, 1e-6, 1e6) : 1.0;
+}
 
-  client = vigil_api_client_new (server, error);
-  if (client == NULL)
-    return NULL;
-
-  if (token_env != NULL)
-    {
-      const char *token = g_getenv (token_env);
-
-      if (token == NULL || token[0] == '\0')
-        {
-          g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
-                       _("The environment variable %s holding the token is not set"), token_env);
-          return NULL;
-        }
-      vigil_api_client_set_token (client, token);
-    }
-  if (cookie_env != NULL && g_getenv (cookie_env) != NULL)
-    vigil_api_client_set_cookie (client, g_getenv (cookie_env));
-
-  return g_steal_pointer (&client);
+static void
+init_i18n (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 int
@@ -428,22 +578,22 @@ main (int   argc,
   g_autofree char *summary = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "server", 's', 0, G_OPTION_ARG_STRING, &server, N_("The service’s base URL (default: $VIGIL_SERVER, else http://localhost:5001)"), "URL" },
-    { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env, N_("Read a Bearer token from this environment variable"), "VAR" },
-    { "cookie-env", 0, 0, G_OPTION_ARG_STRING, &cookie_env, N_("Read a session cookie (name=value) from this environment variable"), "VAR" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (JSON lines when watching)"), NULL },
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server,
+      N_("The service’s base URL (default: $VIGIL_SERVER, else http://localhost:5001)"), "URL" },
+    { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env,
+      N_("Read a Bearer token from this environment variable"), "VAR" },
+    { "cookie-env", 0, 0, G_OPTION_ARG_STRING, &cookie_env,
+      N_("Read a session cookie (name=value) from this environment variable"), "VAR" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+      N_("Print JSON (JSON lines when watching)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Ctl ctl = { 0 };
-  const char *scale;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  init_i18n ();
 
   context = g_option_context_new (_("COMMAND [ARGS…]"));
   g_option_context_set_summary (context, _("Watch and start song analyses from a terminal."));
@@ -456,24 +606,17 @@ main (int   argc,
     return usage_error ("%s", error->message);
   if (argc < 2)
     return usage_error (_("no command given; see “vigilctl --help”"));
+  if ((ctl.command = find_command (argv[1])) == NULL)
+    return usage_error (_("unknown command “%s”; see “vigilctl --help”"), argv[1]);
 
-  ctl.client = make_client (server, token_env, cookie_env, &error);
-  if (ctl.client == NULL)
-    return usage_error ("%s", error->message);
-  ctl.loop = g_main_loop_new (NULL, FALSE);
+  ctl.server = server;
+  ctl.token_env = token_env;
+  ctl.cookie_env = cookie_env;
   ctl.json = json;
-  /* For tests and demos against a sped-up demo server. */
-  scale = g_getenv ("VIGIL_TIME_SCALE");
-  ctl.time_scale = scale ? g_ascii_strtod (scale, NULL) : 1.0;
-  if (!(ctl.time_scale > 0))
-    ctl.time_scale = 1.0;
+  ctl.time_scale = read_time_scale ();
+  ctl.loop = g_main_loop_new (NULL, FALSE);
 
-  status = -1;
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].name))
-      status = commands[i].func (&ctl, argc - 1, argv + 1);
-  if (status < 0)
-    status = usage_error (_("unknown command “%s”; see “vigilctl --help”"), argv[1]);
+  status = ctl.command->func (&ctl, argc - 1, argv + 1);
 
   g_clear_object (&ctl.result);
   g_clear_object (&ctl.client);

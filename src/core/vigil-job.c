@@ -701,6 +701,9 @@ finish_songs (VigilJob       *self,
 static void
 on_succeeded (VigilJob *self)
 {
+  /* The progress record is deleted as the last song ends: its last count
+   * is one short. */
+  update_int64 (self, &self->completed_items, self->total_items, PROP_COMPLETED_ITEMS);
   update_double (self, &self->fraction, 1.0, PROP_FRACTION);
   update_step (self, VIGIL_STEP_COMPLETE);
   update_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
