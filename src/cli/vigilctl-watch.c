@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "vigil-poller.h"
-#include "vigilctl-monitor.h"
 #include "vigilctl-output.h"
 
 #include "vigilctl-watch.h"
@@ -257,16 +256,9 @@ static VigilPoller *
 make_poller (VigilApiClient *client,
              double          time_scale)
 {
-  g_autoptr(GNetworkMonitor) monitor = NULL;
-
-  if (vigilctl_url_is_loopback (vigil_api_client_get_base_url (client)))
-    monitor = vigilctl_loopback_monitor_new ();
-
-  /* A NULL monitor is the system's. */
   return g_object_new (VIGIL_TYPE_POLLER,
                        "client", client,
                        "time-scale", CLAMP (time_scale, 1e-6, 1e6),
-                       "network-monitor", monitor,
                        NULL);
 }
 

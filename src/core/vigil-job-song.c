@@ -31,6 +31,20 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VigilJobSong, vigil_job_song, G_TYPE_OBJECT)
 
+/* Rows of songs nobody shows have no "notify" handler: skip the emission
+ * (a playlist of 300 songs updates every row on every poll). */
+static void
+notify (VigilJobSong *self,
+        guint         prop)
+{
+  static guint notify_id;
+
+  if (notify_id == 0)
+    notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  if (g_signal_has_handler_pending (self, notify_id, 0, TRUE))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
@@ -191,7 +205,7 @@ vigil_job_song_set_id (VigilJobSong *self,
     return;
 
   self->id = id;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  notify (self, PROP_ID);
 }
 
 const char *
@@ -209,7 +223,7 @@ vigil_job_song_set_title (VigilJobSong *self,
   g_return_if_fail (VIGIL_IS_JOB_SONG (self));
 
   if (replace_str (&self->title, title))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    notify (self, PROP_TITLE);
 }
 
 const char *
@@ -227,7 +241,7 @@ vigil_job_song_set_artist (VigilJobSong *self,
   g_return_if_fail (VIGIL_IS_JOB_SONG (self));
 
   if (replace_str (&self->artist, artist))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARTIST]);
+    notify (self, PROP_ARTIST);
 }
 
 double
@@ -254,7 +268,7 @@ vigil_job_song_set_fraction (VigilJobSong *self,
     return;
 
   self->fraction = fraction;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  notify (self, PROP_FRACTION);
 }
 
 VigilSongState
@@ -275,5 +289,5 @@ vigil_job_song_set_state (VigilJobSong   *self,
     return;
 
   self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  notify (self, PROP_STATE);
 }

@@ -50,6 +50,8 @@ struct _VigilJob
   GDateTime          *finished_at;
 
   GListStore         *songs;
+  gboolean            quiet;        /* nobody listens: skip notifications */
+  gboolean            title_stale;  /* kind or target changed since the title was made */
 
   Sample              samples[N_SAMPLES];
   guint               n_samples;
@@ -91,7 +93,37 @@ static void
 notify (VigilJob *self,
         guint     prop)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  if (!self->quiet)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* A list of ten thousand jobs shows a few: the others have no "notify"
+ * handler, and skipping their notifications makes an update round several
+ * times cheaper (README.md, "Performance"). */
+static gboolean
+has_listeners (gpointer object)
+{
+  static guint notify_id;
+
+  if (notify_id == 0)
+    notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  return g_signal_has_handler_pending (object, notify_id, 0, TRUE);
+}
+
+static void
+begin_update (VigilJob *self)
+{
+  self->quiet = !has_listeners (self);
+  if (!self->quiet)
+    g_object_freeze_notify (G_OBJECT (self));
+}
+
+static void
+end_update (VigilJob *self)
+{
+  if (!self->quiet)
+    g_object_thaw_notify (G_OBJECT (self));
+  self->quiet = FALSE;
 }
 
 /* g_set_str is GLib 2.76 */
@@ -267,8 +299,14 @@ refresh_title (VigilJob *self,
 
   if (self->title_explicit && !named)
     return;
+  /* The title depends only on names, kind and target: most polls change
+   * none of them, and formatting it (gettext, printf) is the costliest part
+   * of an update. */
+  if (!named && !self->title_stale && self->title != NULL)
+    return;
 
   self->title_explicit = FALSE;
+  self->title_stale = FALSE;
   title = format_title (self);
   update_string (self, &self->title, title, PROP_TITLE);
 }
@@ -299,11 +337,15 @@ learn_identity (VigilJob     *self,
   if (self->kind == VIGIL_JOB_KIND_UNKNOWN && kind != VIGIL_JOB_KIND_UNKNOWN)
     {
       self->kind = kind;
+      self->title_stale = TRUE;
       notify (self, PROP_KIND);
     }
 
   if (self->target_id < 0 && target_id >= 0)
-    update_int64 (self, &self->target_id, target_id, PROP_TARGET_ID);
+    {
+      self->title_stale = TRUE;
+      update_int64 (self, &self->target_id, target_id, PROP_TARGET_ID);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1175,11 +1217,11 @@ vigil_job_apply_progress (VigilJob            *self,
   if (is_done (self))
     return;
 
-  g_object_freeze_notify (G_OBJECT (self));
+  begin_update (self);
   named = apply_progress_fields (self, progress, now_us);
   enter_state_from_progress (self, progress);
   refresh_title (self, named);
-  g_object_thaw_notify (G_OBJECT (self));
+  end_update (self);
 }
 
 void
@@ -1192,11 +1234,11 @@ vigil_job_apply_record (VigilJob             *self,
   g_return_if_fail (VIGIL_IS_JOB (self));
   g_return_if_fail (record != NULL);
 
-  g_object_freeze_notify (G_OBJECT (self));
+  begin_update (self);
   named = apply_record_fields (self, record, now_us);
   enter_state_from_record (self, record);
   refresh_title (self, named);
-  g_object_thaw_notify (G_OBJECT (self));
+  end_update (self);
 }
 
 void
@@ -1258,6 +1300,7 @@ vigil_job_set_title (VigilJob   *self,
   if (title == NULL)
     {
       self->title_explicit = FALSE;
+      self->title_stale = TRUE;
       refresh_title (self, FALSE);
       return;
     }

@@ -67,6 +67,7 @@ struct _VigilPoller
   double             sum_delays;
   gulong             monitor_handler;
   guint              offline : 1;
+  guint              ignore_monitor : 1;  /* the system's monitor, a loopback server */
 };
 
 enum {
@@ -680,45 +681,74 @@ send_batch (VigilPoller *self,
   vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
 }
 
-/* Take the due jobs off the heap: those due within the batch window that
- * can share GET /api/progress go into one request when there are two or
- * more; the rest are asked one by one, as request slots allow. */
+/* Take the due jobs off the heap, earliest first. Every batchable job due
+ * within the batch window goes into `batch`, whatever the free slots: the
+ * batch needs one slot for all of them, and counting each against the
+ * slots would starve batching exactly when the poller is busiest (with the
+ * slots taken, every dispatch took one job and asked it on its own). Other
+ * jobs due now go into `singles` while slots remain; the first one that
+ * finds no slot stops the walk, so a backlog is not re-sorted per answer. */
+static void
+collect_due (VigilPoller *self,
+             gint64       now,
+             guint        free_slots,
+             GPtrArray   *batch,
+             GPtrArray   *singles,
+             GPtrArray   *later)
+{
+  gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+
+  while (self->heap->len > 0 && heap_at (self, 0)->due_us <= now + window)
+    {
+      Entry *entry = heap_at (self, 0);
+      gboolean batchable = is_batchable (self, entry);
+
+      if (!batchable && entry->due_us <= now && singles->len >= free_slots)
+        break;
+
+      heap_pop (self);
+      if (batchable)
+        g_ptr_array_add (batch, entry);
+      else if (entry->due_us <= now)
+        g_ptr_array_add (singles, entry);
+      else
+        g_ptr_array_add (later, entry);
+    }
+}
+
+/* Send what is due: two or more batchable jobs share one GET /api/progress
+ * (it takes a slot before any single request); the rest are asked one by
+ * one, as request slots allow. */
 static void
 vigil_poller_dispatch (VigilPoller *self)
 {
   g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GPtrArray) singles = g_ptr_array_new ();
   g_autoptr(GPtrArray) later = g_ptr_array_new ();
   gint64 now = g_get_monotonic_time ();
-  gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+  guint free_slots;
 
-  if (self->offline)
+  if (self->offline || self->n_in_flight >= VIGIL_POLLER_MAX_IN_FLIGHT)
     return;
 
-  while (self->heap->len > 0 && heap_at (self, 0)->due_us <= now + window &&
-         self->n_in_flight + (batch->len > 0) < VIGIL_POLLER_MAX_IN_FLIGHT)
-    {
-      Entry *entry = heap_pop (self);
-
-      if (is_batchable (self, entry))
-        g_ptr_array_add (batch, entry);
-      else if (entry->due_us <= now)
-        send_single (self, entry);
-      else
-        g_ptr_array_add (later, entry);
-    }
+  free_slots = VIGIL_POLLER_MAX_IN_FLIGHT - self->n_in_flight;
+  collect_due (self, now, free_slots, batch, singles, later);
 
   if (batch->len >= 2)
-    send_batch (self, batch);
-  else
-    for (guint i = 0; i < batch->len; i++)
-      {
-        Entry *entry = g_ptr_array_index (batch, i);
+    {
+      if (singles->len == free_slots)
+        g_ptr_array_add (later, g_ptr_array_steal_index (singles, singles->len - 1));
+      send_batch (self, batch);
+    }
+  else if (batch->len == 1)
+    {
+      Entry *entry = g_ptr_array_index (batch, 0);
 
-        if (entry->due_us <= now)
-          send_single (self, entry);
-        else
-          g_ptr_array_add (later, entry);
-      }
+      g_ptr_array_add (entry->due_us <= now && singles->len < free_slots ? singles : later, entry);
+    }
+
+  for (guint i = 0; i < singles->len; i++)
+    send_single (self, g_ptr_array_index (singles, i));
 
   for (guint i = 0; i < later->len; i++)
     {
@@ -732,6 +762,23 @@ vigil_poller_dispatch (VigilPoller *self)
 /* ------------------------------------------------------------------ */
 /* Network                                                             */
 /* ------------------------------------------------------------------ */
+
+/* "localhost" (or *.localhost) or a loopback address. */
+static gboolean
+url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_suffix (host, ".localhost"))
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
 
 static void
 set_all_tracking (VigilPoller        *self,
@@ -753,7 +800,9 @@ on_network_changed (GNetworkMonitor *monitor,
   GHashTableIter iter;
   Entry *entry;
 
-  available = g_network_monitor_get_network_available (monitor);
+  /* The system's monitor says "no network" without a default route, yet a
+   * server on this machine answers all the same. */
+  available = self->ignore_monitor || g_network_monitor_get_network_available (monitor);
   if (self->offline == !available)
     return;
 
@@ -782,6 +831,8 @@ static void
 vigil_poller_set_network_monitor (VigilPoller     *self,
                                   GNetworkMonitor *monitor)
 {
+  self->ignore_monitor = monitor == NULL && self->client != NULL &&
+                         url_is_loopback (vigil_api_client_get_base_url (self->client));
   if (monitor == NULL)
     monitor = g_network_monitor_get_default ();
 

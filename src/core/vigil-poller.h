@@ -42,7 +42,10 @@ typedef struct
  *                            0.01 runs 100 s of polling in 1 s, against a demo
  *                            server at speed 100)
  *   jitter          double   ±share applied to each delay (default 0.10; 0 off)
- *   network-monitor GNetworkMonitor* (default: g_network_monitor_get_default())
+ *   network-monitor GNetworkMonitor* (default: g_network_monitor_get_default(),
+ *                            which is not listened to for a server on a
+ *                            loopback address: it says "offline" on a
+ *                            machine without a default route)
  *   n-tracked       guint    (read-only)
  *   offline         gboolean (read-only)
  * Signals:

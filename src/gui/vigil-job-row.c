@@ -20,6 +20,8 @@ struct _VigilJobRow
   VigilJob       *job;
   gulong          notify_id;
   guint           clock_id;
+  guint           tick_id;     /* an update waiting for the next frame */
+  gboolean        dirty;       /* the job changed while the row was hidden */
 
   GtkImage       *kind_icon;
   GtkLabel       *title_label;
@@ -349,11 +351,29 @@ update_clock (VigilJobRow *self)
     g_clear_handle_id (&self->clock_id, g_source_remove);
 }
 
+static gboolean
+update_on_tick (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (widget);
+
+  self->tick_id = 0;
+  self->dirty = FALSE;
+  vigil_job_row_update (self);
+  update_clock (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A poll changes several properties at once, and a list keeps far more
+ * rows than it shows: update a row at most once a frame, and a hidden row
+ * only when it is shown. */
 static void
 on_job_notify (VigilJobRow *self)
 {
-  vigil_job_row_update (self);
-  update_clock (self);
+  self->dirty = TRUE;
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_on_tick, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -383,15 +403,29 @@ forward_action (GtkWidget  *widget,
 static void
 vigil_job_row_map (GtkWidget *widget)
 {
+  VigilJobRow *self = VIGIL_JOB_ROW (widget);
+
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->map (widget);
-  update_clock (VIGIL_JOB_ROW (widget));
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      vigil_job_row_update (self);
+    }
+  update_clock (self);
 }
 
 static void
 vigil_job_row_unmap (GtkWidget *widget)
 {
+  VigilJobRow *self = VIGIL_JOB_ROW (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->unmap (widget);
-  update_clock (VIGIL_JOB_ROW (widget));
+  update_clock (self);
 }
 
 static void
@@ -529,6 +563,7 @@ vigil_job_row_set_job (VigilJobRow *self,
   gtk_expander_set_expanded (self->songs_expander, FALSE);
   gtk_list_view_set_model (self->songs_view, GTK_SELECTION_MODEL (songs));
 
+  self->dirty = FALSE;
   vigil_job_row_update (self);
   update_clock (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
