@@ -32,8 +32,10 @@ struct _VigilJobRow
   GtkLabel       *message_label;
   GtkWidget      *trouble_box;
   GtkLabel       *trouble_label;
+  GtkMenuButton  *menu_button;
+  GMenuModel     *row_menu;
   GtkExpander    *songs_expander;
-  GtkScrolledWindow *songs_scroller;
+  GtkScrolledWindow *songs_scroller;  /* made when first expanded */
   GtkListView    *songs_view;
 };
 
@@ -272,8 +274,9 @@ update_songs (VigilJobRow *self)
   /* A list view's natural height counts only the rows it made so far:
    * ask for room for up to SONG_ROWS_SHOWN songs, then scroll. */
   n_songs = g_list_model_get_n_items (vigil_job_get_songs (self->job));
-  gtk_scrolled_window_set_min_content_height (self->songs_scroller,
-                                              MIN (n_songs, SONG_ROWS_SHOWN) * SONG_ROW_HEIGHT);
+  if (self->songs_scroller != NULL)
+    gtk_scrolled_window_set_min_content_height (self->songs_scroller,
+                                                MIN (n_songs, SONG_ROWS_SHOWN) * SONG_ROW_HEIGHT);
 
   label = g_strdup_printf (_("Songs (%d of %d done)"),
                            (int) CLAMP (vigil_job_get_completed_items (self->job), 0, G_MAXINT),
@@ -374,6 +377,64 @@ on_job_notify (VigilJobRow *self)
   self->dirty = TRUE;
   if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_on_tick, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parts made on demand                                                */
+/* ------------------------------------------------------------------ */
+
+/* A list keeps about two hundred rows alive: their menus and song lists
+ * are made when first used, not with every row. */
+static void
+create_menu (GtkMenuButton *button,
+             gpointer       user_data)
+{
+  VigilJobRow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->row_menu);
+}
+
+static void
+set_songs_model (VigilJobRow *self)
+{
+  g_autoptr(GtkNoSelection) songs = NULL;
+
+  if (self->songs_view == NULL)
+    return;
+  if (self->job != NULL)
+    songs = gtk_no_selection_new (g_object_ref (vigil_job_get_songs (self->job)));
+  gtk_list_view_set_model (self->songs_view, GTK_SELECTION_MODEL (songs));
+}
+
+static void
+create_songs_view (VigilJobRow *self)
+{
+  GtkListItemFactory *factory =
+    gtk_builder_list_item_factory_new_from_resource (NULL, RESOURCE_BASE "/vigil-song-row-item.ui");
+
+  self->songs_view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
+  gtk_widget_add_css_class (GTK_WIDGET (self->songs_view), "vigil-songs");
+  self->songs_scroller = GTK_SCROLLED_WINDOW (gtk_scrolled_window_new ());
+  gtk_scrolled_window_set_policy (self->songs_scroller, GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (self->songs_scroller, TRUE);
+  gtk_scrolled_window_set_max_content_height (self->songs_scroller, SONG_ROWS_SHOWN * SONG_ROW_HEIGHT);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->songs_scroller), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->songs_scroller), 6);
+  gtk_widget_add_css_class (GTK_WIDGET (self->songs_scroller), "card");
+  gtk_scrolled_window_set_child (self->songs_scroller, GTK_WIDGET (self->songs_view));
+  gtk_expander_set_child (self->songs_expander, GTK_WIDGET (self->songs_scroller));
+  set_songs_model (self);
+}
+
+static void
+on_songs_expanded (VigilJobRow *self)
+{
+  if (gtk_expander_get_expanded (self->songs_expander) && self->songs_view == NULL)
+    {
+      create_songs_view (self);
+      update_songs (self);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -508,8 +569,9 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_box);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_label);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_expander);
-  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_scroller);
-  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_view);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, row_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_songs_expanded);
 
   gtk_widget_class_install_action (widget_class, "row.stop-watching", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.retry-now", NULL, forward_action);
@@ -525,6 +587,7 @@ static void
 vigil_job_row_init (VigilJobRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -543,8 +606,6 @@ void
 vigil_job_row_set_job (VigilJobRow *self,
                        VigilJob    *job)
 {
-  g_autoptr(GtkNoSelection) songs = NULL;
-
   g_return_if_fail (VIGIL_IS_JOB_ROW (self));
   g_return_if_fail (job == NULL || VIGIL_IS_JOB (job));
 
@@ -555,13 +616,10 @@ vigil_job_row_set_job (VigilJobRow *self,
   g_set_object (&self->job, job);
 
   if (job != NULL)
-    {
-      self->notify_id = g_signal_connect_swapped (job, "notify", G_CALLBACK (on_job_notify), self);
-      songs = gtk_no_selection_new (g_object_ref (vigil_job_get_songs (job)));
-    }
+    self->notify_id = g_signal_connect_swapped (job, "notify", G_CALLBACK (on_job_notify), self);
   /* Recycled rows start collapsed. */
   gtk_expander_set_expanded (self->songs_expander, FALSE);
-  gtk_list_view_set_model (self->songs_view, GTK_SELECTION_MODEL (songs));
+  set_songs_model (self);
 
   self->dirty = FALSE;
   vigil_job_row_update (self);
