@@ -50,6 +50,8 @@ struct _VigilJob
   GDateTime          *finished_at;
 
   GListStore         *songs;
+  GPtrArray          *song_rows;    /* the same rows, for O(1) access */
+  guint               songs_settled;  /* leading rows that are DONE for good */
   gboolean            quiet;        /* nobody listens: skip notifications */
   gboolean            title_stale;  /* kind or target changed since the title was made */
 
@@ -606,6 +608,8 @@ resize_songs (VigilJob *self,
   if (n < have)
     {
       g_list_store_splice (self->songs, n, have - n, NULL, 0);
+      g_ptr_array_set_size (self->song_rows, n);
+      self->songs_settled = MIN (self->songs_settled, n);
       return;
     }
   if (n == have)
@@ -613,7 +617,12 @@ resize_songs (VigilJob *self,
 
   rows = g_ptr_array_new_full (n - have, g_object_unref);
   for (guint i = have; i < n; i++)
-    g_ptr_array_add (rows, new_placeholder_row (i));
+    {
+      VigilJobSong *row = new_placeholder_row (i);
+
+      g_ptr_array_add (rows, row);
+      g_ptr_array_add (self->song_rows, g_object_ref (row));
+    }
 
   g_list_store_splice (self->songs, have, 0, rows->pdata, rows->len);
 }
@@ -639,32 +648,42 @@ name_row (VigilJobSong    *row,
     vigil_job_song_set_artist (row, view->artist);
 }
 
-/* A row once DONE stays DONE, whatever a noisy count says. */
+/* A row once DONE stays DONE, whatever a noisy count says. Rows are
+ * DONE, then one ANALYZING, then WAITING: only the few around the current
+ * song are looked at, so a poll costs the same for 3 songs or 3000. */
 static void
 update_song_rows (VigilJob        *self,
                   const SongsView *view)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
+  GPtrArray *rows = self->song_rows;
 
   g_assert (VIGIL_IS_JOB (self));
   g_assert (view != NULL);
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = self->songs_settled; i < rows->len; i++)
     {
-      g_autoptr(VigilJobSong) row = g_list_model_get_item (G_LIST_MODEL (self->songs), i);
+      VigilJobSong *row = g_ptr_array_index (rows, i);
+      VigilSongState state = vigil_job_song_get_state (row);
 
       if (i < view->done)
         set_row (row, VIGIL_SONG_STATE_DONE, 1.0);
-      else if (vigil_job_song_get_state (row) == VIGIL_SONG_STATE_DONE)
+      else if (state == VIGIL_SONG_STATE_DONE)
         continue;
       else if (i == view->done)
         {
           set_row (row, VIGIL_SONG_STATE_ANALYZING, view->fraction);
           name_row (row, view);
         }
+      else if (state == VIGIL_SONG_STATE_WAITING)
+        break;
       else
         set_row (row, VIGIL_SONG_STATE_WAITING, 0.0);
     }
+
+  while (self->songs_settled < rows->len &&
+         vigil_job_song_get_state (g_ptr_array_index (rows, self->songs_settled)) ==
+         VIGIL_SONG_STATE_DONE)
+    self->songs_settled++;
 }
 
 static gboolean
@@ -723,11 +742,9 @@ finish_songs (VigilJob       *self,
               VigilSongState  from,
               VigilSongState  to)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
-
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < self->song_rows->len; i++)
     {
-      g_autoptr(VigilJobSong) row = g_list_model_get_item (G_LIST_MODEL (self->songs), i);
+      VigilJobSong *row = g_ptr_array_index (self->song_rows, i);
 
       if (from == to || vigil_job_song_get_state (row) == from)
         vigil_job_song_set_state (row, to);
@@ -972,6 +989,7 @@ vigil_job_dispose (GObject *object)
 {
   VigilJob *self = VIGIL_JOB (object);
 
+  g_clear_pointer (&self->song_rows, g_ptr_array_unref);
   g_clear_object (&self->songs);
 
   G_OBJECT_CLASS (vigil_job_parent_class)->dispose (object);
@@ -1183,6 +1201,7 @@ vigil_job_init (VigilJob *self)
   self->fraction = VIGIL_UNKNOWN;
   self->eta_seconds = VIGIL_UNKNOWN;
   self->songs = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+  self->song_rows = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* ------------------------------------------------------------------ */
