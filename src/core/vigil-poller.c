@@ -35,6 +35,7 @@ typedef struct
   guint            in_batch : 1;    /* in flight as part of a batch request */
   guint            queued : 1;      /* the server has not picked the job up */
   guint            confirm : 1;     /* the next request asks the job record */
+  guint            expect_end : 1;  /* the ETA runs out before the next poll */
 } Entry;
 
 typedef struct
@@ -346,6 +347,7 @@ schedule_next (VigilPoller *self,
 
   entry->delay_ms = delay;
   entry->reason = decision.reason;
+  entry->expect_end = input.eta_seconds >= 0 && input.eta_seconds * 1000.0 < delay;
   entry->retry_after_ms = -1;
   self->n_delays++;
   self->sum_delays += delay;
@@ -531,11 +533,17 @@ on_status (GObject      *object,
 /* Requests                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The job record when the job is queued, when its end must be confirmed,
+ * and when its ETA says it has ended by now: its progress record would
+ * then most likely answer 404, which settles nothing, and the job record
+ * would be asked next anyway. A job still running answers with its
+ * progress inside the record. */
 static void
 send_single (VigilPoller *self,
              Entry       *entry)
 {
-  RequestKind kind = (entry->queued || entry->confirm) ? REQUEST_STATUS : REQUEST_PROGRESS;
+  RequestKind kind = (entry->queued || entry->confirm || entry->expect_end)
+                     ? REQUEST_STATUS : REQUEST_PROGRESS;
 
   entry->in_flight = TRUE;
   entry->requests++;

@@ -1,0 +1,599 @@
+/* bench-report.c — vigil-bench's results as a table (stdout) or JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "bench-report.h"
+
+#define GUI_TODO "TODO: GUI cost (figure 5) is not measured yet: the job list widget is not final."
+
+/* The targets */
+#define T1_REQUEST_RATIO 0.8
+#define T1_LATENCY_MEDIAN 1.0
+#define T1_LATENCY_MAX 2.0
+#define T2_N 1000
+#define T2_REQUESTS_PER_S 2.0
+#define T4_CPU_MS 50.0
+#define T4_RSS_JOBS 10000
+#define T4_RSS_MB 30.0
+
+typedef struct
+{
+  char     *label;
+  double    value;
+  double    limit;
+  gboolean  measured;
+  gboolean  met;
+} Target;
+
+BenchResults *
+bench_results_new (void)
+{
+  BenchResults *results = g_new0 (BenchResults, 1);
+
+  results->fig1 = g_array_new (FALSE, TRUE, sizeof (BenchFig1Row));
+  results->fig2 = g_array_new (FALSE, TRUE, sizeof (BenchFig2Row));
+  results->fig3 = g_array_new (FALSE, TRUE, sizeof (BenchFig3Row));
+  return results;
+}
+
+void
+bench_results_free (BenchResults *results)
+{
+  if (results == NULL)
+    return;
+
+  g_array_unref (results->fig1);
+  g_array_unref (results->fig2);
+  g_array_unref (results->fig3);
+  g_free (results->command);
+  g_free (results);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups                                                             */
+/* ------------------------------------------------------------------ */
+
+static const BenchFig1Row *
+fig1_find (BenchResults    *results,
+           double           duration,
+           BenchPollerKind  kind)
+{
+  for (guint i = 0; i < results->fig1->len; i++)
+    {
+      const BenchFig1Row *row = &g_array_index (results->fig1, BenchFig1Row, i);
+
+      if (row->duration == duration && row->kind == kind)
+        return row;
+    }
+  return NULL;
+}
+
+static const BenchFig2Row *
+fig2_find (BenchResults    *results,
+           guint            n,
+           BenchPollerKind  kind)
+{
+  for (guint i = 0; i < results->fig2->len; i++)
+    {
+      const BenchFig2Row *row = &g_array_index (results->fig2, BenchFig2Row, i);
+
+      if (row->n == n && row->kind == kind)
+        return row;
+    }
+  return NULL;
+}
+
+static const BenchFig3Row *
+fig3_find (BenchResults    *results,
+           BenchPollerKind  kind)
+{
+  for (guint i = 0; i < results->fig3->len; i++)
+    {
+      const BenchFig3Row *row = &g_array_index (results->fig3, BenchFig3Row, i);
+
+      if (row->kind == kind)
+        return row;
+    }
+  return NULL;
+}
+
+static double
+ratio (double a,
+       double b)
+{
+  return b > 0 ? a / b : NAN;
+}
+
+/* ------------------------------------------------------------------ */
+/* Targets                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+target_add (GArray     *targets,
+            char       *label,
+            double      value,
+            double      limit,
+            gboolean    measured)
+{
+  Target t = { label, value, limit, measured && !isnan (value), FALSE };
+
+  t.met = t.measured && value <= limit;
+  g_array_append_val (targets, t);
+}
+
+static void
+target_clear (gpointer data)
+{
+  g_free (((Target *) data)->label);
+}
+
+static void
+targets_fig1 (BenchResults *results,
+              GArray       *targets)
+{
+  for (guint i = 0; i < results->fig1->len; i++)
+    {
+      const BenchFig1Row *v = &g_array_index (results->fig1, BenchFig1Row, i);
+      const BenchFig1Row *b;
+
+      if (v->kind != BENCH_POLLER_VIGIL)
+        continue;
+      b = fig1_find (results, v->duration, BENCH_POLLER_BROWSER);
+      target_add (targets, g_strdup_printf ("1. %g s jobs: requests/job vigil/browser", v->duration),
+                  b != NULL ? ratio (v->requests_per_job, b->requests_per_job) : NAN,
+                  T1_REQUEST_RATIO, b != NULL);
+      target_add (targets, g_strdup_printf ("1. %g s jobs: latency median (s)", v->duration),
+                  v->latency_median, T1_LATENCY_MEDIAN, TRUE);
+      target_add (targets, g_strdup_printf ("1. %g s jobs: latency max (s)", v->duration),
+                  v->latency_max, T1_LATENCY_MAX, TRUE);
+    }
+}
+
+static GArray *
+targets_compute (BenchResults *results)
+{
+  GArray *targets = g_array_new (FALSE, TRUE, sizeof (Target));
+  const BenchFig2Row *f2 = fig2_find (results, T2_N, BENCH_POLLER_VIGIL);
+  const BenchFig3Row *f3 = fig3_find (results, BENCH_POLLER_VIGIL);
+  const BenchCost *c = &results->cost;
+
+  g_array_set_clear_func (targets, target_clear);
+  targets_fig1 (results, targets);
+  target_add (targets, g_strdup_printf ("2. N = %u: requests/s, vigil", T2_N),
+              f2 != NULL ? f2->requests_per_s : NAN, T2_REQUESTS_PER_S, f2 != NULL);
+  /* 0 wrong outcomes allowed: value = share wrong */
+  target_add (targets, g_strdup ("3. production payload: share of vigil outcomes wrong"),
+              f3 != NULL ? 1.0 - (double) f3->correct / MAX (f3->jobs, 1) : NAN, 0, f3 != NULL);
+  target_add (targets, g_strdup ("4. CPU ms per 1000 updates (worst of the three paths)"),
+              MAX (MAX (c->single_documented_ms, c->single_production_ms), c->batch_ms),
+              T4_CPU_MS, results->have_cost);
+  target_add (targets, g_strdup_printf ("4. peak RSS (MB) tracking %u jobs", T4_RSS_JOBS),
+              c->rss_peak_mb, T4_RSS_MB, results->have_cost && c->rss_ok && c->rss_jobs == T4_RSS_JOBS);
+  return targets;
+}
+
+/* ------------------------------------------------------------------ */
+/* Machine                                                             */
+/* ------------------------------------------------------------------ */
+
+static char *
+cpu_model (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
+    return g_strdup ("unknown CPU");
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "model name"))
+      return g_strdup (g_strstrip (strchr (lines[i], ':') + 1));
+
+  return g_strdup ("unknown CPU");
+}
+
+static double
+memory_gib (void)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/meminfo", &text, NULL, NULL) ||
+      (line = strstr (text, "MemTotal:")) == NULL)
+    return NAN;
+
+  return g_ascii_strtod (line + strlen ("MemTotal:"), NULL) / (1024.0 * 1024.0);
+}
+
+static char *
+machine_description (void)
+{
+  g_autofree char *cpu = cpu_model ();
+  g_autofree char *os = g_get_os_info (G_OS_INFO_KEY_PRETTY_NAME);
+  struct utsname un;
+
+  uname (&un);
+  return g_strdup_printf ("%s, %u cores, %.1f GiB RAM; %s, Linux %s; "
+                          "GLib %u.%u.%u, libsoup %u.%u.%u, json-glib %s",
+                          cpu, g_get_num_processors (), memory_gib (),
+                          os != NULL ? os : "unknown OS", un.release,
+                          glib_major_version, glib_minor_version, glib_micro_version,
+                          soup_get_major_version (), soup_get_minor_version (),
+                          soup_get_micro_version (), JSON_VERSION_S);
+}
+
+/* ------------------------------------------------------------------ */
+/* Table                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+table_fig1 (BenchResults *results)
+{
+  double last = -1;
+
+  printf ("\n1. One job at a time: documented payload, one poller per job, virtual seconds\n"
+          "   lat. = true end -> the poller's final word (the browser's is giving up: the record\n"
+          "   is deleted at the end, so it sees 404s); after = requests after the true end\n");
+  printf ("%8s  %-9s %5s %8s %8s %6s %6s %7s %9s %6s %5s\n", "duration", "poller", "jobs",
+          "req/job", "lat.med", "p90", "max", "after", "completed", "speed", "load");
+  for (guint i = 0; i < results->fig1->len; i++)
+    {
+      const BenchFig1Row *r = &g_array_index (results->fig1, BenchFig1Row, i);
+
+      if (r->duration != last && last >= 0)
+        printf ("\n");
+      last = r->duration;
+      printf ("%6g s  %-9s %5u %8.1f %8.2f %6.2f %6.2f %7.1f %8.0f%% %6g %4.0f%%%s\n",
+              r->duration, bench_poller_kind_name (r->kind), r->jobs, r->requests_per_job,
+              r->latency_median, r->latency_p90, r->latency_max, r->after_end,
+              100 * r->completed_share, r->speed, 100 * r->load,
+              r->unresolved > 0 ? "  (unresolved jobs!)" : "");
+      if (r->kind == BENCH_POLLER_VIGIL && fig1_find (results, r->duration, BENCH_POLLER_BROWSER))
+        {
+          const BenchFig1Row *b = fig1_find (results, r->duration, BENCH_POLLER_BROWSER);
+
+          printf ("%8s  ratio vigil/browser: requests %.2f, latency median %.2f, max %.2f\n", "",
+                  ratio (r->requests_per_job, b->requests_per_job),
+                  ratio (r->latency_median, b->latency_median),
+                  ratio (r->latency_max, b->latency_max));
+        }
+    }
+}
+
+static void
+table_fig2 (BenchResults *results)
+{
+  guint last = 0;
+
+  printf ("\n2. N concurrent 300 s jobs, steady state (finished jobs replaced), per virtual second\n");
+  printf ("%5s  %-9s %8s %9s %8s %9s %9s %7s %6s %5s\n", "N", "poller", "req/s", "KiB/s",
+          "batch/s", "single/s", "status/s", "window", "speed", "load");
+  for (guint i = 0; i < results->fig2->len; i++)
+    {
+      const BenchFig2Row *r = &g_array_index (results->fig2, BenchFig2Row, i);
+
+      if (r->n != last && last > 0)
+        printf ("\n");
+      last = r->n;
+      printf ("%5u  %-9s %8.2f %9.1f %8.2f %9.2f %9.2f %6.0fs %6g %4.0f%%\n", r->n,
+              bench_poller_kind_name (r->kind), r->requests_per_s, r->bytes_per_s / 1024,
+              r->batch_per_s, r->single_per_s, r->status_per_s, r->window_s, r->speed,
+              100 * r->load);
+      if (r->kind == BENCH_POLLER_VIGIL && fig2_find (results, r->n, BENCH_POLLER_BROWSER))
+        {
+          const BenchFig2Row *b = fig2_find (results, r->n, BENCH_POLLER_BROWSER);
+
+          printf ("%5s  ratio vigil/browser: requests %.3f, bytes %.2f\n", "",
+                  ratio (r->requests_per_s, b->requests_per_s), ratio (r->bytes_per_s, b->bytes_per_s));
+        }
+    }
+}
+
+static void
+table_fig3 (BenchResults *results)
+{
+  if (results->fig3->len == 0)
+    return;
+
+  printf ("\n3. Production payload (production-steps, no metadata, current_progress, record deleted at\n"
+          "   the end), some jobs fail: outcome reported correctly\n");
+  printf ("%-9s %5s %7s %9s %9s %7s %6s %8s %5s\n", "poller", "jobs", "correct", "completed",
+          "failed", "gave-up", "lost", "no word", "load");
+  for (guint i = 0; i < results->fig3->len; i++)
+    {
+      const BenchFig3Row *r = &g_array_index (results->fig3, BenchFig3Row, i);
+
+      printf ("%-9s %5u %6.0f%% %9u %9u %7u %6u %8u %4.0f%%\n", bench_poller_kind_name (r->kind),
+              r->jobs, 100.0 * r->correct / MAX (r->jobs, 1),
+              r->outcomes[BENCH_OUTCOME_COMPLETED], r->outcomes[BENCH_OUTCOME_FAILED],
+              r->outcomes[BENCH_OUTCOME_GAVE_UP], r->outcomes[BENCH_OUTCOME_LOST],
+              r->outcomes[BENCH_OUTCOME_NONE], 100 * r->load);
+    }
+  printf ("   (%u of %u jobs really failed)\n",
+          g_array_index (results->fig3, BenchFig3Row, 0).failed_truth,
+          g_array_index (results->fig3, BenchFig3Row, 0).jobs);
+}
+
+static void
+table_fig4 (BenchResults *results)
+{
+  const BenchCost *c = &results->cost;
+
+  if (!results->have_cost)
+    return;
+
+  printf ("\n4. Client cost\n");
+  printf ("   CPU per 1000 progress updates (parse + VigilJob apply, %u updates timed):\n", c->updates);
+  printf ("     GET /api/progress/<id>, documented payload (%zu B body):  %6.1f ms\n",
+          c->single_body_bytes, c->single_documented_ms);
+  printf ("     GET /api/progress/<id>, production payload:               %6.1f ms\n",
+          c->single_production_ms);
+  printf ("     GET /api/progress with %u jobs (%.0f KiB body):         %6.1f ms\n",
+          c->batch_jobs, c->batch_body_bytes / 1024.0, c->batch_ms);
+  if (!c->rss_ok)
+    {
+      printf ("   Peak RSS: the measuring process failed\n");
+      return;
+    }
+  printf ("   Peak RSS of a process tracking %u jobs with one VigilPoller: %.1f MB "
+          "(%.1f MB before tracking)\n", c->rss_jobs, c->rss_peak_mb, c->rss_baseline_mb);
+  printf ("     %.1f MB once every job was tracked (before any answer), %.1f MB at the end\n",
+          c->rss_tracked_mb, c->rss_end_mb);
+  printf ("     %u of them running%s; playlists of 5 to 30 songs: %u song rows held at the end\n",
+          c->rss_running, c->rss_running < c->rss_jobs ? " (the demo server's most workers), the others queued" : "",
+          c->rss_songs);
+  printf ("     %u of %u jobs answered in %.1f s real, %" G_GUINT64_FORMAT " requests, "
+          "%" G_GUINT64_FORMAT " of them GET /api/progress (%.1f MiB body at this N)\n",
+          c->rss_polled, c->rss_jobs, c->rss_seconds, c->rss_requests, c->rss_batch_requests,
+          c->rss_batch_body_bytes / (1024.0 * 1024.0));
+}
+
+static void
+table_targets (GArray *targets)
+{
+  printf ("\nTargets (vigil)\n");
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const Target *t = &g_array_index (targets, Target, i);
+
+      if (!t->measured)
+        printf ("   %-56s not measured in this run\n", t->label);
+      else
+        printf ("   %-56s %8.3f  limit %6.3f  %s\n", t->label, t->value, t->limit,
+                t->met ? "met" : "MISSED");
+    }
+}
+
+void
+bench_report_table (BenchResults *results)
+{
+  g_autofree char *machine = machine_description ();
+  g_autoptr(GArray) targets = targets_compute (results);
+
+  g_return_if_fail (results != NULL);
+
+  printf ("vigil-bench%s — Vigil against the service's browser poller and fixed pollers\n",
+          results->quick ? " --quick (smoke run: small samples, not for comparison)" : "");
+  printf ("Machine: %s\n", machine);
+  printf ("Command: %s\n", results->command);
+  printf ("Seed: %" G_GUINT64_FORMAT "\n", results->seed);
+  table_fig1 (results);
+  table_fig2 (results);
+  table_fig3 (results);
+  table_fig4 (results);
+  printf ("\n5. %s\n", GUI_TODO);
+  table_targets (targets);
+  printf ("\nRuntime: %.1f s real\n", results->runtime_s);
+  fflush (stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+static void
+add_number (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (value) || isinf (value))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+json_fig1 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  json_builder_set_member_name (b, "figure1");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < results->fig1->len; i++)
+    {
+      const BenchFig1Row *r = &g_array_index (results->fig1, BenchFig1Row, i);
+
+      json_builder_begin_object (b);
+      add_number (b, "duration_s", r->duration);
+      add_string (b, "poller", bench_poller_kind_name (r->kind));
+      add_number (b, "jobs", r->jobs);
+      add_number (b, "requests_per_job", r->requests_per_job);
+      add_number (b, "latency_median_s", r->latency_median);
+      add_number (b, "latency_p90_s", r->latency_p90);
+      add_number (b, "latency_max_s", r->latency_max);
+      add_number (b, "requests_after_end", r->after_end);
+      add_number (b, "completed_share", r->completed_share);
+      add_number (b, "unresolved", r->unresolved);
+      add_number (b, "speed", r->speed);
+      add_number (b, "load", r->load);
+      add_number (b, "max_loop_lag_ms", r->max_lag_ms);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+json_fig2 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  json_builder_set_member_name (b, "figure2");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < results->fig2->len; i++)
+    {
+      const BenchFig2Row *r = &g_array_index (results->fig2, BenchFig2Row, i);
+
+      json_builder_begin_object (b);
+      add_number (b, "n", r->n);
+      add_string (b, "poller", bench_poller_kind_name (r->kind));
+      add_number (b, "requests_per_s", r->requests_per_s);
+      add_number (b, "bytes_per_s", r->bytes_per_s);
+      add_number (b, "batch_per_s", r->batch_per_s);
+      add_number (b, "single_progress_per_s", r->single_per_s);
+      add_number (b, "status_per_s", r->status_per_s);
+      add_number (b, "window_s", r->window_s);
+      add_number (b, "speed", r->speed);
+      add_number (b, "load", r->load);
+      add_number (b, "max_loop_lag_ms", r->max_lag_ms);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+json_fig3 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  json_builder_set_member_name (b, "figure3");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < results->fig3->len; i++)
+    {
+      const BenchFig3Row *r = &g_array_index (results->fig3, BenchFig3Row, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "poller", bench_poller_kind_name (r->kind));
+      add_number (b, "jobs", r->jobs);
+      add_number (b, "failed_truth", r->failed_truth);
+      add_number (b, "correct_share", (double) r->correct / MAX (r->jobs, 1));
+      add_number (b, "false_completed", r->false_completed);
+      json_builder_set_member_name (b, "outcomes");
+      json_builder_begin_object (b);
+      for (guint o = 0; o <= BENCH_OUTCOME_GAVE_UP; o++)
+        add_number (b, bench_outcome_name (o), r->outcomes[o]);
+      json_builder_end_object (b);
+      add_number (b, "load", r->load);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+json_fig4 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  const BenchCost *c = &results->cost;
+
+  if (!results->have_cost)
+    return;
+
+  json_builder_set_member_name (b, "figure4");
+  json_builder_begin_object (b);
+  add_number (b, "updates_timed", c->updates);
+  add_number (b, "cpu_ms_per_1000_single_documented", c->single_documented_ms);
+  add_number (b, "cpu_ms_per_1000_single_production", c->single_production_ms);
+  add_number (b, "cpu_ms_per_1000_batch", c->batch_ms);
+  add_number (b, "batch_jobs", c->batch_jobs);
+  add_number (b, "single_body_bytes", c->single_body_bytes);
+  add_number (b, "batch_body_bytes", c->batch_body_bytes);
+  add_number (b, "rss_jobs", c->rss_jobs);
+  add_number (b, "rss_peak_mb", c->rss_ok ? c->rss_peak_mb : NAN);
+  add_number (b, "rss_baseline_mb", c->rss_ok ? c->rss_baseline_mb : NAN);
+  add_number (b, "rss_tracked_mb", c->rss_ok ? c->rss_tracked_mb : NAN);
+  add_number (b, "rss_end_mb", c->rss_ok ? c->rss_end_mb : NAN);
+  add_number (b, "rss_jobs_running", c->rss_running);
+  add_number (b, "rss_jobs_answered", c->rss_polled);
+  add_number (b, "rss_song_rows", c->rss_songs);
+  add_number (b, "rss_requests", c->rss_requests);
+  add_number (b, "rss_batch_requests", c->rss_batch_requests);
+  add_number (b, "rss_batch_body_bytes", c->rss_batch_body_bytes);
+  add_number (b, "rss_seconds", c->rss_seconds);
+  json_builder_end_object (b);
+}
+
+static void
+json_targets (JsonBuilder *b,
+              GArray      *targets)
+{
+  json_builder_set_member_name (b, "targets");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const Target *t = &g_array_index (targets, Target, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "target", t->label);
+      add_number (b, "value", t->measured ? t->value : NAN);
+      add_number (b, "limit", t->limit);
+      json_builder_set_member_name (b, "met");
+      if (t->measured)
+        json_builder_add_boolean_value (b, t->met);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+void
+bench_report_json (BenchResults *results)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) targets = targets_compute (results);
+  g_autofree char *machine = machine_description ();
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (results != NULL);
+
+  json_builder_begin_object (b);
+  add_string (b, "machine", machine);
+  add_string (b, "command", results->command);
+  add_number (b, "seed", results->seed);
+  json_builder_set_member_name (b, "quick");
+  json_builder_add_boolean_value (b, results->quick);
+  json_fig1 (b, results);
+  json_fig2 (b, results);
+  json_fig3 (b, results);
+  json_fig4 (b, results);
+  add_string (b, "figure5", GUI_TODO);
+  json_targets (b, targets);
+  add_number (b, "runtime_s", results->runtime_s);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+  fflush (stdout);
+}

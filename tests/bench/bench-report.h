@@ -1,0 +1,81 @@
+/* bench-report.h — vigil-bench's results, as a table or as JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "bench-common.h"
+#include "bench-cost.h"
+
+G_BEGIN_DECLS
+
+/* Figure 1: jobs followed one at a time (virtual seconds) */
+typedef struct
+{
+  double          duration;
+  BenchPollerKind kind;
+  guint           jobs;
+  double          speed;
+  double          requests_per_job;   /* mean */
+  double          latency_median;     /* true end → final word */
+  double          latency_p90;
+  double          latency_max;
+  double          after_end;          /* requests after the true end, mean */
+  double          completed_share;    /* jobs reported completed (all did) */
+  guint           unresolved;         /* no final word by the deadline */
+  double          load;               /* CPU s / real s of the run */
+  double          max_lag_ms;
+} BenchFig1Row;
+
+/* Figure 2: N concurrent jobs in steady state (per virtual second) */
+typedef struct
+{
+  guint           n;
+  BenchPollerKind kind;
+  double          speed;
+  double          window_s;
+  double          requests_per_s;
+  double          bytes_per_s;
+  double          batch_per_s;        /* GET /api/progress */
+  double          single_per_s;       /* GET /api/progress/<id> */
+  double          status_per_s;       /* GET /api/jobs/<id>/status */
+  double          load;
+  double          max_lag_ms;
+} BenchFig2Row;
+
+/* Figure 3: production payload, outcomes */
+typedef struct
+{
+  BenchPollerKind kind;
+  guint           jobs;
+  guint           failed_truth;       /* jobs that really failed */
+  guint           correct;
+  guint           outcomes[BENCH_OUTCOME_GAVE_UP + 1];
+  guint           false_completed;    /* failed jobs reported completed */
+  double          load;
+} BenchFig3Row;
+
+typedef struct
+{
+  gboolean  quick;
+  char     *command;
+  guint64   seed;
+  GArray   *fig1;                     /* BenchFig1Row */
+  GArray   *fig2;                     /* BenchFig2Row */
+  GArray   *fig3;                     /* BenchFig3Row */
+  gboolean  have_cost;
+  BenchCost cost;
+  double    runtime_s;
+} BenchResults;
+
+BenchResults *bench_results_new   (void);
+void          bench_results_free  (BenchResults *results);
+
+void          bench_report_table  (BenchResults *results);
+void          bench_report_json   (BenchResults *results);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchResults, bench_results_free)
+
+G_END_DECLS
