@@ -1,0 +1,359 @@
+/* vigil-gui-bench.c — what the job list costs: time per tick to apply
+ * progress to every job of a 10 000-job list (model update, rows bound to
+ * the visible jobs, the next frame), and the app's memory with them.
+ *
+ * A benchmark, not a test: it reports (README.md, "Performance", figure 5).
+ * Run it under a display; `--quick` is the smoke run of the test suite.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "vigil-application.h"
+#include "vigil-job-row.h"
+#include "vigil-window.h"
+
+/* ------------------------------------------------------------------ */
+/* A network that is down: the poller makes no request, so what is     */
+/* measured is the model and the list only.                             */
+/* ------------------------------------------------------------------ */
+
+#define BENCH_TYPE_OFFLINE (bench_offline_get_type ())
+G_DECLARE_FINAL_TYPE (BenchOffline, bench_offline, BENCH, OFFLINE, GObject)
+
+struct _BenchOffline
+{
+  GObject parent_instance;
+};
+
+static void bench_offline_monitor_init (GNetworkMonitorInterface *iface);
+static void bench_offline_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BenchOffline, bench_offline, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, bench_offline_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      bench_offline_monitor_init))
+
+enum { OFF_PROP_0, OFF_PROP_AVAILABLE, OFF_PROP_METERED, OFF_PROP_CONNECTIVITY };
+
+static void
+bench_offline_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case OFF_PROP_AVAILABLE:
+    case OFF_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case OFF_PROP_CONNECTIVITY:
+      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+bench_offline_init_fn (GInitable     *initable,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return TRUE;
+}
+
+static void
+bench_offline_initable_init (GInitableIface *iface)
+{
+  iface->init = bench_offline_init_fn;
+}
+
+static void
+bench_offline_monitor_init (GNetworkMonitorInterface *iface)
+{
+}
+
+static void
+bench_offline_class_init (BenchOfflineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = bench_offline_get_property;
+  g_object_class_override_property (object_class, OFF_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, OFF_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, OFF_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+bench_offline_init (BenchOffline *self)
+{
+}
+
+/* ------------------------------------------------------------------ */
+/* Measuring                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint   n_jobs;
+  guint   n_ticks;
+  guint   n_rows;
+  double  apply_ms[64];
+  double  frame_ms[64];
+  double  rss_empty_mb;
+  double  rss_loaded_mb;
+  double  rss_peak_mb;
+  gint64  frame_start;
+  double  last_frame_ms;
+  gboolean painted;
+} Bench;
+
+static double
+rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? g_ascii_strtod (line + 6, NULL) / 1024.0 : -1;
+}
+
+static double
+peak_rss_mb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* Row widgets alive in the window (a list view keeps more than it shows). */
+static guint
+count_rows (GtkWidget *widget)
+{
+  guint n = VIGIL_IS_JOB_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows (child);
+  return n;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  if (bench->frame_start == 0)
+    return;
+  bench->last_frame_ms = (g_get_monotonic_time () - bench->frame_start) / 1000.0;
+  bench->frame_start = 0;
+  bench->painted = TRUE;
+}
+
+static void
+spin_until_painted (Bench *bench)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (!bench->painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+spin_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* One tick: every job moves on a little, as a poll round would make it.
+ * (Not inlined, so profilers can single it out.) */
+static G_GNUC_NO_INLINE void
+apply_tick (GListModel *jobs,
+            guint       tick,
+            guint       n_ticks)
+{
+  g_autoptr(VigilProgress) p = vigil_progress_new ();
+  guint n = g_list_model_get_n_items (jobs);
+
+  p->step = tick % 2 ? VIGIL_STEP_ANALYZING : VIGIL_STEP_FETCHING_LYRICS;
+  p->total_items = 10;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
+
+      p->fraction = (tick + 1.0) / (n_ticks + 1.0) * ((i % 97) + 1) / 98.0;
+      p->completed_items = (gint64) (p->fraction * 10);
+      p->eta_seconds = 30.0 + i % 600;
+      g_free (p->message);
+      p->message = g_strdup_printf ("Analyzing 'Song %u' by Artist %u", tick, i % 50);
+      vigil_job_apply_progress (job, p, (gint64) tick * G_USEC_PER_SEC);
+    }
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  double sorted[64];
+
+  memcpy (sorted, values, n * sizeof *values);
+  qsort (sorted, n, sizeof *sorted, compare_doubles);
+  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+static double
+maximum (double *values,
+         guint   n)
+{
+  double m = 0;
+
+  for (guint i = 0; i < n; i++)
+    m = MAX (m, values[i]);
+  return m;
+}
+
+static void
+run (VigilApplication *app,
+     Bench            *bench)
+{
+  g_autoptr(BenchOffline) offline = g_object_new (BENCH_TYPE_OFFLINE, NULL);
+  g_autoptr(VigilApiClient) client = vigil_api_client_new ("http://127.0.0.1:9", NULL);
+  g_autoptr(VigilPoller) poller = g_object_new (VIGIL_TYPE_POLLER, "client", client,
+                                                "network-monitor", offline, NULL);
+  g_autoptr(VigilTracker) tracker = vigil_tracker_new (client, poller);
+  VigilWindow *window = vigil_window_new (app, vigil_application_get_settings (app), tracker);
+  GdkFrameClock *clock;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  spin_ms (500);
+  bench->rss_empty_mb = rss_mb ();
+
+  for (guint i = 0; i < bench->n_jobs; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%08x-bench-job-%u", g_random_int (), i);
+
+      /* Two songs for every playlist (of ten songs each, below). */
+      vigil_tracker_watch (tracker, id, i % 3 ? VIGIL_JOB_KIND_SONG : VIGIL_JOB_KIND_PLAYLIST, i);
+    }
+  spin_ms (500);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), bench);
+
+  for (guint t = 0; t < bench->n_ticks; t++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      bench->painted = FALSE;
+      bench->frame_start = start;
+      apply_tick (vigil_tracker_get_jobs (tracker), t, bench->n_ticks);
+      bench->apply_ms[t] = (g_get_monotonic_time () - start) / 1000.0;
+      spin_until_painted (bench);
+      bench->frame_ms[t] = bench->last_frame_ms;
+      spin_ms (50);
+    }
+
+  bench->n_rows = count_rows (GTK_WIDGET (window));
+  bench->rss_loaded_mb = rss_mb ();
+  bench->rss_peak_mb = peak_rss_mb ();
+  g_signal_handlers_disconnect_by_data (clock, bench);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+report (Bench    *bench,
+        gboolean  json)
+{
+  double apply_med = median (bench->apply_ms, bench->n_ticks);
+  double apply_max = maximum (bench->apply_ms, bench->n_ticks);
+  double frame_med = median (bench->frame_ms, bench->n_ticks);
+  double frame_max = maximum (bench->frame_ms, bench->n_ticks);
+
+  if (json)
+    {
+      g_print ("{\"jobs\": %u, \"ticks\": %u, \"rows\": %u, \"apply_ms_median\": %.2f, \"apply_ms_max\": %.2f, "
+               "\"tick_to_paint_ms_median\": %.2f, \"tick_to_paint_ms_max\": %.2f, "
+               "\"rss_empty_mb\": %.1f, \"rss_loaded_mb\": %.1f, \"rss_peak_mb\": %.1f}\n",
+               bench->n_jobs, bench->n_ticks, bench->n_rows, apply_med, apply_max, frame_med, frame_max,
+               bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb);
+      return;
+    }
+
+  g_print ("5. GUI cost: %u jobs in the list (%u row widgets alive), %u ticks (every job updated each tick)\n",
+           bench->n_jobs, bench->n_rows, bench->n_ticks);
+  g_print ("   apply progress to every job (model + bound rows)   median %7.2f ms   max %7.2f ms\n",
+           apply_med, apply_max);
+  g_print ("   tick start to the next frame painted                median %7.2f ms   max %7.2f ms\n",
+           frame_med, frame_max);
+  g_print ("   RSS: empty window %.1f MB, with the jobs %.1f MB, peak %.1f MB\n",
+           bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean quick = FALSE, json = FALSE;
+  int jobs = 10000, ticks = 20;
+  GOptionEntry entries[] = {
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Smoke run: 1000 jobs, 5 ticks", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs, "Jobs in the list (default 10000)", "N" },
+    { "ticks", 0, 0, G_OPTION_ARG_INT, &ticks, "Updates of every job (default 20, max 64)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the job list's cost");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApplication) app = NULL;
+  Bench bench = { 0 };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("vigil-gui-bench: %s\n", error->message);
+      return 2;
+    }
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("vigil-gui-bench: needs a display (run it under xvfb-run)\n");
+      return 77;
+    }
+
+  bench.n_jobs = quick ? 1000 : (guint) CLAMP (jobs, 1, 1000000);
+  bench.n_ticks = quick ? 5 : (guint) CLAMP (ticks, 1, 64);
+
+  gtk_init ();
+  adw_init ();
+  app = vigil_application_new (APP_ID ".GuiBench", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  run (app, &bench);
+  report (&bench, json);
+
+  g_application_release (G_APPLICATION (app));
+  return 0;
+}
