@@ -35,6 +35,7 @@ typedef struct
   guint            in_batch : 1;    /* in flight as part of a batch request */
   guint            queued : 1;      /* the server has not picked the job up */
   guint            confirm : 1;     /* the next request asks the job record */
+  guint            fresh : 1;       /* nothing heard from the server about it yet */
   guint            expect_end : 1;  /* the ETA runs out before the next poll */
 } Entry;
 
@@ -437,6 +438,7 @@ apply_progress (VigilPoller         *self,
 {
   poll_succeeded (entry);
   entry->queued = FALSE;
+  entry->fresh = FALSE;
   vigil_job_apply_progress (entry->job, progress, virtual_now_us (self));
 
   /* The progress record says "done": the job record says how it ended. */
@@ -485,6 +487,7 @@ apply_record (VigilPoller          *self,
               const VigilJobRecord *record)
 {
   poll_succeeded (entry);
+  entry->fresh = FALSE;
   vigil_job_apply_record (entry->job, record, virtual_now_us (self));
 
   if (vigil_job_get_is_finished (entry->job))
@@ -577,7 +580,9 @@ static gboolean
 is_batchable (VigilPoller *self,
               Entry       *entry)
 {
-  return !entry->confirm && !entry->queued &&
+  /* A job just tracked rides along too: if it is running, the batch says
+   * so and spares it a request for its job record. */
+  return !entry->confirm && (!entry->queued || entry->fresh) &&
          g_get_monotonic_time () >= self->batch_unsupported_until_us;
 }
 
@@ -1104,6 +1109,7 @@ vigil_poller_track (VigilPoller *self,
   entry->tracked_since_us = g_get_monotonic_time ();
   entry->retry_after_ms = -1;
   entry->queued = vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED;
+  entry->fresh = TRUE;
   g_hash_table_insert (self->entries, entry->job_id, entry);
 
   vigil_job_set_tracking_state (job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
