@@ -66,6 +66,7 @@ typedef struct
   ReadFunc        read;
   GDestroyNotify  free_result;
   gboolean        unavailable_is_answer;  /* a 503 with a JSON body is a result */
+  gsize           max_body;               /* 0: VIGIL_API_MAX_BODY_SIZE */
 } Endpoint;
 
 /* The task data of one request. */
@@ -336,12 +337,19 @@ set_transport_error (Request       *req,
                  describe_io_error (cause));
 }
 
+static gsize
+max_body (Request *req)
+{
+  return req->endpoint->max_body ? req->endpoint->max_body : VIGIL_API_MAX_BODY_SIZE;
+}
+
 static void
-set_too_large_error (GError **error)
+set_too_large_error (Request  *req,
+                     GError  **error)
 {
   g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                _("The server's answer is larger than %d MiB"),
-               VIGIL_API_MAX_BODY_SIZE / (1024 * 1024));
+               (int) (max_body (req) / (1024 * 1024)));
 }
 
 /* The "message" (else "error") of an error body, shortened for display. */
@@ -587,9 +595,10 @@ fail_transport (GTask        *task,
 static void
 fail_too_large (GTask *task)
 {
+  Request *req = g_task_get_task_data (task);
   GError *error = NULL;
 
-  set_too_large_error (&error);
+  set_too_large_error (req, &error);
   fail_request (task, error);
 }
 
@@ -641,7 +650,7 @@ on_read (GObject      *source,
   else if (g_bytes_get_size (chunk) == 0)
     g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, req->cancellable,
                                 on_closed, g_steal_pointer (&task));
-  else if (req->body->len + g_bytes_get_size (chunk) > VIGIL_API_MAX_BODY_SIZE)
+  else if (req->body->len + g_bytes_get_size (chunk) > max_body (req))
     fail_too_large (task);
   else
     {
@@ -651,12 +660,12 @@ on_read (GObject      *source,
 }
 
 static gboolean
-announces_too_large (SoupMessage *msg)
+announces_too_large (Request *req)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
 
   return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-         soup_message_headers_get_content_length (headers) > VIGIL_API_MAX_BODY_SIZE;
+         soup_message_headers_get_content_length (headers) > (goffset) max_body (req);
 }
 
 static void
@@ -676,7 +685,7 @@ on_sent (GObject      *source,
     }
 
   req->retry_after_ms = parse_retry_after (req->msg);
-  if (announces_too_large (req->msg))
+  if (announces_too_large (req))
     {
       fail_too_large (task);
       return;
@@ -747,8 +756,9 @@ static const Endpoint progress_endpoint = {
 static const Endpoint job_status_endpoint = {
   read_job_status, (GDestroyNotify) vigil_job_record_free, FALSE
 };
+/* Every running job in one answer: its size grows with the server's load. */
 static const Endpoint active_progress_endpoint = {
-  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE
+  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE, VIGIL_API_MAX_BATCH_BODY_SIZE
 };
 static const Endpoint queue_status_endpoint = {
   read_queue_status, (GDestroyNotify) vigil_queue_status_free, FALSE

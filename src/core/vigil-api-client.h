@@ -29,6 +29,9 @@ GQuark vigil_api_error_quark (void);
 
 /* Largest body read; a larger answer is VIGIL_API_ERROR_PROTOCOL. */
 #define VIGIL_API_MAX_BODY_SIZE (4 * 1024 * 1024)
+/* GET /api/progress lists every running job (about 600 bytes each): its
+ * limit allows some 50 000 of them. */
+#define VIGIL_API_MAX_BATCH_BODY_SIZE (32 * 1024 * 1024)
 
 #define VIGIL_TYPE_API_CLIENT (vigil_api_client_get_type ())
 G_DECLARE_FINAL_TYPE (VigilApiClient, vigil_api_client, VIGIL, API_CLIENT, GObject)
