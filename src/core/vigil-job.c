@@ -596,13 +596,26 @@ new_placeholder_row (guint position)
   return row;
 }
 
+/* Ten thousand tracked song jobs need no song list: it is made when a
+ * playlist first names its songs, or when a view asks for it. */
+static GListStore *
+ensure_songs (VigilJob *self)
+{
+  if (self->songs == NULL)
+    {
+      self->songs = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+      self->song_rows = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  return self->songs;
+}
+
 /* Appends or drops rows at the end only: existing rows are reused so a
  * bound list view never rebuilds. */
 static void
 resize_songs (VigilJob *self,
               guint     n)
 {
-  guint have = g_list_model_get_n_items (G_LIST_MODEL (self->songs));
+  guint have = g_list_model_get_n_items (G_LIST_MODEL (ensure_songs (self)));
   g_autoptr(GPtrArray) rows = NULL;
 
   if (n < have)
@@ -742,6 +755,9 @@ finish_songs (VigilJob       *self,
               VigilSongState  from,
               VigilSongState  to)
 {
+  if (self->song_rows == NULL)
+    return;
+
   for (guint i = 0; i < self->song_rows->len; i++)
     {
       VigilJobSong *row = g_ptr_array_index (self->song_rows, i);
@@ -1080,7 +1096,7 @@ vigil_job_get_property (GObject    *object,
       g_value_set_boolean (value, vigil_job_get_is_finished (self));
       break;
     case PROP_SONGS:
-      g_value_set_object (value, self->songs);
+      g_value_set_object (value, ensure_songs (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1200,8 +1216,6 @@ vigil_job_init (VigilJob *self)
   self->target_id = -1;
   self->fraction = VIGIL_UNKNOWN;
   self->eta_seconds = VIGIL_UNKNOWN;
-  self->songs = g_list_store_new (VIGIL_TYPE_JOB_SONG);
-  self->song_rows = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1476,5 +1490,5 @@ vigil_job_get_songs (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
-  return G_LIST_MODEL (self->songs);
+  return G_LIST_MODEL (ensure_songs (self));
 }
