@@ -60,9 +60,8 @@ cmd_run () {
   if ! have_display; then
     echo "dev.sh: no display found; starting Vigil under Xvfb instead (Ctrl+C to stop)." >&2
     echo "dev.sh: 'build-aux/dev.sh screenshot shot.png' writes a picture of the window." >&2
-    export -f run_vigil
-    export builddir
-    exec xvfb-run -a -s '-screen 0 1280x800x24' bash -c 'run_vigil --demo "$@"' vigil "$@"
+    exec dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' \
+      env GSETTINGS_SCHEMA_DIR="$builddir/data" "$builddir/src/gui/vigil" --demo "$@"
   fi
   run_vigil --demo "$@"
 }
