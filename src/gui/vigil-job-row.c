@@ -30,7 +30,8 @@ struct _VigilJobRow
   GtkProgressBar *progress_bar;
   GtkLabel       *step_label;
   GtkLabel       *message_label;
-  GtkWidget      *trouble_box;
+  GtkBox         *content_box;
+  GtkWidget      *trouble_box;    /* made when first needed */
   GtkLabel       *trouble_label;
   GtkMenuButton  *menu_button;
   GMenuModel     *row_menu;
@@ -292,6 +293,52 @@ update_time (VigilJobRow *self)
   set_label_if_changed (self->time_label, time);
 }
 
+/* Most rows never have trouble: its widgets are made the first time. */
+static void
+create_trouble_box (VigilJobRow *self)
+{
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                  "icon-name", "dialog-warning-symbolic",
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                  NULL);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Retry Now"));
+
+  self->trouble_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_box_append (GTK_BOX (self->trouble_box), icon);
+
+  self->trouble_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->trouble_label, 0);
+  gtk_label_set_wrap (self->trouble_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->trouble_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->trouble_label), "warning");
+  gtk_box_append (GTK_BOX (self->trouble_box), GTK_WIDGET (self->trouble_label));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "row.retry-now");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_end (button, 6);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "small");
+  gtk_box_append (GTK_BOX (self->trouble_box), button);
+
+  gtk_box_insert_child_after (self->content_box, self->trouble_box,
+                              GTK_WIDGET (self->message_label));
+}
+
+static void
+update_trouble (VigilJobRow *self,
+                const char  *trouble)
+{
+  if (trouble != NULL && self->trouble_box == NULL)
+    create_trouble_box (self);
+  if (self->trouble_box == NULL)
+    return;
+
+  set_label_if_changed (self->trouble_label, trouble);
+  gtk_widget_set_visible (self->trouble_box, trouble != NULL);
+  gtk_widget_set_tooltip_text (self->trouble_box, vigil_job_get_tracking_error (self->job));
+}
+
 static void
 vigil_job_row_update (VigilJobRow *self)
 {
@@ -312,9 +359,7 @@ vigil_job_row_update (VigilJobRow *self)
   set_label_if_changed (self->title_label, title);
   set_label_if_changed (self->subtitle_label, subtitle);
   set_label_if_changed (self->step_label, step);
-  set_label_if_changed (self->trouble_label, trouble);
-  gtk_widget_set_visible (self->trouble_box, trouble != NULL);
-  gtk_widget_set_tooltip_text (self->trouble_box, vigil_job_get_tracking_error (self->job));
+  update_trouble (self, trouble);
   update_message (self, step);
   update_bar_style (self);
   update_time (self);
@@ -566,8 +611,7 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, step_label);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_box);
-  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, trouble_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilJobRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, songs_expander);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, row_menu);
@@ -648,6 +692,7 @@ vigil_job_row_get_trouble_text (VigilJobRow *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
 
-  return gtk_widget_get_visible (self->trouble_box) ? gtk_label_get_label (self->trouble_label)
+  return self->trouble_box != NULL && gtk_widget_get_visible (self->trouble_box)
+         ? gtk_label_get_label (self->trouble_label)
                                                      : NULL;
 }
