@@ -19,6 +19,9 @@
 
 #define SPEED 50.0
 
+static void save_widget_shot (GtkWidget  *widget,
+                              const char *name);
+
 static VigilApplication *app;
 
 typedef struct
@@ -411,6 +414,7 @@ test_tracking_trouble (Fixture       *f,
   g_assert_cmpstr (vigil_job_row_get_trouble_text (row), ==,
                    "Unable to track progress — retrying every 5 s");
   g_assert_true (bar_has_class (row, "error"));
+  save_widget_shot (GTK_WIDGET (f->window), "job-list-trouble.png");
 
   g_assert_true (vigil_demo_server_listen (f->server, NULL, port, &error));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry-now", NULL));

@@ -317,8 +317,6 @@ create_trouble_box (VigilJobRow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "row.retry-now");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_end (button, 6);
-  gtk_widget_add_css_class (button, "pill");
-  gtk_widget_add_css_class (button, "small");
   gtk_box_append (GTK_BOX (self->trouble_box), button);
 
   gtk_box_insert_child_after (self->content_box, self->trouble_box,
