@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "vigil-util-private.h"
+
 #include "vigil-job-song.h"
 
 struct _VigilJobSong
@@ -31,36 +33,18 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VigilJobSong, vigil_job_song, G_TYPE_OBJECT)
 
-/* Rows of songs nobody shows have no "notify" handler: skip the emission
- * (a playlist of 300 songs updates every row on every poll). */
+/* Rows of songs nobody shows have no "notify" handler: skip the emission. */
 static void
 notify (VigilJobSong *self,
         guint         prop)
 {
-  static guint notify_id;
-
-  if (notify_id == 0)
-    notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
-  if (g_signal_has_handler_pending (self, notify_id, 0, TRUE))
+  if (vigil_has_notify_listeners (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-/* g_set_str is GLib 2.76 */
-static gboolean
-replace_str (char       **field,
-             const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
 /* ------------------------------------------------------------------ */
 /* GObject                                                             */
@@ -222,7 +206,7 @@ vigil_job_song_set_title (VigilJobSong *self,
 {
   g_return_if_fail (VIGIL_IS_JOB_SONG (self));
 
-  if (replace_str (&self->title, title))
+  if (vigil_replace_str (&self->title, title))
     notify (self, PROP_TITLE);
 }
 
@@ -240,7 +224,7 @@ vigil_job_song_set_artist (VigilJobSong *self,
 {
   g_return_if_fail (VIGIL_IS_JOB_SONG (self));
 
-  if (replace_str (&self->artist, artist))
+  if (vigil_replace_str (&self->artist, artist))
     notify (self, PROP_ARTIST);
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "vigil-util-private.h"
+
 #include "vigil-job.h"
 
 /* Observed (time, fraction) points for the ETA estimate: one per movement. */
@@ -99,23 +101,10 @@ notify (VigilJob *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-/* A list of ten thousand jobs shows a few: the others have no "notify"
- * handler, and skipping their notifications makes an update round several
- * times cheaper (README.md, "Performance"). */
-static gboolean
-has_listeners (gpointer object)
-{
-  static guint notify_id;
-
-  if (notify_id == 0)
-    notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
-  return g_signal_has_handler_pending (object, notify_id, 0, TRUE);
-}
-
 static void
 begin_update (VigilJob *self)
 {
-  self->quiet = !has_listeners (self);
+  self->quiet = !vigil_has_notify_listeners (self);
   if (!self->quiet)
     g_object_freeze_notify (G_OBJECT (self));
 }
@@ -128,26 +117,13 @@ end_update (VigilJob *self)
   self->quiet = FALSE;
 }
 
-/* g_set_str is GLib 2.76 */
-static gboolean
-replace_str (char       **field,
-             const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
 static void
 update_string (VigilJob    *self,
                char       **field,
                const char  *value,
                guint        prop)
 {
-  if (replace_str (field, value))
+  if (vigil_replace_str (field, value))
     notify (self, prop);
 }
 
@@ -322,11 +298,11 @@ learn_names (VigilJob   *self,
   gboolean changed = FALSE;
 
   if (song_title != NULL && song_title[0] != '\0')
-    changed |= replace_str (&self->song_title, song_title);
+    changed |= vigil_replace_str (&self->song_title, song_title);
   if (artist != NULL && artist[0] != '\0')
-    changed |= replace_str (&self->artist, artist);
+    changed |= vigil_replace_str (&self->artist, artist);
   if (playlist_name != NULL && playlist_name[0] != '\0')
-    changed |= replace_str (&self->playlist_name, playlist_name);
+    changed |= vigil_replace_str (&self->playlist_name, playlist_name);
 
   return changed;
 }
