@@ -4,6 +4,7 @@
 #   build-aux/dev.sh run [ARGS…]     install what is missing, build, start `vigil --demo`
 #   build-aux/dev.sh test [ARGS…]    install what is missing, build, run every test headless
 #   build-aux/dev.sh screenshot OUT.png [APP ARGS…]   a PNG of the window under Xvfb
+#   build-aux/dev.sh asan [ARGS…]    every test under AddressSanitizer + UBSan, leaks checked
 #   build-aux/dev.sh deps            only install the missing packages
 # VIGIL_BUILDDIR picks the build directory (default: _build).
 set -euo pipefail
@@ -101,6 +102,29 @@ cmd_test () {
   return $status
 }
 
+# The whole suite built with -Db_sanitize=address,undefined in its own build
+# directory. Leaks are checked; build-aux/lsan.supp lists the platform
+# libraries' allocations that are kept on purpose. Any sanitizer report
+# fails the test that caused it.
+cmd_asan () {
+  local status=0
+
+  ensure_packages
+  builddir=${VIGIL_ASAN_BUILDDIR:-$top/_build-asan}
+  if [ ! -f "$builddir/build.ninja" ]; then
+    meson setup "$builddir" "$top" -Dwerror=true -Dbuildtype=debug \
+      -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  fi
+  meson compile -C "$builddir" >/dev/null || meson compile -C "$builddir"
+  rm -f "$builddir/meson-logs/testlog.json"
+  ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+  LSAN_OPTIONS="suppressions=$top/build-aux/lsan.supp:print_suppressions=0" \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C "$builddir" --print-errorlogs --timeout-multiplier 4 "$@" || status=$?
+  summarize
+  return $status
+}
+
 cmd_screenshot () {
   local out=${1:?usage: dev.sh screenshot OUT.png [APP ARGS…]}
   shift
@@ -123,7 +147,8 @@ cmd_screenshot () {
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  asan) shift; cmd_asan "$@" ;;
   screenshot) shift; cmd_screenshot "$@" ;;
   deps) ensure_packages ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac
