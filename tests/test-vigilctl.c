@@ -908,7 +908,7 @@ test_dead_server (Fixture       *f,
     { "queue" }, { "status", "abc" }, { "analyze", "song", "1" }, { "watch", "abc", "def" },
   };
   g_autofree char *url = dead_url ();
-  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url + strlen ("http://"));
+  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url);
 
   fixture_setenv (f, "VIGIL_SERVER", url);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -969,7 +969,7 @@ test_server_env_default (Fixture       *f,
                          gconstpointer  data)
 {
   g_autofree char *url = dead_url ();
-  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url + strlen ("http://"));
+  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url);
   g_autoptr(Run) live = run_ctl (f, "queue", NULL);
   g_autoptr(Run) dead = NULL, overridden = NULL;
 
