@@ -627,6 +627,8 @@ static const AnswerCase answer_cases[] = {
     "The server does not know the address http://127.0.0.1:", -1 },
   { "not-found-html", { 404, "text/html", "<html>Not Found</html>" }, CALL_QUEUE_STATUS,
     VIGIL_API_ERROR_NOT_FOUND, "/api/queue/status", -1 },
+  { "not-found-generic", { 404, JSON, "{\"error\": \"Not Found.\"}" }, CALL_WORKER_HEALTH,
+    VIGIL_API_ERROR_NOT_FOUND, "does not know the address http://127.0.0.1:", -1 },
   { "bad-request", { 400, JSON, "{\"error\": \"bad id\"}" }, CALL_START_SONG,
     VIGIL_API_ERROR_PROTOCOL, "(400): bad id", -1 },
   { "too-large-announced", { 200, JSON, NULL, BODY_BIG }, CALL_PROGRESS, VIGIL_API_ERROR_PROTOCOL,

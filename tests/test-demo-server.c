@@ -811,8 +811,8 @@ test_production_quirks (Fixture       *f,
                         gconstpointer  data)
 {
   g_autofree char *completed = NULL, *failed = NULL;
-  g_autoptr(Reply) status = NULL, health = NULL, r1 = NULL, r2 = NULL;
-  JsonObject *queue, *breakdown, *record;
+  g_autoptr(Reply) status = NULL, health = NULL, r1 = NULL, r2 = NULL, worker = NULL;
+  JsonObject *queue, *breakdown, *record, *current;
 
   g_object_set (f->server, "production-quirks", TRUE, NULL);
   make_mixed_queue (f, &completed, &failed);
@@ -834,6 +834,13 @@ test_production_quirks (Fixture       *f,
   record = job_record (f, failed, &r2);
   g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "FAILED");
   g_assert_cmpfloat (json_object_get_double_member (record, "progress"), ==, 0.0);
+
+  /* The worker's current job has no status. */
+  worker = get (f, "/api/worker/health");
+  current = member_object (member_object (reply_object (worker), "worker"), "current_job");
+  g_assert_nonnull (json_object_get_string_member (current, "job_id"));
+  g_assert_cmpstr (json_object_get_string_member (current, "job_type"), ==, "PLAYLIST_ANALYSIS");
+  g_assert_false (json_object_has_member (current, "status"));
 }
 
 static void

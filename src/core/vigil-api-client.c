@@ -407,6 +407,19 @@ set_unavailable_error (Request  *req,
                  seconds);
 }
 
+/* "Not found" says nothing that the status did not: the URL says more. */
+static gboolean
+is_generic_not_found (const char *message)
+{
+  g_autofree char *text = g_strstrip (g_strdup (message));
+  gsize len = strlen (text);
+
+  if (len > 0 && text[len - 1] == '.')
+    text[len - 1] = '\0';
+  return g_ascii_strcasecmp (text, "not found") == 0 ||
+         g_ascii_strcasecmp (text, "404 not found") == 0;
+}
+
 /* An HTTP status that is not a success. */
 static void
 set_status_error (Request  *req,
@@ -423,7 +436,7 @@ set_status_error (Request  *req,
                          message != NULL ? message : _("Admin privileges required"));
   else if (status == SOUP_STATUS_NOT_FOUND)
     {
-      if (message != NULL)
+      if (message != NULL && !is_generic_not_found (message))
         g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, message);
       else
         g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,

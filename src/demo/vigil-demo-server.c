@@ -1060,16 +1060,20 @@ build_job_metadata (const DemoJob *job,
   json_builder_end_object (b);
 }
 
+/* with_status FALSE: a worker's current_job on the live service, which
+ * carries no status */
 static void
-build_job_record (VigilDemoServer *self,
-                  const DemoJob   *job,
-                  JsonBuilder     *b)
+build_job_record_full (VigilDemoServer *self,
+                       const DemoJob   *job,
+                       gboolean         with_status,
+                       JsonBuilder     *b)
 {
   double now = self->sim_time;
 
   json_builder_begin_object (b);
   add_string (b, "job_id", job->id);
-  add_string (b, "status", vigil_job_status_to_string (job->status));
+  if (with_status)
+    add_string (b, "status", vigil_job_status_to_string (job->status));
   add_take_string (b, "job_type", g_ascii_strup (vigil_job_kind_to_string (job->kind), -1));
   add_string (b, "priority", vigil_priority_to_string (job_priority (job)));
   add_time (b, "created_at", job->created_wall);
@@ -1089,15 +1093,24 @@ build_job_record (VigilDemoServer *self,
   json_builder_end_object (b);
 }
 
+static void
+build_job_record (VigilDemoServer *self,
+                  const DemoJob   *job,
+                  JsonBuilder     *b)
+{
+  build_job_record_full (self, job, TRUE, b);
+}
+
 /* The first running job's record, or null */
 static void
 build_active_job (VigilDemoServer *self,
                   JsonBuilder     *b,
-                  const char      *name)
+                  const char      *name,
+                  gboolean         with_status)
 {
   json_builder_set_member_name (b, name);
   if (self->running->len > 0)
-    build_job_record (self, g_ptr_array_index (self->running, 0), b);
+    build_job_record_full (self, g_ptr_array_index (self->running, 0), with_status, b);
   else
     json_builder_add_null_value (b);
 }
@@ -1618,7 +1631,7 @@ build_queue (VigilDemoServer *self,
   json_builder_end_object (b);
   add_int (b, "estimated_completion_minutes",
            minutes_from_seconds (c.seconds_left / MAX (self->workers, 1)));
-  build_active_job (self, b, "active_job");
+  build_active_job (self, b, "active_job", TRUE);
   json_builder_end_object (b);
 }
 
@@ -1649,7 +1662,7 @@ handle_worker_health (Request *req)
   add_int (b, "jobs_failed", self->jobs_failed);
   add_int (b, "jobs_interrupted", 0);
   add_time (b, "last_heartbeat", self->workers > 0 ? wall_time_at (self, heartbeat) : 0);
-  build_active_job (self, b, "current_job");
+  build_active_job (self, b, "current_job", !self->production_quirks);
   add_int (b, "workers", self->workers);
   add_int (b, "busy_workers", self->running->len);
   json_builder_end_object (b);

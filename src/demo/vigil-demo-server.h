@@ -39,6 +39,7 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *                               breakdown and the estimate) as 0, and a job
  *                               record's "progress" is a bare 0 whenever no
  *                               progress record exists (queued, finished);
+ *                               the worker's current_job carries no status;
  *                               /api/queue/health carries the true counts
  *   admin-token        char*    (addition) the token that admin paths need; see below
  *
