@@ -1066,6 +1066,7 @@ test_cleanup (Fixture       *f,
   g_assert_cmpstr (two->out, ==, "Cleaned up jobs older than 2 hours\n");
   g_assert_cmpstr (string_member (object, "message"), ==,
                    "Cleaned up jobs older than 5 hours");
+  g_assert_cmpstr (string_member (object, "text"), ==, "Cleaned up jobs older than 5 hours");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1789,6 +1790,25 @@ test_json_quiet_failure (Fixture       *f,
   g_assert_cmpstr (string_member (line, "status"), ==, "FAILED");
 }
 
+/* A cleanup answer without a message: vigilctl's words are no server's. */
+static void
+test_json_cleanup_quiet (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(Run) human = NULL;
+
+  canned (f, "/api/progress/cleanup", 200, "{\"success\": true}");
+  use_canned (f);
+  object = run_json_object (f, 0, "--json", "cleanup", NULL);
+  g_assert_true (member_is_null (object, "message"));
+  g_assert_cmpstr (string_member (object, "text"), ==, "Stale progress records were cleaned up");
+
+  human = run_ctl (f, "cleanup", NULL);
+  assert_success (human);
+  g_assert_cmpstr (human->out, ==, "Stale progress records were cleaned up\n");
+}
+
 /* Errors with --json: an object on stdout too, whatever went wrong. */
 static void
 test_json_errors (Fixture       *f,
@@ -2136,6 +2156,7 @@ main (int argc, char *argv[])
   ADD ("json-server-words", test_json_server_words);
   ADD ("json-quiet-failure", test_json_quiet_failure);
   ADD ("json-errors", test_json_errors);
+  ADD ("json-cleanup-quiet", test_json_cleanup_quiet);
   ADD ("server-api-suffix", test_server_api_suffix);
   ADD ("server-prefix", test_server_prefix);
   ADD ("give-up", test_give_up);

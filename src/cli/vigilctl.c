@@ -563,14 +563,22 @@ cmd_workers (Ctl   *ctl,
   return g_ascii_strcasecmp (worker->status, "running") == 0 ? 0 : EXIT_FAILED;
 }
 
+/* The client's text when the server gave no message (the reader's words):
+ * "message" is the server's only. */
 static JsonNode *
-message_to_json (const char *message)
+cleanup_to_json (const char *text)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  gboolean said = g_strcmp0 (text, _("Stale progress records were cleaned up")) != 0;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
+  if (said)
+    json_builder_add_string_value (b, text);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -605,9 +613,13 @@ cmd_cleanup (Ctl   *ctl,
     return report_error (error);
 
   if (ctl->json)
-    print_node (message_to_json (message));
+    print_node (cleanup_to_json (message));
   else
-    g_print ("%s\n", message);
+    {
+      g_autofree char *shown = vigilctl_sanitize (message);
+
+      g_print ("%s\n", shown);
+    }
   return 0;
 }
 
