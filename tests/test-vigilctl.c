@@ -754,7 +754,7 @@ static void
 test_usage_errors (Fixture       *f,
                    gconstpointer  data)
 {
-  static const struct { const char *args[5]; const char *reason; } cases[] = {
+  static const struct { const char *args[6]; const char *reason; } cases[] = {
     { { NULL }, "no command given" },
     { { "bogus" }, "unknown command “bogus”" },
     { { "--bogus", "queue" }, "Unknown option --bogus" },
@@ -1564,6 +1564,7 @@ test_queue_production (Fixture       *f,
 {
   g_autoptr(Run) run = NULL, down = NULL;
   g_autoptr(JsonObject) object = NULL;
+  g_autofree char *note = NULL;
   JsonObject *breakdown;
 
   g_object_set (f->server, "production-quirks", TRUE, NULL);
@@ -1578,7 +1579,8 @@ test_queue_production (Fixture       *f,
   assert_field (run->out, "Failed", "1");
   assert_field (run->out, "Estimate", "unknown");
   assert_field (run->out, "Health", "healthy");
-  assert_contains (field_value (run->out, "Note"), "/api/queue/health");
+  note = field_value (run->out, "Note");
+  assert_contains (note, "/api/queue/health");
 
   object = run_json_object (f, 0, "--json", "queue", NULL);
   g_assert_cmpint (json_object_get_int_member (object, "total_jobs"), ==, 5);
@@ -1611,7 +1613,7 @@ test_queue_unknown (Fixture       *f,
 {
   g_autoptr(Run) run = NULL;
   g_autoptr(JsonObject) object = NULL;
-  g_autofree char *health = NULL;
+  g_autofree char *health = NULL, *note = NULL;
 
   canned (f, "/api/queue/status", 200,
           "{\"status\": \"success\", \"queue\": {\"total_jobs\": 0, \"pending_jobs\": 0, "
@@ -1629,7 +1631,8 @@ test_queue_unknown (Fixture       *f,
   health = field_value (run->out, "Health");
   assert_contains (health, "unknown: The server does not know the address ");
   assert_contains (health, "/api/queue/health");
-  assert_contains (field_value (run->out, "Note"), "unknown");
+  note = field_value (run->out, "Note");
+  assert_contains (note, "unknown");
 
   object = run_json_object (f, 0, "--json", "queue", NULL);
   g_assert_true (member_is_null (object, "pending_jobs"));
