@@ -622,7 +622,13 @@ static const AnswerCase answer_cases[] = {
     VIGIL_API_ERROR_SERVER, "Server error (502): Bad Gateway", -1 },
   { "not-found", { 404, JSON, "{\"status\": \"error\", \"message\": \"Job with ID x not found\"}" },
     CALL_JOB_STATUS, VIGIL_API_ERROR_NOT_FOUND, "Job with ID x not found", -1 },
-  { "not-found-no-body", { 404 }, CALL_PROGRESS, VIGIL_API_ERROR_NOT_FOUND, NULL, -1 },
+  /* No word from the server: the message names the URL tried. */
+  { "not-found-no-body", { 404 }, CALL_PROGRESS, VIGIL_API_ERROR_NOT_FOUND,
+    "The server does not know the address http://127.0.0.1:", -1 },
+  { "not-found-html", { 404, "text/html", "<html>Not Found</html>" }, CALL_QUEUE_STATUS,
+    VIGIL_API_ERROR_NOT_FOUND, "/api/queue/status", -1 },
+  { "not-found-generic", { 404, JSON, "{\"error\": \"Not Found.\"}" }, CALL_WORKER_HEALTH,
+    VIGIL_API_ERROR_NOT_FOUND, "does not know the address http://127.0.0.1:", -1 },
   { "bad-request", { 400, JSON, "{\"error\": \"bad id\"}" }, CALL_START_SONG,
     VIGIL_API_ERROR_PROTOCOL, "(400): bad id", -1 },
   { "too-large-announced", { 200, JSON, NULL, BODY_BIG }, CALL_PROGRESS, VIGIL_API_ERROR_PROTOCOL,
@@ -680,7 +686,7 @@ static void
 test_queue_health_unavailable (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr(Outcome) o = NULL;
+  g_autoptr(Outcome) o = NULL, counted = NULL;
   VigilQueueHealth *health;
 
   f->answer = (Answer) { 503, JSON, "{\"status\": \"error\", \"queue_health\": {\"redis\": \"down\"}}" };
@@ -690,6 +696,136 @@ test_queue_health_unavailable (Fixture       *f,
   g_assert_false (health->healthy);
   g_assert_cmpstr (health->status, ==, "error");
   g_assert_cmpstr (health->details, ==, "{\"redis\":\"down\"}");
+  /* No counts given: every one unknown, never 0. */
+  g_assert_cmpint (health->pending_jobs, ==, -1);
+  g_assert_cmpint (health->in_progress_jobs, ==, -1);
+  g_assert_cmpint (health->total_jobs, ==, -1);
+  g_assert_null (health->issues);
+
+  /* The counts of a 503 are read (any case, unknown statuses ignored). */
+  f->answer = (Answer) { 503, JSON,
+                         "{\"status\": \"error\", \"queue_health\": {\"healthy\": false, "
+                         "\"issues\": [\"No workers\", 7, \"Backlog\"], \"queue_status\": "
+                         "{\"status_counts\": {\"PENDING\": 3, \"in_progress\": 1, \"completed\": 30, "
+                         "\"failed\": 6, \"weird\": 9, \"interrupted\": -2}, \"total_jobs\": 40}}}" };
+  counted = run_call (f, CALL_QUEUE_HEALTH, 0, NULL);
+  g_assert_no_error (counted->error);
+  health = counted->value;
+  g_assert_false (health->healthy);
+  g_assert_cmpint (health->pending_jobs, ==, 3);
+  g_assert_cmpint (health->in_progress_jobs, ==, 1);
+  g_assert_cmpint (health->completed_jobs, ==, 30);
+  g_assert_cmpint (health->failed_jobs, ==, 6);
+  g_assert_cmpint (health->total_jobs, ==, 40);
+  g_assert_nonnull (health->issues);
+  g_assert_cmpstr (health->issues[0], ==, "No workers");
+  g_assert_cmpstr (health->issues[1], ==, "Backlog");
+  g_assert_null (health->issues[2]);
+}
+
+/* Server values are kept as the server spelt them, beside the enums. */
+static void
+test_raw_values (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(Outcome) odd = NULL, usual = NULL, numeric = NULL, bare = NULL, worker = NULL;
+  VigilJobRecord *r;
+
+  f->answer = (Answer) { 200, JSON,
+                         "{\"job\": {\"job_id\": \"j\", \"status\": \"QUEUED\", "
+                         "\"job_type\": \"ALBUM_ANALYSIS\", \"priority\": \"urgent\"}}" };
+  odd = run_call (f, CALL_JOB_STATUS, 0, "j");
+  g_assert_no_error (odd->error);
+  r = odd->value;
+  g_assert_cmpint (r->status, ==, VIGIL_JOB_STATUS_UNKNOWN);
+  g_assert_cmpstr (r->status_raw, ==, "QUEUED");
+  g_assert_cmpstr (r->job_type_raw, ==, "ALBUM_ANALYSIS");
+  g_assert_cmpstr (r->priority_raw, ==, "urgent");
+
+  f->answer = (Answer) { 200, JSON,
+                         "{\"job\": {\"status\": \"in_progress\", \"job_type\": \"SONG_ANALYSIS\", "
+                         "\"priority\": \"HIGH\", \"progress\": {\"current_step\": \"lyrics_fetching\"}}}" };
+  usual = run_call (f, CALL_JOB_STATUS, 0, "j");
+  r = usual->value;
+  g_assert_cmpint (r->status, ==, VIGIL_JOB_STATUS_IN_PROGRESS);
+  g_assert_cmpstr (r->status_raw, ==, "in_progress");
+  g_assert_cmpstr (r->job_type_raw, ==, "SONG_ANALYSIS");
+  g_assert_cmpstr (r->progress->step_raw, ==, "lyrics_fetching");
+
+  f->answer = (Answer) { 200, JSON, "{\"job\": {\"priority\": 2, \"progress\": 0}}" };
+  numeric = run_call (f, CALL_JOB_STATUS, 0, "j");
+  r = numeric->value;
+  g_assert_cmpint (r->priority, ==, VIGIL_PRIORITY_MEDIUM);
+  g_assert_null (r->priority_raw);
+  g_assert_null (r->status_raw);
+  g_assert_null (r->job_type_raw);
+  g_assert_null (r->progress);
+  g_assert_cmpfloat (r->fraction, ==, 0.0);
+
+  f->answer = (Answer) { 200, JSON, "{\"job\": {\"status\": \"COMPLETED\"}}" };
+  bare = run_call (f, CALL_JOB_STATUS, 0, "j");
+  g_assert_cmpfloat (((VigilJobRecord *) bare->value)->fraction, ==, VIGIL_UNKNOWN);
+
+  f->answer = (Answer) { 200, JSON, "{\"worker\": {\"uptime_seconds\": 5}}" };
+  worker = run_call (f, CALL_WORKER_HEALTH, 0, NULL);
+  g_assert_cmpstr (((VigilWorkerHealth *) worker->value)->status, ==, "unknown");
+  g_assert_null (((VigilWorkerHealth *) worker->value)->status_raw);
+}
+
+typedef struct
+{
+  GPtrArray *ids;    /* "progress:ID" or "record:ID", in order */
+} Heard;
+
+static void
+on_progress_read (VigilApiClient *client,
+                  const char     *job_id,
+                  VigilProgress  *progress,
+                  Heard          *heard)
+{
+  g_assert_nonnull (progress);
+  g_ptr_array_add (heard->ids, g_strconcat ("progress:", job_id, NULL));
+}
+
+static void
+on_record_read (VigilApiClient *client,
+                const char     *job_id,
+                VigilJobRecord *record,
+                Heard          *heard)
+{
+  g_assert_nonnull (record);
+  g_ptr_array_add (heard->ids, g_strconcat ("record:", job_id, NULL));
+}
+
+/* Tools that show the server's own words hear every progress object and job
+ * record read, named by the job id asked for (or the batch's key). */
+static void
+test_read_signals (Fixture       *f,
+                   gconstpointer  data)
+{
+  Heard heard = { g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(Outcome) progress = NULL, record = NULL, batch = NULL, failed = NULL;
+
+  g_signal_connect (f->client, "progress-read", G_CALLBACK (on_progress_read), &heard);
+  g_signal_connect (f->client, "job-record-read", G_CALLBACK (on_record_read), &heard);
+
+  f->answer = (Answer) { 200, JSON, "{\"progress\": {\"job_id\": \"other\"}}" };
+  progress = run_call (f, CALL_PROGRESS, 0, "asked");
+  f->answer = (Answer) { 200, JSON, "{\"job\": {}}" };
+  record = run_call (f, CALL_JOB_STATUS, 0, "rec");
+  f->answer = (Answer) { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {\"job_id\": \"b\"}}}" };
+  batch = run_call (f, CALL_ACTIVE, 0, NULL);
+  f->answer = (Answer) { 500 };
+  failed = run_call (f, CALL_JOB_STATUS, 0, "gone");
+
+  g_assert_cmpuint (heard.ids->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 0), ==, "progress:asked");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 1), ==, "record:rec");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 2), ==, "progress:a");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 3), ==, "progress:b");
+
+  g_signal_handlers_disconnect_by_data (f->client, &heard);
+  g_ptr_array_unref (heard.ids);
 }
 
 static void
@@ -814,7 +950,7 @@ test_refused (Fixture       *f,
   g_clear_object (&f->client);
   new_client (f, url);
   o = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
-  expected = g_strdup_printf ("Could not connect to %s: Connection refused", url + strlen ("http://"));
+  expected = g_strdup_printf ("Could not connect to %s: Connection refused", url);
   assert_error ("refused", o, VIGIL_API_ERROR_NETWORK, expected);
   g_assert_cmpint (o->retry_after_ms, ==, -1);
 }
@@ -834,7 +970,7 @@ test_host_not_found (Fixture       *f,
       return;
     }
   assert_error ("host-not-found", o, VIGIL_API_ERROR_NETWORK,
-                "Could not connect to vigil-test.invalid:80: ");
+                "Could not connect to http://vigil-test.invalid: ");
 }
 
 /* What goes out: headers, escaped ids, bodies; redirects not followed. */
@@ -985,11 +1121,11 @@ static const struct
   int         error;
   const char *text;
 } hangup_cases[] = {
-  { "no-answer", "", VIGIL_API_ERROR_NETWORK, "The connection to 127.0.0.1:" },
+  { "no-answer", "", VIGIL_API_ERROR_NETWORK, "The connection to http://127.0.0.1:" },
   { "cut-headers", "HTTP/1.1 200 OK\r\nContent-Ty", VIGIL_API_ERROR_PROTOCOL,
     "could not be read" },
   { "cut-body", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
-    "\r\n{\"job\": {", VIGIL_API_ERROR_NETWORK, "The connection to 127.0.0.1:" },
+    "\r\n{\"job\": {", VIGIL_API_ERROR_NETWORK, "The connection to http://127.0.0.1:" },
   { "not-http", "SSH-2.0-OpenSSH_9.2\r\n", VIGIL_API_ERROR_PROTOCOL, NULL },
 };
 
@@ -1157,6 +1293,12 @@ static const struct
   { "http://host/?", NULL },
   { "http://host/#top", NULL },
   { "http://user:pw@host/", NULL },
+  /* /api is added to every path: a base ending in it is a mistake. */
+  { "http://localhost:5001/api", NULL },
+  { "http://localhost:5001/api/", NULL },
+  { "https://example.org/analysis/API", NULL },
+  { "https://example.org/api/analysis", "https://example.org/api/analysis" },
+  { "https://example.org/apis", "https://example.org/apis" },
   { "http://ho st/", NULL },
   { "not a url", NULL },
 };
@@ -1183,6 +1325,20 @@ test_base_urls (void)
     }
 
   g_assert_null (vigil_api_client_new (NULL, NULL));
+}
+
+/* The refusal of a base ending in /api names it and suggests the fix. */
+static void
+test_base_url_api_suffix (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = vigil_api_client_new ("https://example.org/analysis/api/",
+                                                           &error);
+
+  g_assert_null (client);
+  g_assert_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL);
+  g_assert_nonnull (strstr (error->message, "“https://example.org/analysis/api/”"));
+  g_assert_nonnull (strstr (error->message, "use https://example.org/analysis"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1374,6 +1530,8 @@ test_demo_dashboard (Fixture       *f,
 
   g_assert_no_error (health->error);
   g_assert_true (((VigilQueueHealth *) health->value)->healthy);
+  g_assert_cmpint (((VigilQueueHealth *) health->value)->in_progress_jobs, ==, 1);
+  g_assert_cmpint (((VigilQueueHealth *) health->value)->total_jobs, ==, q->total_jobs);
 
   g_assert_no_error (cleanup->error);
   g_assert_nonnull (strstr (cleanup->value, "24"));
@@ -1514,8 +1672,11 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, setup, func, teardown)
 
   g_test_add_func ("/vigil/api-client/base-urls", test_base_urls);
+  g_test_add_func ("/vigil/api-client/base-url-api-suffix", test_base_url_api_suffix);
   ADD ("/vigil/api-client/answers", setup_mock, test_answers);
   ADD ("/vigil/api-client/queue-health-unavailable", setup_mock, test_queue_health_unavailable);
+  ADD ("/vigil/api-client/raw-values", setup_mock, test_raw_values);
+  ADD ("/vigil/api-client/read-signals", setup_mock, test_read_signals);
   ADD ("/vigil/api-client/retry-after-date", setup_mock, test_retry_after_date);
   ADD ("/vigil/api-client/retry-after-on-success", setup_mock, test_retry_after_on_success);
   ADD ("/vigil/api-client/timeout", setup_mock, test_timeout);

@@ -175,6 +175,24 @@ test_bad_server (void)
   g_test_trap_assert_stderr ("*vigil: *not a url*");
 }
 
+/* The app's --server goes through the client's checks: a base ending in
+ * /api is refused at once, naming it and the address to use. */
+static void
+test_api_server (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--server", "http://127.0.0.1:9/api", NULL };
+
+      g_assert_cmpint (run_app (args, never), ==, 2);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*vigil: *http://127.0.0.1:9/api* ends in /api, *: use http://127.0.0.1:9\n");
+}
+
 static gboolean
 toast_shown (VigilApplication *app)
 {
@@ -217,6 +235,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/app/demo", test_demo);
   g_test_add_func ("/vigil/app/server", test_server);
   g_test_add_func ("/vigil/app/bad-server", test_bad_server);
+  g_test_add_func ("/vigil/app/api-server", test_api_server);
   g_test_add_func ("/vigil/app/corrupt-setting", test_corrupt_setting);
 
   return g_test_run ();

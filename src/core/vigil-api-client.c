@@ -33,6 +33,14 @@ struct _VigilApiClient
 };
 
 enum {
+  SIGNAL_PROGRESS_READ,
+  SIGNAL_JOB_RECORD_READ,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum {
   PROP_0,
   PROP_BASE_URL,
   PROP_TIMEOUT,
@@ -61,21 +69,31 @@ typedef gpointer (*ReadFunc) (JsonNode  *root,
                               guint      http_status,
                               GError   **error);
 
+typedef struct _Request Request;
+
+/* Tells listeners about what was read (see the read signals). */
+typedef void (*AnnounceFunc) (VigilApiClient *self,
+                              Request        *req,
+                              gpointer        result);
+
 typedef struct
 {
   ReadFunc        read;
   GDestroyNotify  free_result;
   gboolean        unavailable_is_answer;  /* a 503 with a JSON body is a result */
   gsize           max_body;               /* 0: VIGIL_API_MAX_BODY_SIZE */
+  AnnounceFunc    announce;               /* nullable */
 } Endpoint;
 
 /* The task data of one request. */
-typedef struct
+struct _Request
 {
   const Endpoint *endpoint;
   const char     *method;
   char           *path;
-  char           *authority;        /* "host:port", for messages */
+  char           *server;           /* the base URL, for messages */
+  char           *url;              /* the URL requested, for messages */
+  char           *job_id;           /* the job asked about, or NULL */
   guint           timeout;
   SoupMessage    *msg;
   GInputStream   *stream;
@@ -90,7 +108,7 @@ typedef struct
   gulong          caller_handler;
   GSource        *deadline;
   gboolean        timed_out;
-} Request;
+};
 
 static void
 request_free (Request *req)
@@ -106,7 +124,9 @@ request_free (Request *req)
   g_clear_object (&req->msg);
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_pointer (&req->bytes, g_bytes_unref);
-  g_free (req->authority);
+  g_free (req->server);
+  g_free (req->url);
+  g_free (req->job_id);
   g_free (req->path);
   g_free (req);
 }
@@ -142,21 +162,6 @@ request_start_deadline (Request *req)
   req->deadline = g_timeout_source_new (req->timeout * 1000);
   g_source_set_callback (req->deadline, on_deadline, req, NULL);
   g_source_attach (req->deadline, g_main_context_get_thread_default ());
-}
-
-static char *
-authority_of (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-
-  return g_strdup_printf ("%s:%d", host, port);
 }
 
 /* A header value must stay on one line. */
@@ -204,7 +209,8 @@ build_message (VigilApiClient *self,
   if (json_body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", json_body);
 
-  req->authority = authority_of (uri);
+  req->server = g_strdup (self->base_url);
+  req->url = g_steal_pointer (&url);
   return msg;
 }
 
@@ -216,6 +222,7 @@ static void
 send_request (VigilApiClient      *self,
               const char          *method,
               char                *path,
+              const char          *job_id,
               GBytes              *json_body,
               const Endpoint      *endpoint,
               GCancellable        *cancellable,
@@ -233,6 +240,7 @@ send_request (VigilApiClient      *self,
   req->endpoint = endpoint;
   req->method = method;
   req->path = path;
+  req->job_id = g_strdup (job_id);
   req->timeout = self->timeout;
   req->retry_after_ms = -1;
   req->started_us = g_get_monotonic_time ();
@@ -327,13 +335,13 @@ set_transport_error (Request       *req,
                  _("The server's answer could not be read: %s"), cause->message);
   else if (cause->domain == G_TLS_ERROR)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("Could not connect securely to %s: %s"), req->authority, cause->message);
+                 _("Could not connect securely to %s: %s"), req->server, cause->message);
   else if (is_connect_error (cause))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("Could not connect to %s: %s"), req->authority, describe_io_error (cause));
+                 _("Could not connect to %s: %s"), req->server, describe_io_error (cause));
   else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("The connection to %s was lost: %s"), req->authority,
+                 _("The connection to %s was lost: %s"), req->server,
                  describe_io_error (cause));
 }
 
@@ -399,6 +407,19 @@ set_unavailable_error (Request  *req,
                  seconds);
 }
 
+/* "Not found" says nothing that the status did not: the URL says more. */
+static gboolean
+is_generic_not_found (const char *message)
+{
+  g_autofree char *text = g_strstrip (g_strdup (message));
+  gsize len = strlen (text);
+
+  if (len > 0 && text[len - 1] == '.')
+    text[len - 1] = '\0';
+  return g_ascii_strcasecmp (text, "not found") == 0 ||
+         g_ascii_strcasecmp (text, "404 not found") == 0;
+}
+
 /* An HTTP status that is not a success. */
 static void
 set_status_error (Request  *req,
@@ -414,8 +435,13 @@ set_status_error (Request  *req,
     g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_FORBIDDEN,
                          message != NULL ? message : _("Admin privileges required"));
   else if (status == SOUP_STATUS_NOT_FOUND)
-    g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, "%s",
-                 message != NULL ? message : _("The server does not know this address"));
+    {
+      if (message != NULL && !is_generic_not_found (message))
+        g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, message);
+      else
+        g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,
+                     _("The server does not know the address %s"), req->url);
+    }
   else if (status == STATUS_TOO_MANY_REQUESTS ||
            (status == SOUP_STATUS_SERVICE_UNAVAILABLE && req->retry_after_ms >= 0))
     set_unavailable_error (req, status, error);
@@ -553,6 +579,9 @@ complete_request (GTask *task)
   req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
   result = process_answer (req, status, &error);
   log_request (req, status, error);
+
+  if (result != NULL && req->endpoint->announce != NULL)
+    req->endpoint->announce (g_task_get_source_object (task), req, result);
 
   if (result != NULL)
     g_task_return_pointer (task, result, req->endpoint->free_result);
@@ -747,18 +776,58 @@ read_cleanup (JsonNode *root, guint http_status, GError **error)
   return vigil_reader_parse_cleanup_response (root, error);
 }
 
+static void
+announce_progress (VigilApiClient *self,
+                   Request        *req,
+                   gpointer        result)
+{
+  VigilProgress *progress = result;
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS_READ], 0, req->job_id, progress);
+}
+
+static void
+announce_job_record (VigilApiClient *self,
+                     Request        *req,
+                     gpointer        result)
+{
+  VigilJobRecord *record = result;
+
+  g_signal_emit (self, signals[SIGNAL_JOB_RECORD_READ], 0, req->job_id, record);
+}
+
+/* Every entry of a batch, named by its job id (the key when it had none). */
+static void
+announce_active_progress (VigilApiClient *self,
+                          Request        *req,
+                          gpointer        result)
+{
+  GPtrArray *jobs = result;
+
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_PROGRESS_READ], 0, TRUE))
+    return;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      VigilProgress *progress = g_ptr_array_index (jobs, i);
+
+      g_signal_emit (self, signals[SIGNAL_PROGRESS_READ], 0, progress->job_id, progress);
+    }
+}
+
 static const Endpoint start_endpoint = {
   read_start, (GDestroyNotify) vigil_start_result_free, FALSE
 };
 static const Endpoint progress_endpoint = {
-  read_progress, (GDestroyNotify) vigil_progress_free, FALSE
+  read_progress, (GDestroyNotify) vigil_progress_free, FALSE, 0, announce_progress
 };
 static const Endpoint job_status_endpoint = {
-  read_job_status, (GDestroyNotify) vigil_job_record_free, FALSE
+  read_job_status, (GDestroyNotify) vigil_job_record_free, FALSE, 0, announce_job_record
 };
 /* Every running job in one answer: its size grows with the server's load. */
 static const Endpoint active_progress_endpoint = {
-  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE, VIGIL_API_MAX_BATCH_BODY_SIZE
+  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE, VIGIL_API_MAX_BATCH_BODY_SIZE,
+  announce_active_progress
 };
 static const Endpoint queue_status_endpoint = {
   read_queue_status, (GDestroyNotify) vigil_queue_status_free, FALSE
@@ -834,6 +903,31 @@ check_uri_parts (GUri        *uri,
   return FALSE;
 }
 
+/* Every request path starts with /api/: a base URL ending in /api would ask
+ * for /api/api/…, which no server answers. A deployment under a prefix
+ * (https://host/analysis) is fine. */
+static gboolean
+check_not_api (const char  *normalized,
+               const char  *given,
+               GError     **error)
+{
+  const char *slash = strrchr (normalized, '/');
+  g_autofree char *suggestion = NULL;
+  g_autofree char *shown = NULL;
+
+  if (slash == NULL || g_ascii_strcasecmp (slash, "/api") != 0 ||
+      slash == normalized || slash[-1] == '/')   /* "http://api" is a host */
+    return TRUE;
+
+  suggestion = g_strndup (normalized, slash - normalized);
+  shown = g_strstrip (g_strdup (given));
+  g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
+               /* Translators: the first %s is the address given, the second one without /api */
+               _("“%s” ends in /api, which Vigil adds to every request itself: use %s"),
+               shown, suggestion);
+  return FALSE;
+}
+
 static gboolean
 has_space_or_control (const char *text)
 {
@@ -873,6 +967,9 @@ normalize_base_url (const char  *base_url,
   len = strlen (text);
   while (len > 0 && text[len - 1] == '/')
     text[--len] = '\0';
+
+  if (!check_not_api (text, base_url, error))
+    return NULL;
 
   return g_steal_pointer (&text);
 }
@@ -1037,6 +1134,20 @@ vigil_api_client_class_init (VigilApiClientClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* For tools that repeat the server's own words: each progress object and
+   * job record read, before the caller gets it. job_id is the id asked
+   * about, or the entry's job id in GET /api/progress. */
+  signals[SIGNAL_PROGRESS_READ] =
+    g_signal_new ("progress-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  VIGIL_TYPE_PROGRESS | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_JOB_RECORD_READ] =
+    g_signal_new ("job-record-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  VIGIL_TYPE_JOB_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -1170,7 +1281,7 @@ vigil_api_client_start_song_async (VigilApiClient      *self,
 
   send_request (self, "POST",
                 g_strdup_printf ("/api/songs/%" G_GINT64_FORMAT "/analyze", song_id),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_song_async);
 }
 
@@ -1199,7 +1310,7 @@ vigil_api_client_start_playlist_async (VigilApiClient      *self,
   send_request (self, "POST",
                 g_strdup_printf ("/api/playlists/%" G_GINT64_FORMAT "/%s", playlist_id,
                                  all_songs ? "reanalyze-all" : "analyze-unanalyzed"),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_playlist_async);
 }
 
@@ -1226,7 +1337,7 @@ vigil_api_client_start_user_async (VigilApiClient      *self,
 
   send_request (self, "POST",
                 g_strdup_printf ("/api/admin/reanalyze-user/%" G_GINT64_FORMAT, user_id),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_user_async);
 }
 
@@ -1249,7 +1360,7 @@ vigil_api_client_get_progress_async (VigilApiClient      *self,
   g_return_if_fail (self->session != NULL);
   g_return_if_fail (job_id != NULL && job_id[0] != '\0');
 
-  send_request (self, "GET", job_path ("/api/progress/", job_id, ""), NULL,
+  send_request (self, "GET", job_path ("/api/progress/", job_id, ""), job_id, NULL,
                 &progress_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_progress_async);
 }
@@ -1273,7 +1384,7 @@ vigil_api_client_get_job_status_async (VigilApiClient      *self,
   g_return_if_fail (self->session != NULL);
   g_return_if_fail (job_id != NULL && job_id[0] != '\0');
 
-  send_request (self, "GET", job_path ("/api/jobs/", job_id, "/status"), NULL,
+  send_request (self, "GET", job_path ("/api/jobs/", job_id, "/status"), job_id, NULL,
                 &job_status_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_job_status_async);
 }
@@ -1295,7 +1406,7 @@ vigil_api_client_get_active_progress_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/progress"), NULL,
+  send_request (self, "GET", g_strdup ("/api/progress"), NULL, NULL,
                 &active_progress_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_active_progress_async);
 }
@@ -1317,7 +1428,7 @@ vigil_api_client_get_queue_status_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/queue/status"), NULL,
+  send_request (self, "GET", g_strdup ("/api/queue/status"), NULL, NULL,
                 &queue_status_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_queue_status_async);
 }
@@ -1339,7 +1450,7 @@ vigil_api_client_get_worker_health_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/worker/health"), NULL,
+  send_request (self, "GET", g_strdup ("/api/worker/health"), NULL, NULL,
                 &worker_health_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_worker_health_async);
 }
@@ -1361,7 +1472,7 @@ vigil_api_client_get_queue_health_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/queue/health"), NULL,
+  send_request (self, "GET", g_strdup ("/api/queue/health"), NULL, NULL,
                 &queue_health_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_queue_health_async);
 }
@@ -1394,7 +1505,7 @@ vigil_api_client_cleanup_async (VigilApiClient      *self,
   else
     body = empty_json_body ();
 
-  send_request (self, "POST", g_strdup ("/api/progress/cleanup"), body,
+  send_request (self, "POST", g_strdup ("/api/progress/cleanup"), NULL, body,
                 &cleanup_endpoint, cancellable, callback, user_data,
                 vigil_api_client_cleanup_async);
 }

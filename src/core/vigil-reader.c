@@ -512,6 +512,9 @@ vigil_reader_parse_job_record (JsonObject *object)
   parse_job_progress (r, object);
   r->estimated_completion_minutes = read_amount (object, "estimated_completion_minutes");
   r->error_message = read_text (object, "error_message");
+  r->status_raw = read_text (object, "status");
+  r->job_type_raw = read_text (object, "job_type");
+  r->priority_raw = read_text (object, "priority");
   return r;
 }
 
@@ -774,6 +777,7 @@ vigil_reader_parse_worker_health_response (JsonNode  *root,
     {
       g_free (h->status);
       h->status = g_ascii_strdown (status, -1);
+      h->status_raw = g_steal_pointer (&status);
     }
   h->uptime_seconds = read_amount (worker, "uptime_seconds");
   h->jobs_processed = read_count (worker, "jobs_processed", -1);
@@ -782,6 +786,84 @@ vigil_reader_parse_worker_health_response (JsonNode  *root,
   h->last_heartbeat = read_timestamp (worker, "last_heartbeat");
   h->current_job = read_job_record (worker, "current_job");
   return h;
+}
+
+/* status_counts: {"pending": 3, "IN_PROGRESS": 1, …}; other statuses ignored */
+static void
+read_status_counts (VigilQueueHealth *h,
+                    JsonObject       *counts)
+{
+  g_autoptr(GList) names = json_object_get_members (counts);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      gint64 count = read_count (counts, l->data, -1);
+
+      switch (vigil_job_status_from_string (l->data))
+        {
+        case VIGIL_JOB_STATUS_PENDING:
+          h->pending_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_IN_PROGRESS:
+          h->in_progress_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_COMPLETED:
+          h->completed_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_FAILED:
+          h->failed_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_UNKNOWN:
+        case VIGIL_JOB_STATUS_INTERRUPTED:
+        case VIGIL_JOB_STATUS_CANCELLED:
+        default:
+          break;
+        }
+    }
+}
+
+static char **
+read_issues (JsonObject *object)
+{
+  JsonNode *node = member (object, "issues");
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      g_autofree char *text = NULL;
+
+      if (value_type (element) != G_TYPE_STRING)
+        continue;
+      text = g_utf8_make_valid (json_node_get_string (element), -1);
+      g_strv_builder_add (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* queue_health: {"issues": […], "queue_status": {"status_counts": {…},
+ * "total_jobs": n}} (counts found directly in queue_health are read too) */
+static void
+read_queue_health_details (VigilQueueHealth *h,
+                           JsonObject       *details)
+{
+  JsonObject *queue_status = read_object (details, "queue_status");
+  JsonObject *counts;
+
+  if (queue_status == NULL)
+    queue_status = details;
+
+  h->issues = read_issues (details);
+  h->total_jobs = read_count (queue_status, "total_jobs", -1);
+  if ((counts = read_object (queue_status, "status_counts")) != NULL)
+    read_status_counts (h, counts);
 }
 
 VigilQueueHealth *
@@ -808,6 +890,7 @@ vigil_reader_parse_queue_health_response (JsonNode  *root,
   details = member (object, "queue_health");
   if (details != NULL && !JSON_NODE_HOLDS_NULL (details))
     h->details = json_to_string (details, FALSE);
+  read_queue_health_details (h, read_object (object, "queue_health"));
   return h;
 }
 

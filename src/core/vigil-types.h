@@ -137,6 +137,11 @@ typedef struct
                                         * or VIGIL_UNKNOWN */
   double          estimated_completion_minutes; /* or VIGIL_UNKNOWN */
   char           *error_message;       /* nullable */
+  /* The server's own spellings, for tools that repeat them (NULL when the
+   * field is absent or not a string; priority given as a number is NULL) */
+  char           *status_raw;
+  char           *job_type_raw;
+  char           *priority_raw;
 } VigilJobRecord;
 
 #define VIGIL_TYPE_JOB_RECORD (vigil_job_record_get_type ())
@@ -194,6 +199,7 @@ typedef struct
   gint64          jobs_interrupted;
   GDateTime      *last_heartbeat;   /* nullable */
   VigilJobRecord *current_job;      /* nullable */
+  char           *status_raw;       /* the server's spelling; NULL when absent */
 } VigilWorkerHealth;
 
 #define VIGIL_TYPE_WORKER_HEALTH (vigil_worker_health_get_type ())
@@ -208,6 +214,14 @@ typedef struct
   gboolean  healthy;   /* HTTP 200 and status "success" */
   char     *status;    /* the "status" string, nullable */
   char     *details;   /* queue_health re-serialised as compact JSON, nullable */
+  /* queue_health.queue_status: the counts read from the queue itself (the
+   * live service's /api/queue/status counts stay 0); -1 when unknown */
+  gint64    total_jobs;
+  gint64    pending_jobs;
+  gint64    in_progress_jobs;
+  gint64    completed_jobs;
+  gint64    failed_jobs;
+  char    **issues;    /* queue_health.issues (its strings), NULL when absent */
 } VigilQueueHealth;
 
 #define VIGIL_TYPE_QUEUE_HEALTH (vigil_queue_health_get_type ())

@@ -85,7 +85,9 @@ option_context_new (Options *o)
     { "failure-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->failure_rate,
       N_("Share of jobs that fail (0..1)"), N_("RATE") },
     { "production", 0, 0, G_OPTION_ARG_NONE, &o->production,
-      N_("Production step names (lyrics_fetching, analysis), no metadata"), NULL },
+      N_("Behave like the live service: its step names (lyrics_fetching, analysis), "
+         "no metadata, all counts 0 in /api/queue/status (true ones in /api/queue/health), "
+         "job progress 0 once a job's progress record is gone"), NULL },
     { "old-shape", 0, 0, G_OPTION_ARG_NONE, &o->old_shape,
       N_("Older progress shape: “progress”, “message” and “status”"), NULL },
     { "no-metadata", 0, 0, G_OPTION_ARG_NONE, &o->no_metadata,
@@ -199,6 +201,7 @@ server_new_from_options (const Options  *o,
                        "latency-ms", (guint) o->latency_ms,
                        "failure-rate", o->failure_rate,
                        "production-steps", o->production,
+                       "production-quirks", o->production,
                        "old-shape", o->old_shape,
                        "no-metadata", o->no_metadata,
                        "batch-route", !o->no_batch_route,

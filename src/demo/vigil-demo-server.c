@@ -119,6 +119,7 @@ struct _VigilDemoServer
   guint        latency_ms;
   double       failure_rate;
   gboolean     production_steps;
+  gboolean     production_quirks;
   gboolean     old_shape;
   gboolean     no_metadata;
   gboolean     batch_route;
@@ -140,6 +141,7 @@ enum {
   PROP_OLD_SHAPE,
   PROP_NO_METADATA,
   PROP_BATCH_ROUTE,
+  PROP_PRODUCTION_QUIRKS,
   N_PROPS
 };
 
@@ -1058,16 +1060,20 @@ build_job_metadata (const DemoJob *job,
   json_builder_end_object (b);
 }
 
+/* with_status FALSE: a worker's current_job on the live service, which
+ * carries no status */
 static void
-build_job_record (VigilDemoServer *self,
-                  const DemoJob   *job,
-                  JsonBuilder     *b)
+build_job_record_full (VigilDemoServer *self,
+                       const DemoJob   *job,
+                       gboolean         with_status,
+                       JsonBuilder     *b)
 {
   double now = self->sim_time;
 
   json_builder_begin_object (b);
   add_string (b, "job_id", job->id);
-  add_string (b, "status", vigil_job_status_to_string (job->status));
+  if (with_status)
+    add_string (b, "status", vigil_job_status_to_string (job->status));
   add_take_string (b, "job_type", g_ascii_strup (vigil_job_kind_to_string (job->kind), -1));
   add_string (b, "priority", vigil_priority_to_string (job_priority (job)));
   add_time (b, "created_at", job->created_wall);
@@ -1077,6 +1083,8 @@ build_job_record (VigilDemoServer *self,
   json_builder_set_member_name (b, "progress");
   if (job_has_progress (job))
     build_progress (self, job, b);
+  else if (self->production_quirks)
+    json_builder_add_int_value (b, 0);  /* the live service's record once progress is gone */
   else
     json_builder_add_double_value (b, round_to (job_fraction (job, now), 4));
   add_int (b, "estimated_completion_minutes", minutes_from_seconds (job_seconds_left (job, now)));
@@ -1085,15 +1093,24 @@ build_job_record (VigilDemoServer *self,
   json_builder_end_object (b);
 }
 
+static void
+build_job_record (VigilDemoServer *self,
+                  const DemoJob   *job,
+                  JsonBuilder     *b)
+{
+  build_job_record_full (self, job, TRUE, b);
+}
+
 /* The first running job's record, or null */
 static void
 build_active_job (VigilDemoServer *self,
                   JsonBuilder     *b,
-                  const char      *name)
+                  const char      *name,
+                  gboolean         with_status)
 {
   json_builder_set_member_name (b, name);
   if (self->running->len > 0)
-    build_job_record (self, g_ptr_array_index (self->running, 0), b);
+    build_job_record_full (self, g_ptr_array_index (self->running, 0), with_status, b);
   else
     json_builder_add_null_value (b);
 }
@@ -1562,38 +1579,59 @@ handle_cleanup (Request *req)
 
 /* ---- admin dashboard ---- */
 
-static void
-build_queue (VigilDemoServer *self,
-             JsonBuilder     *b)
+typedef struct
 {
-  guint by_status[VIGIL_JOB_STATUS_CANCELLED + 1] = { 0 };
-  guint by_priority[VIGIL_PRIORITY_LOW + 1] = { 0 };
-  double seconds_left = 0;
+  guint  total;
+  guint  by_status[VIGIL_JOB_STATUS_CANCELLED + 1];
+  guint  by_priority[VIGIL_PRIORITY_LOW + 1];   /* of the pending jobs */
+  double seconds_left;
+} QueueCounts;
+
+static void
+count_queue (VigilDemoServer *self,
+             QueueCounts     *counts)
+{
+  memset (counts, 0, sizeof *counts);
+  counts->total = self->jobs->len;
 
   for (guint i = 0; i < self->jobs->len; i++)
     {
       const DemoJob *job = g_ptr_array_index (self->jobs, i);
 
-      by_status[job->status]++;
+      counts->by_status[job->status]++;
       if (job->status == VIGIL_JOB_STATUS_PENDING)
-        by_priority[job_priority (job)]++;
-      seconds_left += job_seconds_left (job, self->sim_time);
+        counts->by_priority[job_priority (job)]++;
+      counts->seconds_left += job_seconds_left (job, self->sim_time);
     }
+}
+
+static void
+build_queue (VigilDemoServer *self,
+             JsonBuilder     *b)
+{
+  QueueCounts c;
+
+  /* The live service's status route reads counters that stay at 0; only
+   * its health route reads the queue itself. */
+  if (self->production_quirks)
+    memset (&c, 0, sizeof c);
+  else
+    count_queue (self, &c);
 
   json_builder_begin_object (b);
-  add_int (b, "total_jobs", self->jobs->len);
-  add_int (b, "pending_jobs", by_status[VIGIL_JOB_STATUS_PENDING]);
-  add_int (b, "in_progress_jobs", by_status[VIGIL_JOB_STATUS_IN_PROGRESS]);
-  add_int (b, "completed_jobs", by_status[VIGIL_JOB_STATUS_COMPLETED]);
-  add_int (b, "failed_jobs", by_status[VIGIL_JOB_STATUS_FAILED]);
+  add_int (b, "total_jobs", c.total);
+  add_int (b, "pending_jobs", c.by_status[VIGIL_JOB_STATUS_PENDING]);
+  add_int (b, "in_progress_jobs", c.by_status[VIGIL_JOB_STATUS_IN_PROGRESS]);
+  add_int (b, "completed_jobs", c.by_status[VIGIL_JOB_STATUS_COMPLETED]);
+  add_int (b, "failed_jobs", c.by_status[VIGIL_JOB_STATUS_FAILED]);
   json_builder_set_member_name (b, "priority_breakdown");
   json_builder_begin_object (b);
   for (VigilPriority p = VIGIL_PRIORITY_HIGH; p <= VIGIL_PRIORITY_LOW; p++)
-    add_int (b, vigil_priority_to_string (p), by_priority[p]);
+    add_int (b, vigil_priority_to_string (p), c.by_priority[p]);
   json_builder_end_object (b);
   add_int (b, "estimated_completion_minutes",
-           minutes_from_seconds (seconds_left / MAX (self->workers, 1)));
-  build_active_job (self, b, "active_job");
+           minutes_from_seconds (c.seconds_left / MAX (self->workers, 1)));
+  build_active_job (self, b, "active_job", TRUE);
   json_builder_end_object (b);
 }
 
@@ -1624,7 +1662,7 @@ handle_worker_health (Request *req)
   add_int (b, "jobs_failed", self->jobs_failed);
   add_int (b, "jobs_interrupted", 0);
   add_time (b, "last_heartbeat", self->workers > 0 ? wall_time_at (self, heartbeat) : 0);
-  build_active_job (self, b, "current_job");
+  build_active_job (self, b, "current_job", !self->production_quirks);
   add_int (b, "workers", self->workers);
   add_int (b, "busy_workers", self->running->len);
   json_builder_end_object (b);
@@ -1647,6 +1685,28 @@ oldest_pending_seconds (VigilDemoServer *self)
   return oldest;
 }
 
+/* What the health route reads from Redis: the true counts, in either mode. */
+static void
+build_health_queue_status (VigilDemoServer *self,
+                           JsonBuilder     *b)
+{
+  QueueCounts c;
+
+  count_queue (self, &c);
+  json_builder_set_member_name (b, "queue_status");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status_counts");
+  json_builder_begin_object (b);
+  add_int (b, "pending", c.by_status[VIGIL_JOB_STATUS_PENDING]);
+  add_int (b, "in_progress", c.by_status[VIGIL_JOB_STATUS_IN_PROGRESS]);
+  add_int (b, "completed", c.by_status[VIGIL_JOB_STATUS_COMPLETED]);
+  add_int (b, "failed", c.by_status[VIGIL_JOB_STATUS_FAILED]);
+  json_builder_end_object (b);
+  add_int (b, "total_jobs", c.total);
+  add_int (b, "queue_length", self->pending->len);
+  json_builder_end_object (b);
+}
+
 static void
 handle_queue_health (Request *req)
 {
@@ -1664,6 +1724,7 @@ handle_queue_health (Request *req)
   add_int (b, "active_workers", self->running->len);
   add_int (b, "workers", self->workers);
   add_double (b, "oldest_pending_seconds", round_to (oldest_pending_seconds (self), 1));
+  build_health_queue_status (self, b);
   json_builder_set_member_name (b, "issues");
   json_builder_begin_array (b);
   if (!healthy)
@@ -2223,6 +2284,9 @@ vigil_demo_server_get_property (GObject    *object,
     case PROP_BATCH_ROUTE:
       g_value_set_boolean (value, self->batch_route);
       break;
+    case PROP_PRODUCTION_QUIRKS:
+      g_value_set_boolean (value, self->production_quirks);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2279,6 +2343,9 @@ vigil_demo_server_set_property (GObject      *object,
       break;
     case PROP_BATCH_ROUTE:
       update_boolean (self, &self->batch_route, g_value_get_boolean (value), pspec);
+      break;
+    case PROP_PRODUCTION_QUIRKS:
+      update_boolean (self, &self->production_quirks, g_value_get_boolean (value), pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2348,6 +2415,8 @@ install_properties (GObjectClass *object_class)
   properties[PROP_OLD_SHAPE] = g_param_spec_boolean ("old-shape", NULL, NULL, FALSE, flags);
   properties[PROP_NO_METADATA] = g_param_spec_boolean ("no-metadata", NULL, NULL, FALSE, flags);
   properties[PROP_BATCH_ROUTE] = g_param_spec_boolean ("batch-route", NULL, NULL, TRUE, flags);
+  properties[PROP_PRODUCTION_QUIRKS] =
+    g_param_spec_boolean ("production-quirks", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
