@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "vigil-reader.h"
 #include "vigil-util-private.h"
 
 #include "vigil-job.h"
@@ -327,111 +328,6 @@ learn_identity (VigilJob     *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* "Analyzing 'Title' by Artist"                                       */
-/* ------------------------------------------------------------------ */
-
-typedef struct
-{
-  const char *open;
-  const char *close;
-} QuotePair;
-
-static const QuotePair quote_pairs[] = {
-  { "'", "'" },
-  { "\"", "\"" },
-  { "\u2018", "\u2019" },
-  { "\u201c", "\u201d" },
-};
-
-/* An opening quote starts a word: the apostrophe of "Can't" is not one. */
-static const char *
-find_quote_start (const char *text,
-                  const char *quote)
-{
-  for (const char *at = strstr (text, quote); at != NULL; at = strstr (at + 1, quote))
-    if (at == text || !g_ascii_isalnum (at[-1]))
-      return at;
-
-  return NULL;
-}
-
-static const char *
-find_open_quote (const char       *text,
-                 const QuotePair **pair)
-{
-  const char *best = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (quote_pairs); i++)
-    {
-      const char *at = find_quote_start (text, quote_pairs[i].open);
-
-      if (at != NULL && (best == NULL || at < best))
-        {
-          best = at;
-          *pair = &quote_pairs[i];
-        }
-    }
-
-  return best;
-}
-
-/* Titles may hold apostrophes ('Don't Stop Me Now'): prefer the quote that
- * is followed by " by ", else the last one. */
-static const char *
-find_close_quote (const char *start,
-                  const char *close)
-{
-  g_autofree char *close_by = g_strconcat (close, " by ", NULL);
-  const char *at = strstr (start, close_by);
-
-  return at != NULL ? at : g_strrstr (start, close);
-}
-
-static char *
-clean_artist (const char *text)
-{
-  char *artist = g_strstrip (g_strdup (text));
-
-  if (g_str_has_suffix (artist, "…"))
-    artist[strlen (artist) - strlen ("…")] = '\0';
-  else if (g_str_has_suffix (artist, "..."))
-    artist[strlen (artist) - 3] = '\0';
-  g_strchomp (artist);
-
-  if (artist[0] == '\0')
-    g_clear_pointer (&artist, g_free);
-
-  return artist;
-}
-
-static gboolean
-parse_song_message (const char  *message,
-                    char       **title,
-                    char       **artist)
-{
-  const QuotePair *pair = NULL;
-  const char *open;
-  const char *start;
-  const char *close;
-  const char *rest;
-
-  g_assert (title != NULL && artist != NULL);
-
-  if (message == NULL || (open = find_open_quote (message, &pair)) == NULL)
-    return FALSE;
-
-  start = open + strlen (pair->open);
-  close = find_close_quote (start, pair->close);
-  if (close == NULL || close == start)
-    return FALSE;
-
-  *title = g_strndup (start, close - start);
-  rest = close + strlen (pair->close);
-  *artist = g_str_has_prefix (rest, " by ") ? clean_artist (rest + strlen (" by ")) : NULL;
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
 /* ETA                                                                 */
 /* ------------------------------------------------------------------ */
 
@@ -714,7 +610,8 @@ sync_songs (VigilJob            *self,
     return;
 
   /* without metadata, the message names the song being analysed */
-  if (view.title == NULL && parse_song_message (p->message, &parsed_title, &parsed_artist))
+  if (view.title == NULL &&
+      vigil_reader_parse_song_message (p->message, &parsed_title, &parsed_artist))
     {
       view.title = parsed_title;
       view.artist = view.artist != NULL ? view.artist : parsed_artist;
@@ -858,7 +755,7 @@ learn_song_from_progress (VigilJob            *self,
   if (p->current_song != NULL && p->current_song->title != NULL)
     return learn_names (self, p->current_song->title, p->current_song->artist, NULL);
 
-  if (!parse_song_message (p->message, &title, &artist))
+  if (!vigil_reader_parse_song_message (p->message, &title, &artist))
     return FALSE;
 
   return learn_names (self, title, artist, NULL);
