@@ -7,21 +7,14 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "vigil-eta.h"
 #include "vigil-reader.h"
 #include "vigil-util-private.h"
 
 #include "vigil-job.h"
 
-/* Observed (time, fraction) points for the ETA estimate: one per movement. */
-#define N_SAMPLES 6
 /* A garbage total_items must not allocate millions of rows. */
 #define MAX_SONG_ROWS 100000
-
-typedef struct
-{
-  gint64 time_us;
-  double fraction;
-} Sample;
 
 struct _VigilJob
 {
@@ -58,8 +51,7 @@ struct _VigilJob
   gboolean            quiet;        /* nobody listens: skip notifications */
   gboolean            title_stale;  /* kind or target changed since the title was made */
 
-  Sample              samples[N_SAMPLES];
-  guint               n_samples;
+  VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
 };
 
 enum {
@@ -332,58 +324,11 @@ learn_identity (VigilJob     *self,
 /* ------------------------------------------------------------------ */
 
 static void
-add_sample (VigilJob *self,
-            double    fraction,
-            gint64    now_us)
-{
-  if (self->n_samples > 0 && self->samples[self->n_samples - 1].fraction >= fraction)
-    return;
-
-  if (self->n_samples == N_SAMPLES)
-    {
-      memmove (&self->samples[0], &self->samples[1], (N_SAMPLES - 1) * sizeof (Sample));
-      self->n_samples--;
-    }
-
-  self->samples[self->n_samples].time_us = now_us;
-  self->samples[self->n_samples].fraction = fraction;
-  self->n_samples++;
-}
-
-/* remaining / rate over the sample window, counting down since the last
- * movement; unknown once nothing moved for VIGIL_JOB_ETA_STALE_SECONDS. */
-static double
-estimate_eta (VigilJob *self,
-              gint64    now_us)
-{
-  const Sample *first;
-  const Sample *last;
-  double since_move;
-  double rate;
-
-  if (self->n_samples < 2)
-    return VIGIL_UNKNOWN;
-
-  first = &self->samples[0];
-  last = &self->samples[self->n_samples - 1];
-  since_move = (double) (now_us - last->time_us) / G_USEC_PER_SEC;
-  if (since_move >= VIGIL_JOB_ETA_STALE_SECONDS || last->time_us <= first->time_us)
-    return VIGIL_UNKNOWN;
-
-  rate = (last->fraction - first->fraction) /
-         ((double) (last->time_us - first->time_us) / G_USEC_PER_SEC);
-  if (!(rate > 0))
-    return VIGIL_UNKNOWN;
-
-  return MAX ((1.0 - last->fraction) / rate - since_move, 0.0);
-}
-
-static void
 update_eta (VigilJob *self,
             double    server_eta,
             gint64    now_us)
 {
-  double eta = server_eta >= 0 ? server_eta : estimate_eta (self, now_us);
+  double eta = server_eta >= 0 ? server_eta : vigil_eta_estimator_estimate (&self->eta, now_us);
 
   update_double (self, &self->eta_seconds, eta, PROP_ETA_SECONDS);
 }
@@ -419,7 +364,7 @@ update_running_fraction (VigilJob *self,
   if (!(fraction >= 0) || fraction < self->fraction)
     return;
 
-  add_sample (self, fraction, now_us);
+  vigil_eta_estimator_add_sample (&self->eta, now_us, fraction);
   update_double (self, &self->fraction, fraction, PROP_FRACTION);
 }
 
@@ -670,7 +615,7 @@ on_finished (VigilJob *self)
     }
 
   update_double (self, &self->eta_seconds, VIGIL_UNKNOWN, PROP_ETA_SECONDS);
-  self->n_samples = 0;
+  vigil_eta_estimator_reset (&self->eta);
 
   if (self->server_state == VIGIL_SERVER_STATE_SUCCEEDED)
     on_succeeded (self);
