@@ -6,10 +6,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-util-private.h"
 #include "vigil-eta.h"
 #include "vigil-job-song-list.h"
 #include "vigil-reader.h"
-#include "vigil-util-private.h"
 
 #include "vigil-job.h"
 
