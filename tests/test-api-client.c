@@ -11,6 +11,7 @@
 
 #include "vigil-api-client.h"
 #include "vigil-demo-server.h"
+#include "vigil-test-hostile.h"
 
 #define JSON "application/json"
 
@@ -1504,6 +1505,30 @@ test_demo_error_rate (Fixture       *f,
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, N_CALLS);
 }
 
+/* The bodies that hid 200 000 levels from the reader's old bracket count
+ * (and overflowed json-glib's stack), through the client's whole answer
+ * path: as a result (200) and as an error's message (500). */
+static void
+test_hidden_nesting (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (vigil_test_hostile); i++)
+    {
+      const VigilTestHostile *h = &vigil_test_hostile[i];
+      g_autofree char *body = vigil_test_hostile_build (h, 200000);
+      g_autoptr(Outcome) answer = NULL;
+      g_autoptr(Outcome) failure = NULL;
+
+      f->answer = (Answer) { 200, JSON, body };
+      answer = run_call (f, CALL_PROGRESS, 0, "job-1");
+      assert_error (h->name, answer, VIGIL_API_ERROR_PROTOCOL, NULL);
+
+      f->answer = (Answer) { 500, JSON, body };
+      failure = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+      assert_error (h->name, failure, VIGIL_API_ERROR_SERVER, "Server error (500): Internal Server Error");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1533,6 +1558,7 @@ main (int   argc,
   ADD ("/vigil/api-client/paths", setup_mock, test_paths);
   ADD ("/vigil/api-client/long-message", setup_mock, test_long_message);
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
+  ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 
   ADD ("/vigil/api-client/demo/start", setup_demo, test_demo_start);
   ADD ("/vigil/api-client/demo/job-status", setup_demo, test_demo_job_status);
