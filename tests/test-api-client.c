@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-api-client.h"
+#include "vigil-api-client-private.h"
 #include "vigil-demo-server.h"
 #include "vigil-test-hostile.h"
 
@@ -675,6 +676,79 @@ test_answers (Fixture       *f,
   /* The endless body was dropped near the limit, not read to the end. */
   g_assert_cmpuint (f->bytes_sent, <, 16 * 1024 * 1024);
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, G_N_ELEMENTS (answer_cases));
+}
+
+static VigilApiEndpoint
+endpoint_of (Call call)
+{
+  switch (call)
+    {
+    case CALL_START_SONG:
+    case CALL_START_PLAYLIST:
+    case CALL_START_PLAYLIST_ALL:
+    case CALL_START_USER:
+      return VIGIL_API_ENDPOINT_START;
+    case CALL_PROGRESS:
+      return VIGIL_API_ENDPOINT_PROGRESS;
+    case CALL_JOB_STATUS:
+      return VIGIL_API_ENDPOINT_JOB_STATUS;
+    case CALL_ACTIVE:
+      return VIGIL_API_ENDPOINT_ACTIVE_PROGRESS;
+    case CALL_QUEUE_STATUS:
+      return VIGIL_API_ENDPOINT_QUEUE_STATUS;
+    case CALL_WORKER_HEALTH:
+      return VIGIL_API_ENDPOINT_WORKER_HEALTH;
+    case CALL_QUEUE_HEALTH:
+      return VIGIL_API_ENDPOINT_QUEUE_HEALTH;
+    case CALL_CLEANUP:
+      return VIGIL_API_ENDPOINT_CLEANUP;
+    case N_CALLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The answer path without a network (what the fuzz targets drive) ends
+ * as a request does: every fixture answer, read both ways. */
+static void
+test_read_answer_offline (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (answer_cases); i++)
+    {
+      const AnswerCase *c = &answer_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Outcome) o = NULL;
+      gint64 retry_after_ms = 0;
+      gpointer result;
+
+      if (c->answer.kind != BODY_TEXT)
+        continue;
+
+      f->answer = c->answer;
+      o = run_call (f, c->call, 1, "job-1");
+
+      headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      if (c->answer.content_type != NULL)
+        soup_message_headers_set_content_type (headers, c->answer.content_type, NULL);
+      if (c->answer.retry_after != NULL)
+        soup_message_headers_replace (headers, "Retry-After", c->answer.retry_after);
+      body = g_bytes_new (c->answer.body, c->answer.body != NULL ? strlen (c->answer.body) : 0);
+      result = vigil_api_read_answer (endpoint_of (c->call), c->answer.status, NULL, headers, body,
+                                      &retry_after_ms, &error);
+
+      g_assert_true ((result == NULL) == (error != NULL));
+      vigil_api_endpoint_free_result (endpoint_of (c->call), result);
+      if ((o->error == NULL) != (error == NULL) ||
+          (error != NULL && (error->code != o->error->code ||
+                             g_strcmp0 (error->message, o->error->message) != 0)))
+        g_test_fail_printf ("%s: offline “%s”, over HTTP “%s”", c->name,
+                            error ? error->message : "a result",
+                            o->error ? o->error->message : "a result");
+      g_assert_cmpint (retry_after_ms, ==, o->retry_after_ms);
+    }
 }
 
 static void
@@ -1540,6 +1614,7 @@ main (int   argc,
 
   g_test_add_func ("/vigil/api-client/base-urls", test_base_urls);
   ADD ("/vigil/api-client/answers", setup_mock, test_answers);
+  ADD ("/vigil/api-client/read-answer-offline", setup_mock, test_read_answer_offline);
   ADD ("/vigil/api-client/queue-health-unavailable", setup_mock, test_queue_health_unavailable);
   ADD ("/vigil/api-client/retry-after-date", setup_mock, test_retry_after_date);
   ADD ("/vigil/api-client/retry-after-on-success", setup_mock, test_retry_after_on_success);
