@@ -37,6 +37,7 @@ typedef struct
   const char  *retry_after;
   const char  *location;
   guint        delay_ms;
+  const char  *reason;        /* the reason phrase; NULL: the standard one */
 } Answer;
 
 typedef struct
@@ -172,7 +173,7 @@ fill_answer (Fixture           *f,
   const Answer *a = &f->answer;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  soup_server_message_set_status (msg, a->status, NULL);
+  soup_server_message_set_status (msg, a->status, a->reason);
   if (a->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", a->retry_after);
   if (a->location != NULL)
@@ -1184,6 +1185,32 @@ test_long_message (Fixture       *f,
   g_assert_true (g_str_has_suffix (o->error->message, "…"));
 }
 
+/* Texts a server supplies for error messages are for display: valid
+ * UTF-8 and one line without control characters, whatever came (found by
+ * fuzz-answer: a Windows-1252 reason phrase made an invalid UTF-8 message). */
+static void
+test_message_texts (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Outcome) reason = NULL;
+  g_autoptr(Outcome) body = NULL;
+
+  f->answer = (Answer) { 500, JSON, "{}", BODY_TEXT, NULL, NULL, 0,
+                         "\x93Internal\x94 \x1b[2J Server\tError" };
+  reason = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("reason", reason, VIGIL_API_ERROR_SERVER, "Server error (500): ");
+  g_assert_true (g_utf8_validate (reason->error->message, -1, NULL));
+  g_assert_nonnull (strstr (reason->error->message, "Internal"));
+  g_assert_null (strchr (reason->error->message, '\x1b'));
+  g_assert_null (strchr (reason->error->message, '\t'));
+
+  f->answer = (Answer) { 503, JSON, "{\"error\": \"down\\u001b[31m\\nfor maintenance\"}" };
+  body = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("body", body, VIGIL_API_ERROR_SERVER, "Server error (503): down");
+  g_assert_null (strchr (body->error->message, '\x1b'));
+  g_assert_null (strchr (body->error->message, '\n'));
+}
+
 /* Bodies close to the limit are read whole, in many chunks. */
 static void
 test_large_body (Fixture       *f,
@@ -1632,6 +1659,7 @@ main (int   argc,
   ADD ("/vigil/api-client/redirect-not-followed", setup_mock, test_redirect_not_followed);
   ADD ("/vigil/api-client/paths", setup_mock, test_paths);
   ADD ("/vigil/api-client/long-message", setup_mock, test_long_message);
+  ADD ("/vigil/api-client/message-texts", setup_mock, test_message_texts);
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
   ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 

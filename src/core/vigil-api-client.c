@@ -365,28 +365,48 @@ set_too_large_error (const Endpoint  *endpoint,
                (int) (max_body (endpoint) / (1024 * 1024)));
 }
 
-/* The "message" (else "error") of an error body, shortened for display. */
+/* A server's text for an error message: valid UTF-8 on one line, control
+ * characters (terminal escapes too) as spaces, shortened for display. */
+static char *
+display_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  const char *p = valid;
+
+  for (guint n = 0; *p != '\0' && n < MAX_MESSAGE_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
+}
+
+/* The "message" (else "error") of an error body, for display. */
 static char *
 server_message (const Answer *answer)
 {
   g_autoptr(JsonNode) root = vigil_reader_parse_bytes (answer->body, NULL);
   g_autofree char *text = vigil_reader_parse_error_message (root);
-  g_autofree char *head = NULL;
 
-  if (text == NULL || g_utf8_strlen (text, -1) <= MAX_MESSAGE_CHARS)
-    return g_steal_pointer (&text);
-
-  head = g_utf8_substring (text, 0, MAX_MESSAGE_CHARS);
-  return g_strconcat (head, "…", NULL);
+  return text != NULL ? display_text (text) : NULL;
 }
 
-static const char *
+/* The reason phrase (any bytes a server sent), for display. */
+static char *
 reason_of (const Answer *answer)
 {
   if (answer->reason != NULL && answer->reason[0] != '\0')
-    return answer->reason;
+    return display_text (answer->reason);
 
-  return soup_status_get_phrase (answer->status);
+  return g_strdup (soup_status_get_phrase (answer->status));
 }
 
 static void
@@ -415,6 +435,7 @@ set_status_error (const Answer  *answer,
 {
   guint status = answer->status;
   g_autofree char *message = server_message (answer);
+  g_autofree char *reason = reason_of (answer);
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED, _("Not signed in: %s"),
@@ -430,11 +451,11 @@ set_status_error (const Answer  *answer,
     set_unavailable_error (answer, error);
   else if (SOUP_STATUS_IS_SERVER_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_SERVER, _("Server error (%u): %s"),
-                 status, message != NULL ? message : reason_of (answer));
+                 status, message != NULL ? message : reason);
   else if (SOUP_STATUS_IS_CLIENT_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server refused the request (%u): %s"),
-                 status, message != NULL ? message : reason_of (answer));
+                 status, message != NULL ? message : reason);
   else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server gave an unexpected answer (%u)"), status);
