@@ -705,6 +705,21 @@ test_lone_surrogate (void)
                  g_utf8_validate (p->current_song->title, -1, NULL));
 }
 
+/* The re-serialised queue_health is a text for display too: a lone
+ * surrogate made it invalid UTF-8 (fuzz-reader checks every text). */
+static void
+test_queue_health_details_utf8 (void)
+{
+  g_autoptr(JsonNode) root = parse_q ("{'status': 'success', 'queue_health': {'redis': 'a\\ud800x',"
+                                      " '\\udc00y': ['\\ud83d\\ude00']}}");
+  g_autoptr(VigilQueueHealth) h = vigil_reader_parse_queue_health_response (root, 200, NULL);
+
+  g_assert_nonnull (h);
+  g_assert_nonnull (h->details);
+  g_assert_true (g_utf8_validate (h->details, -1, NULL));
+  g_assert_nonnull (strstr (h->details, "😀"));
+}
+
 static void
 test_error_message_of_nothing (void)
 {
@@ -1216,6 +1231,7 @@ main (int   argc,
   g_test_add_func ("/vigil/reader/progress-objects", test_progress_objects);
   g_test_add_func ("/vigil/reader/responses", test_responses);
   g_test_add_func ("/vigil/reader/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/vigil/reader/queue-health-details-utf8", test_queue_health_details_utf8);
   g_test_add_func ("/vigil/reader/error-message-of-nothing", test_error_message_of_nothing);
   g_test_add_func ("/vigil/reader/timestamps", test_timestamps);
   g_test_add_func ("/vigil/reader/hostile-bodies", test_hostile_bodies);

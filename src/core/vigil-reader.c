@@ -721,7 +721,12 @@ vigil_reader_parse_queue_health_response (JsonNode  *root,
                g_ascii_strcasecmp (h->status, "success") == 0;
   details = member (object, "queue_health");
   if (details != NULL && !JSON_NODE_HOLDS_NULL (details))
-    h->details = json_to_string (details, FALSE);
+    {
+      /* Strings json-glib read from lone surrogates are not UTF-8. */
+      g_autofree char *json = json_to_string (details, FALSE);
+
+      h->details = g_utf8_make_valid (json, -1);
+    }
   return h;
 }
 
