@@ -10,7 +10,9 @@
 #include <libsoup/soup.h>
 
 #include "vigil-api-client.h"
+#include "vigil-api-client-private.h"
 #include "vigil-demo-server.h"
+#include "vigil-test-hostile.h"
 
 #define JSON "application/json"
 
@@ -35,6 +37,7 @@ typedef struct
   const char  *retry_after;
   const char  *location;
   guint        delay_ms;
+  const char  *reason;        /* the reason phrase; NULL: the standard one */
 } Answer;
 
 typedef struct
@@ -170,7 +173,7 @@ fill_answer (Fixture           *f,
   const Answer *a = &f->answer;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  soup_server_message_set_status (msg, a->status, NULL);
+  soup_server_message_set_status (msg, a->status, a->reason);
   if (a->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", a->retry_after);
   if (a->location != NULL)
@@ -680,6 +683,79 @@ test_answers (Fixture       *f,
   /* The endless body was dropped near the limit, not read to the end. */
   g_assert_cmpuint (f->bytes_sent, <, 16 * 1024 * 1024);
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, G_N_ELEMENTS (answer_cases));
+}
+
+static VigilApiEndpoint
+endpoint_of (Call call)
+{
+  switch (call)
+    {
+    case CALL_START_SONG:
+    case CALL_START_PLAYLIST:
+    case CALL_START_PLAYLIST_ALL:
+    case CALL_START_USER:
+      return VIGIL_API_ENDPOINT_START;
+    case CALL_PROGRESS:
+      return VIGIL_API_ENDPOINT_PROGRESS;
+    case CALL_JOB_STATUS:
+      return VIGIL_API_ENDPOINT_JOB_STATUS;
+    case CALL_ACTIVE:
+      return VIGIL_API_ENDPOINT_ACTIVE_PROGRESS;
+    case CALL_QUEUE_STATUS:
+      return VIGIL_API_ENDPOINT_QUEUE_STATUS;
+    case CALL_WORKER_HEALTH:
+      return VIGIL_API_ENDPOINT_WORKER_HEALTH;
+    case CALL_QUEUE_HEALTH:
+      return VIGIL_API_ENDPOINT_QUEUE_HEALTH;
+    case CALL_CLEANUP:
+      return VIGIL_API_ENDPOINT_CLEANUP;
+    case N_CALLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The answer path without a network (what the fuzz targets drive) ends
+ * as a request does: every fixture answer, read both ways. */
+static void
+test_read_answer_offline (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (answer_cases); i++)
+    {
+      const AnswerCase *c = &answer_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Outcome) o = NULL;
+      gint64 retry_after_ms = 0;
+      gpointer result;
+
+      if (c->answer.kind != BODY_TEXT)
+        continue;
+
+      f->answer = c->answer;
+      o = run_call (f, c->call, 1, "job-1");
+
+      headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      if (c->answer.content_type != NULL)
+        soup_message_headers_set_content_type (headers, c->answer.content_type, NULL);
+      if (c->answer.retry_after != NULL)
+        soup_message_headers_replace (headers, "Retry-After", c->answer.retry_after);
+      body = g_bytes_new (c->answer.body, c->answer.body != NULL ? strlen (c->answer.body) : 0);
+      result = vigil_api_read_answer (endpoint_of (c->call), c->answer.status, NULL, headers, body,
+                                      &retry_after_ms, &error);
+
+      g_assert_true ((result == NULL) == (error != NULL));
+      vigil_api_endpoint_free_result (endpoint_of (c->call), result);
+      if ((o->error == NULL) != (error == NULL) ||
+          (error != NULL && (error->code != o->error->code ||
+                             g_strcmp0 (error->message, o->error->message) != 0)))
+        g_test_fail_printf ("%s: offline “%s”, over HTTP “%s”", c->name,
+                            error ? error->message : "a result",
+                            o->error ? o->error->message : "a result");
+      g_assert_cmpint (retry_after_ms, ==, o->retry_after_ms);
+    }
 }
 
 static void
@@ -1245,6 +1321,32 @@ test_long_message (Fixture       *f,
   g_assert_true (g_str_has_suffix (o->error->message, "…"));
 }
 
+/* Texts a server supplies for error messages are for display: valid
+ * UTF-8 and one line without control characters, whatever came (found by
+ * fuzz-answer: a Windows-1252 reason phrase made an invalid UTF-8 message). */
+static void
+test_message_texts (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Outcome) reason = NULL;
+  g_autoptr(Outcome) body = NULL;
+
+  f->answer = (Answer) { 500, JSON, "{}", BODY_TEXT, NULL, NULL, 0,
+                         "\x93Internal\x94 \x1b[2J Server\tError" };
+  reason = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("reason", reason, VIGIL_API_ERROR_SERVER, "Server error (500): ");
+  g_assert_true (g_utf8_validate (reason->error->message, -1, NULL));
+  g_assert_nonnull (strstr (reason->error->message, "Internal"));
+  g_assert_null (strchr (reason->error->message, '\x1b'));
+  g_assert_null (strchr (reason->error->message, '\t'));
+
+  f->answer = (Answer) { 503, JSON, "{\"error\": \"down\\u001b[31m\\nfor maintenance\"}" };
+  body = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("body", body, VIGIL_API_ERROR_SERVER, "Server error (503): down");
+  g_assert_null (strchr (body->error->message, '\x1b'));
+  g_assert_null (strchr (body->error->message, '\n'));
+}
+
 /* Bodies close to the limit are read whole, in many chunks. */
 static void
 test_large_body (Fixture       *f,
@@ -1662,6 +1764,30 @@ test_demo_error_rate (Fixture       *f,
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, N_CALLS);
 }
 
+/* The bodies that hid 200 000 levels from the reader's old bracket count
+ * (and overflowed json-glib's stack), through the client's whole answer
+ * path: as a result (200) and as an error's message (500). */
+static void
+test_hidden_nesting (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (vigil_test_hostile); i++)
+    {
+      const VigilTestHostile *h = &vigil_test_hostile[i];
+      g_autofree char *body = vigil_test_hostile_build (h, 200000);
+      g_autoptr(Outcome) answer = NULL;
+      g_autoptr(Outcome) failure = NULL;
+
+      f->answer = (Answer) { 200, JSON, body };
+      answer = run_call (f, CALL_PROGRESS, 0, "job-1");
+      assert_error (h->name, answer, VIGIL_API_ERROR_PROTOCOL, NULL);
+
+      f->answer = (Answer) { 500, JSON, body };
+      failure = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+      assert_error (h->name, failure, VIGIL_API_ERROR_SERVER, "Server error (500): Internal Server Error");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1674,6 +1800,7 @@ main (int   argc,
   g_test_add_func ("/vigil/api-client/base-urls", test_base_urls);
   g_test_add_func ("/vigil/api-client/base-url-api-suffix", test_base_url_api_suffix);
   ADD ("/vigil/api-client/answers", setup_mock, test_answers);
+  ADD ("/vigil/api-client/read-answer-offline", setup_mock, test_read_answer_offline);
   ADD ("/vigil/api-client/queue-health-unavailable", setup_mock, test_queue_health_unavailable);
   ADD ("/vigil/api-client/raw-values", setup_mock, test_raw_values);
   ADD ("/vigil/api-client/read-signals", setup_mock, test_read_signals);
@@ -1693,7 +1820,9 @@ main (int   argc,
   ADD ("/vigil/api-client/redirect-not-followed", setup_mock, test_redirect_not_followed);
   ADD ("/vigil/api-client/paths", setup_mock, test_paths);
   ADD ("/vigil/api-client/long-message", setup_mock, test_long_message);
+  ADD ("/vigil/api-client/message-texts", setup_mock, test_message_texts);
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
+  ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 
   ADD ("/vigil/api-client/demo/start", setup_demo, test_demo_start);
   ADD ("/vigil/api-client/demo/job-status", setup_demo, test_demo_job_status);

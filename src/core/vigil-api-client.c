@@ -11,6 +11,7 @@
 #include "vigil-reader.h"
 
 #include "vigil-api-client.h"
+#include "vigil-api-client-private.h"
 
 #define DEFAULT_TIMEOUT      15
 #define READ_CHUNK_SIZE      (64 * 1024)
@@ -84,6 +85,18 @@ typedef struct
   gsize           max_body;               /* 0: VIGIL_API_MAX_BODY_SIZE */
   AnnounceFunc    announce;               /* nullable */
 } Endpoint;
+
+/* A complete answer, whatever brought it: a request, or a caller of
+ * vigil_api_read_answer(). */
+typedef struct
+{
+  const Endpoint     *endpoint;
+  guint               status;
+  const char         *reason;          /* the reason phrase, nullable */
+  SoupMessageHeaders *headers;
+  GBytes             *body;
+  gint64              retry_after_ms;
+} Answer;
 
 /* The task data of one request. */
 struct _Request
@@ -346,56 +359,72 @@ set_transport_error (Request       *req,
 }
 
 static gsize
-max_body (Request *req)
+max_body (const Endpoint *endpoint)
 {
-  return req->endpoint->max_body ? req->endpoint->max_body : VIGIL_API_MAX_BODY_SIZE;
+  return endpoint->max_body ? endpoint->max_body : VIGIL_API_MAX_BODY_SIZE;
 }
 
 static void
-set_too_large_error (Request  *req,
-                     GError  **error)
+set_too_large_error (const Endpoint  *endpoint,
+                     GError         **error)
 {
   g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                _("The server's answer is larger than %d MiB"),
-               (int) (max_body (req) / (1024 * 1024)));
+               (int) (max_body (endpoint) / (1024 * 1024)));
 }
 
-/* The "message" (else "error") of an error body, shortened for display. */
+/* A server's text for an error message: valid UTF-8 on one line, control
+ * characters (terminal escapes too) as spaces, shortened for display. */
 static char *
-server_message (Request *req)
+display_text (const char *text)
 {
-  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (req->bytes, NULL);
-  g_autofree char *text = vigil_reader_parse_error_message (root);
-  g_autofree char *head = NULL;
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  const char *p = valid;
 
-  if (text == NULL || g_utf8_strlen (text, -1) <= MAX_MESSAGE_CHARS)
-    return g_steal_pointer (&text);
+  for (guint n = 0; *p != '\0' && n < MAX_MESSAGE_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
 
-  head = g_utf8_substring (text, 0, MAX_MESSAGE_CHARS);
-  return g_strconcat (head, "…", NULL);
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
 }
 
-static const char *
-reason_of (Request *req,
-           guint    status)
+/* The "message" (else "error") of an error body, for display. */
+static char *
+server_message (const Answer *answer)
 {
-  const char *phrase = soup_message_get_reason_phrase (req->msg);
+  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (answer->body, NULL);
+  g_autofree char *text = vigil_reader_parse_error_message (root);
 
-  if (phrase != NULL && phrase[0] != '\0')
-    return phrase;
+  return text != NULL ? display_text (text) : NULL;
+}
 
-  return soup_status_get_phrase (status);
+/* The reason phrase (any bytes a server sent), for display. */
+static char *
+reason_of (const Answer *answer)
+{
+  if (answer->reason != NULL && answer->reason[0] != '\0')
+    return display_text (answer->reason);
+
+  return g_strdup (soup_status_get_phrase (answer->status));
 }
 
 static void
-set_unavailable_error (Request  *req,
-                       guint     status,
-                       GError  **error)
+set_unavailable_error (const Answer  *answer,
+                       GError       **error)
 {
   /* At most a day: see parse_retry_after(). */
-  guint seconds = (guint) ((req->retry_after_ms + 999) / 1000);
+  guint seconds = (guint) ((answer->retry_after_ms + 999) / 1000);
 
-  if (status == STATUS_TOO_MANY_REQUESTS && req->retry_after_ms < 0)
+  if (answer->status == STATUS_TOO_MANY_REQUESTS && answer->retry_after_ms < 0)
     g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_RATE_LIMITED,
                          _("Too many requests: the server asks to slow down"));
   else
@@ -422,11 +451,12 @@ is_generic_not_found (const char *message)
 
 /* An HTTP status that is not a success. */
 static void
-set_status_error (Request  *req,
-                  guint     status,
-                  GError  **error)
+set_status_error (const Answer  *answer,
+                  GError       **error)
 {
-  g_autofree char *message = server_message (req);
+  guint status = answer->status;
+  g_autofree char *message = server_message (answer);
+  g_autofree char *reason = reason_of (answer);
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED, _("Not signed in: %s"),
@@ -443,15 +473,15 @@ set_status_error (Request  *req,
                      _("The server does not know the address %s"), req->url);
     }
   else if (status == STATUS_TOO_MANY_REQUESTS ||
-           (status == SOUP_STATUS_SERVICE_UNAVAILABLE && req->retry_after_ms >= 0))
-    set_unavailable_error (req, status, error);
+           (status == SOUP_STATUS_SERVICE_UNAVAILABLE && answer->retry_after_ms >= 0))
+    set_unavailable_error (answer, error);
   else if (SOUP_STATUS_IS_SERVER_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_SERVER, _("Server error (%u): %s"),
-                 status, message != NULL ? message : reason_of (req, status));
+                 status, message != NULL ? message : reason);
   else if (SOUP_STATUS_IS_CLIENT_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server refused the request (%u): %s"),
-                 status, message != NULL ? message : reason_of (req, status));
+                 status, message != NULL ? message : reason);
   else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server gave an unexpected answer (%u)"), status);
@@ -463,12 +493,11 @@ set_status_error (Request  *req,
 
 /* A sign-in page reached through a proxy or a followed redirect. */
 static gboolean
-looks_like_html (Request *req)
+looks_like_html (const Answer *answer)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  const char *type = soup_message_headers_get_content_type (answer->headers, NULL);
   gsize len = 0;
-  const char *text = g_bytes_get_data (req->bytes, &len);
+  const char *text = g_bytes_get_data (answer->body, &len);
   gsize i = 0;
 
   if (type != NULL &&
@@ -483,30 +512,29 @@ looks_like_html (Request *req)
 }
 
 static gpointer
-read_answer (Request  *req,
-             guint     status,
-             GError  **error)
+read_answer (const Answer  *answer,
+             GError       **error)
 {
   g_autoptr(JsonNode) root = NULL;
 
-  if (looks_like_html (req))
+  if (looks_like_html (answer))
     {
       g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
                            _("Not signed in: the server answered with a sign-in page"));
       return NULL;
     }
 
-  if ((root = vigil_reader_parse_bytes (req->bytes, error)) == NULL)
+  if ((root = vigil_reader_parse_bytes (answer->body, error)) == NULL)
     return NULL;
 
-  return req->endpoint->read (root, status, error);
+  return answer->endpoint->read (root, answer->status, error);
 }
 
 static gpointer
-process_answer (Request  *req,
-                guint     status,
-                GError  **error)
+process_answer (const Answer  *answer,
+                GError       **error)
 {
+  guint status = answer->status;
   gpointer result;
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
@@ -517,21 +545,20 @@ process_answer (Request  *req,
     }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    return read_answer (req, status, error);
+    return read_answer (answer, error);
 
-  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && req->endpoint->unavailable_is_answer &&
-      (result = read_answer (req, status, NULL)) != NULL)
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && answer->endpoint->unavailable_is_answer &&
+      (result = read_answer (answer, NULL)) != NULL)
     return result;
 
-  set_status_error (req, status, error);
+  set_status_error (answer, error);
   return NULL;
 }
 
 /* Delta seconds or an HTTP date; capped at a day. */
 static gint64
-parse_retry_after (SoupMessage *msg)
+parse_retry_after (SoupMessageHeaders *headers)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
   g_autofree char *text = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
   g_autoptr(GDateTime) date = NULL;
   g_autoptr(GDateTime) now = NULL;
@@ -572,13 +599,16 @@ static void
 complete_request (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
-  guint status = soup_message_get_status (req->msg);
+  Answer answer = { req->endpoint, soup_message_get_status (req->msg),
+                    soup_message_get_reason_phrase (req->msg),
+                    soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms };
   g_autoptr(GError) error = NULL;
   gpointer result;
 
   req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
-  result = process_answer (req, status, &error);
-  log_request (req, status, error);
+  answer.body = req->bytes;
+  result = process_answer (&answer, &error);
+  log_request (req, answer.status, error);
 
   if (result != NULL && req->endpoint->announce != NULL)
     req->endpoint->announce (g_task_get_source_object (task), req, result);
@@ -627,7 +657,7 @@ fail_too_large (GTask *task)
   Request *req = g_task_get_task_data (task);
   GError *error = NULL;
 
-  set_too_large_error (req, &error);
+  set_too_large_error (req->endpoint, &error);
   fail_request (task, error);
 }
 
@@ -679,7 +709,7 @@ on_read (GObject      *source,
   else if (g_bytes_get_size (chunk) == 0)
     g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, req->cancellable,
                                 on_closed, g_steal_pointer (&task));
-  else if (req->body->len + g_bytes_get_size (chunk) > max_body (req))
+  else if (req->body->len + g_bytes_get_size (chunk) > max_body (req->endpoint))
     fail_too_large (task);
   else
     {
@@ -689,12 +719,11 @@ on_read (GObject      *source,
 }
 
 static gboolean
-announces_too_large (Request *req)
+announces_too_large (SoupMessageHeaders *headers,
+                     const Endpoint     *endpoint)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-
   return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-         soup_message_headers_get_content_length (headers) > (goffset) max_body (req);
+         soup_message_headers_get_content_length (headers) > (goffset) max_body (endpoint);
 }
 
 static void
@@ -713,8 +742,8 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->retry_after_ms = parse_retry_after (req->msg);
-  if (announces_too_large (req))
+  req->retry_after_ms = parse_retry_after (soup_message_get_response_headers (req->msg));
+  if (announces_too_large (soup_message_get_response_headers (req->msg), req->endpoint))
     {
       fail_too_large (task);
       return;
@@ -840,6 +869,12 @@ static const Endpoint queue_health_endpoint = {
 };
 static const Endpoint cleanup_endpoint = {
   read_cleanup, g_free, FALSE
+};
+
+/* In the order of VigilApiEndpoint */
+static const Endpoint *const endpoints[VIGIL_API_N_ENDPOINTS] = {
+  &start_endpoint, &progress_endpoint, &job_status_endpoint, &active_progress_endpoint,
+  &queue_status_endpoint, &worker_health_endpoint, &queue_health_endpoint, &cleanup_endpoint,
 };
 
 static gpointer
@@ -1516,4 +1551,50 @@ vigil_api_client_cleanup_finish (VigilApiClient  *self,
                                  GError         **error)
 {
   return finish_request (self, result, vigil_api_client_cleanup_async, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers without a network (vigil-api-client-private.h)              */
+/* ------------------------------------------------------------------ */
+
+gpointer
+vigil_api_read_answer (VigilApiEndpoint     endpoint,
+                       guint                status,
+                       const char          *reason_phrase,
+                       SoupMessageHeaders  *headers,
+                       GBytes              *body,
+                       gint64              *retry_after_ms,
+                       GError             **error)
+{
+  Answer answer = { NULL, status, reason_phrase, headers, body, -1 };
+
+  g_return_val_if_fail (endpoint < VIGIL_API_N_ENDPOINTS, NULL);
+  g_return_val_if_fail (headers != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* What on_sent() and on_read() check before complete_request(). */
+  answer.endpoint = endpoints[endpoint];
+  answer.retry_after_ms = parse_retry_after (headers);
+  if (retry_after_ms != NULL)
+    *retry_after_ms = answer.retry_after_ms;
+
+  if (announces_too_large (headers, answer.endpoint) ||
+      g_bytes_get_size (body) > max_body (answer.endpoint))
+    {
+      set_too_large_error (answer.endpoint, error);
+      return NULL;
+    }
+
+  return process_answer (&answer, error);
+}
+
+void
+vigil_api_endpoint_free_result (VigilApiEndpoint endpoint,
+                                gpointer         result)
+{
+  g_return_if_fail (endpoint < VIGIL_API_N_ENDPOINTS);
+
+  if (result != NULL)
+    endpoints[endpoint]->free_result (result);
 }

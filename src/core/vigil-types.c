@@ -167,18 +167,54 @@ vigil_step_format_with_eta (VigilStep step,
                             double    eta_seconds)
 {
   const char *label = vigil_step_get_label (step);
-  gulong minutes;
+  gint64 minutes;
 
-  if (!(eta_seconds > 10) || !isfinite (eta_seconds))
+  if (!(eta_seconds > 10) ||
+      (minutes = vigil_seconds_to_units (eta_seconds, 60, VIGIL_ROUND_UP)) < 0)
     return g_strdup (label);
 
-  minutes = (gulong) ceil (eta_seconds / 60.0);
   /* Translators: the first %s is a step such as "Finding song lyrics…" */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s (about %lu minute remaining)",
                                        "%s (about %lu minutes remaining)",
-                                       minutes),
-                          label, minutes);
+                                       (gulong) minutes),
+                          label, (gulong) minutes);
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+/* ------------------------------------------------------------------ */
+
+gint64
+vigil_seconds_to_units (double        seconds,
+                        double        unit_seconds,
+                        VigilRounding rounding)
+{
+  double units;
+
+  g_return_val_if_fail (unit_seconds >= 1e-6 && isfinite (unit_seconds), -1);
+
+  /* false for NaN too */
+  if (!(seconds >= 0 && seconds <= VIGIL_MAX_SECONDS))
+    return -1;
+
+  units = seconds / unit_seconds;
+  switch (rounding)
+    {
+    case VIGIL_ROUND_DOWN:
+      units = floor (units);
+      break;
+    case VIGIL_ROUND_UP:
+      units = ceil (units);
+      break;
+    case VIGIL_ROUND_NEAREST:
+    default:
+      units = round (units);
+      break;
+    }
+
+  /* At most a year in microseconds (3.2e13): well inside gint64. */
+  return (gint64) units;
 }
 
 /* ------------------------------------------------------------------ */
