@@ -96,6 +96,7 @@ typedef struct
   SoupMessageHeaders *headers;
   GBytes             *body;
   gint64              retry_after_ms;
+  const char         *url;             /* the address asked, for messages */
 } Answer;
 
 /* The task data of one request. */
@@ -468,9 +469,12 @@ set_status_error (const Answer  *answer,
     {
       if (message != NULL && !is_generic_not_found (message))
         g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, message);
-      else
+      else if (answer->url != NULL)
         g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,
-                     _("The server does not know the address %s"), req->url);
+                     _("The server does not know the address %s"), answer->url);
+      else
+        g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,
+                             _("The server does not know this address"));
     }
   else if (status == STATUS_TOO_MANY_REQUESTS ||
            (status == SOUP_STATUS_SERVICE_UNAVAILABLE && answer->retry_after_ms >= 0))
@@ -601,7 +605,8 @@ complete_request (GTask *task)
   Request *req = g_task_get_task_data (task);
   Answer answer = { req->endpoint, soup_message_get_status (req->msg),
                     soup_message_get_reason_phrase (req->msg),
-                    soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms };
+                    soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms,
+                    req->url };
   g_autoptr(GError) error = NULL;
   gpointer result;
 
@@ -1566,7 +1571,7 @@ vigil_api_read_answer (VigilApiEndpoint     endpoint,
                        gint64              *retry_after_ms,
                        GError             **error)
 {
-  Answer answer = { NULL, status, reason_phrase, headers, body, -1 };
+  Answer answer = { NULL, status, reason_phrase, headers, body, -1, NULL };
 
   g_return_val_if_fail (endpoint < VIGIL_API_N_ENDPOINTS, NULL);
   g_return_val_if_fail (headers != NULL, NULL);
