@@ -13,22 +13,6 @@
 #include "vigilctl-output.h"
 
 /* ------------------------------------------------------------------ */
-/* Plausible values                                                    */
-/* ------------------------------------------------------------------ */
-
-#define SECONDS_PER_YEAR (365.0 * 24 * 60 * 60)
-
-/* A duration from the server worth saying in words: 0 to max seconds.
- * Converting a larger one (1e308) to an integer is undefined; negative and
- * NaN mean nothing. (The core will get one helper for this.) */
-static double
-plausible_seconds (double seconds,
-                   double max)
-{
-  return seconds >= 0 && seconds <= max ? seconds : VIGIL_UNKNOWN;
-}
-
-/* ------------------------------------------------------------------ */
 /* Client judgements                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -419,24 +403,21 @@ vigilctl_format_percent (double fraction)
 char *
 vigilctl_format_estimate (double minutes)
 {
-  double seconds = plausible_seconds (minutes * 60, SECONDS_PER_YEAR);
-  gulong n;
+  gint64 n = vigil_seconds_to_units (minutes * 60, 60, VIGIL_ROUND_NEAREST);
 
-  if (seconds < 0)
+  if (n < 0)
     return g_strdup (_("unknown"));
-
-  n = (gulong) (minutes + 0.5);
   if (n == 0)
     return g_strdup (_("less than a minute"));
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %lu minute", "about %lu minutes", n),
-                          n);
+                          (gulong) n);
 }
 
 char *
 vigilctl_format_step (VigilStep step,
                       double    eta_seconds)
 {
-  return vigil_step_format_with_eta (step, plausible_seconds (eta_seconds, SECONDS_PER_YEAR));
+  return vigil_step_format_with_eta (step, eta_seconds);
 }
 
 /* "3 min", "2 h 05 min" */
@@ -724,19 +705,18 @@ count_text (gint64 n)
   return n >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, n) : g_strdup (_("unknown"));
 }
 
-/* A worker up for longer than a century has a broken clock. */
+/* Beyond vigil_seconds_to_units()'s year the uptime is unknown: a restart
+ * a year ago is as good as never for an admin, and a broken clock likelier. */
 static char *
 uptime_text (double seconds)
 {
-  double minutes;
+  gint64 minutes = vigil_seconds_to_units (seconds, 60, VIGIL_ROUND_DOWN);
 
-  if (plausible_seconds (seconds, 100 * SECONDS_PER_YEAR) < 0)
+  if (minutes < 0)
     return NULL;
-
-  minutes = floor (seconds / 60);
   if (minutes < 60)
-    return g_strdup_printf (_("%.0f min"), minutes);
-  return g_strdup_printf (_("%.0f h %02.0f min"), floor (minutes / 60), fmod (minutes, 60));
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
 }
 
 void
