@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vigil-json-builder.h"
 #include "vigilctl-json.h"
 
 #include "vigilctl-output.h"
@@ -118,64 +119,6 @@ vigilctl_record_text (const VigilJobRecord *r)
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  if (value >= 0)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (value >= 0)
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_date (JsonBuilder *b,
-          const char  *name,
-          GDateTime   *value)
-{
-  g_autofree char *text = value ? g_date_time_format_iso8601 (value) : NULL;
-
-  add_string (b, name, text);
-}
-
-static void
-add_node (JsonBuilder *b,
-          const char  *name,
-          JsonNode    *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 JsonNode *
 vigilctl_start_to_json (const VigilStartResult *result)
 {
@@ -186,15 +129,15 @@ vigilctl_start_to_json (const VigilStartResult *result)
     text = result->job_id != NULL ? _("Analysis queued") : _("Nothing to analyze");
 
   json_builder_begin_object (b);
-  add_string (b, "job_id", result->job_id);
-  add_int (b, "queued_count", result->queued_count);
-  add_string (b, "message", result->message);
+  vigil_json_add_string (b, "job_id", result->job_id);
+  vigil_json_add_int_or_unknown (b, "queued_count", result->queued_count);
+  vigil_json_add_string (b, "message", result->message);
   /* "state" and "fraction" as in the lines of a watch, so that every line
    * of "analyze --follow --json" carries them. */
-  add_string (b, "state", result->job_id != NULL ? "queued" : NULL);
-  add_double (b, "fraction", VIGIL_UNKNOWN);
-  add_string (b, "reason", NULL);
-  add_string (b, "text", text);
+  vigil_json_add_string (b, "state", result->job_id != NULL ? "queued" : NULL);
+  vigil_json_add_double_or_unknown (b, "fraction", VIGIL_UNKNOWN);
+  vigil_json_add_string (b, "reason", NULL);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -205,9 +148,9 @@ add_priority (JsonBuilder          *b,
               const VigilJobRecord *r)
 {
   if (r->priority_raw != NULL || r->priority == VIGIL_PRIORITY_UNKNOWN)
-    add_string (b, "priority", r->priority_raw);
+    vigil_json_add_string (b, "priority", r->priority_raw);
   else
-    add_int (b, "priority", r->priority - VIGIL_PRIORITY_HIGH + 1);
+    vigil_json_add_int (b, "priority", r->priority - VIGIL_PRIORITY_HIGH + 1);
 }
 
 /* job.progress when it is a bare number; the fields of a progress object
@@ -222,11 +165,11 @@ static void
 add_progress_fields (JsonBuilder         *b,
                      const VigilProgress *p)
 {
-  add_string (b, "current_step", p ? p->step_raw : NULL);
-  add_string (b, "message", p ? p->message : NULL);
-  add_double (b, "eta_seconds", p ? p->eta_seconds : VIGIL_UNKNOWN);
-  add_int (b, "completed_items", p ? p->completed_items : -1);
-  add_int (b, "total_items", p ? p->total_items : -1);
+  vigil_json_add_string (b, "current_step", p ? p->step_raw : NULL);
+  vigil_json_add_string (b, "message", p ? p->message : NULL);
+  vigil_json_add_double_or_unknown (b, "eta_seconds", p ? p->eta_seconds : VIGIL_UNKNOWN);
+  vigil_json_add_int_or_unknown (b, "completed_items", p ? p->completed_items : -1);
+  vigil_json_add_int_or_unknown (b, "total_items", p ? p->total_items : -1);
 }
 
 JsonNode *
@@ -237,23 +180,24 @@ vigilctl_record_to_json (const VigilJobRecord *r)
   g_autofree char *text = vigilctl_record_text (r);
 
   json_builder_begin_object (b);
-  add_string (b, "job_id", r->job_id);
-  add_string (b, "status", r->status_raw);
-  add_string (b, "job_type", r->job_type_raw);
+  vigil_json_add_string (b, "job_id", r->job_id);
+  vigil_json_add_string (b, "status", r->status_raw);
+  vigil_json_add_string (b, "job_type", r->job_type_raw);
   add_priority (b, r);
-  add_double (b, "progress", bare_progress (r));
+  vigil_json_add_double_or_unknown (b, "progress", bare_progress (r));
   add_progress_fields (b, r->progress);
-  add_string (b, "song_title", r->song_title);
-  add_string (b, "artist", r->artist);
-  add_string (b, "playlist_name", r->playlist_name);
-  add_date (b, "created_at", r->created_at);
-  add_date (b, "started_at", r->started_at);
-  add_double (b, "estimated_completion_minutes", r->estimated_completion_minutes);
-  add_string (b, "error_message", r->error_message);
-  add_string (b, "state", vigilctl_record_state (r));
-  add_double (b, "fraction", vigilctl_record_fraction (r));
-  add_string (b, "reason", reason);
-  add_string (b, "text", text);
+  vigil_json_add_string (b, "song_title", r->song_title);
+  vigil_json_add_string (b, "artist", r->artist);
+  vigil_json_add_string (b, "playlist_name", r->playlist_name);
+  vigil_json_add_date (b, "created_at", r->created_at);
+  vigil_json_add_date (b, "started_at", r->started_at);
+  vigil_json_add_double_or_unknown (b, "estimated_completion_minutes",
+                                    r->estimated_completion_minutes);
+  vigil_json_add_string (b, "error_message", r->error_message);
+  vigil_json_add_string (b, "state", vigilctl_record_state (r));
+  vigil_json_add_double_or_unknown (b, "fraction", vigilctl_record_fraction (r));
+  vigil_json_add_string (b, "reason", reason);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -264,13 +208,14 @@ vigilctl_worker_to_json (const VigilWorkerHealth *w)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_string (b, "status", w->status_raw);
-  add_double (b, "uptime_seconds", w->uptime_seconds);
-  add_int (b, "jobs_processed", w->jobs_processed);
-  add_int (b, "jobs_failed", w->jobs_failed);
-  add_int (b, "jobs_interrupted", w->jobs_interrupted);
-  add_date (b, "last_heartbeat", w->last_heartbeat);
-  add_node (b, "current_job", w->current_job ? vigilctl_record_to_json (w->current_job) : NULL);
+  vigil_json_add_string (b, "status", w->status_raw);
+  vigil_json_add_double_or_unknown (b, "uptime_seconds", w->uptime_seconds);
+  vigil_json_add_int_or_unknown (b, "jobs_processed", w->jobs_processed);
+  vigil_json_add_int_or_unknown (b, "jobs_failed", w->jobs_failed);
+  vigil_json_add_int_or_unknown (b, "jobs_interrupted", w->jobs_interrupted);
+  vigil_json_add_date (b, "last_heartbeat", w->last_heartbeat);
+  vigil_json_add_node (b, "current_job",
+                       w->current_job ? vigilctl_record_to_json (w->current_job) : NULL);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -339,17 +284,18 @@ vigilctl_job_to_json (const VigilctlJobLine *line)
   VigilJob *job = line->job;
 
   json_builder_begin_object (b);
-  add_string (b, "job_id", vigil_job_get_job_id (job));
-  add_string (b, "status", record ? record->status_raw : NULL);
+  vigil_json_add_string (b, "job_id", vigil_job_get_job_id (job));
+  vigil_json_add_string (b, "status", record ? record->status_raw : NULL);
   add_progress_fields (b, line->heard->progress);
-  add_string (b, "error_message", record ? record->error_message : NULL);
-  add_string (b, "title", vigil_job_get_title (job));
-  add_string (b, "state", job_state (line));
-  add_string (b, "tracking", vigilctl_tracking_state_name (vigil_job_get_tracking_state (job)));
-  add_double (b, "fraction", vigil_job_get_fraction (job));
-  add_string (b, "reason", job_reason (job));
-  add_string (b, "text", line->text);
-  add_date (b, "failing_since", line->failing_since);
+  vigil_json_add_string (b, "error_message", record ? record->error_message : NULL);
+  vigil_json_add_string (b, "title", vigil_job_get_title (job));
+  vigil_json_add_string (b, "state", job_state (line));
+  vigil_json_add_string (b, "tracking",
+                         vigilctl_tracking_state_name (vigil_job_get_tracking_state (job)));
+  vigil_json_add_double_or_unknown (b, "fraction", vigil_job_get_fraction (job));
+  vigil_json_add_string (b, "reason", job_reason (job));
+  vigil_json_add_string (b, "text", line->text);
+  vigil_json_add_date (b, "failing_since", line->failing_since);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -372,12 +318,12 @@ vigilctl_print_error (gboolean    json,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "error");
   json_builder_begin_object (b);
-  add_string (b, "code", code);
-  add_string (b, "message", message);
+  vigil_json_add_string (b, "code", code);
+  vigil_json_add_string (b, "message", message);
   va_start (args, message);
   for (const char *name = va_arg (args, const char *); name != NULL;
        name = va_arg (args, const char *))
-    add_string (b, name, va_arg (args, const char *));
+    vigil_json_add_string (b, name, va_arg (args, const char *));
   va_end (args);
   json_builder_end_object (b);
   json_builder_end_object (b);

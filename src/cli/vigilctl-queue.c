@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-json-builder.h"
 #include "vigilctl-output.h"
 
 #include "vigilctl-queue.h"
@@ -172,44 +173,19 @@ source_name (VigilctlCountsSource source)
 /* ------------------------------------------------------------------ */
 
 static void
-add_count (JsonBuilder *b,
-           const char  *name,
-           gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  if (value >= 0)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_health (JsonBuilder            *b,
             const VigilQueueHealth *h)
 {
-  json_builder_set_member_name (b, "queue_health");
   if (h == NULL)
     {
-      json_builder_add_null_value (b);
+      vigil_json_add_null (b, "queue_health");
       return;
     }
 
+  json_builder_set_member_name (b, "queue_health");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "healthy");
-  json_builder_add_boolean_value (b, h->healthy);
-  add_string (b, "status", h->status);
+  vigil_json_add_bool (b, "healthy", h->healthy);
+  vigil_json_add_string (b, "status", h->status);
   json_builder_set_member_name (b, "issues");
   if (h->issues != NULL)
     {
@@ -229,30 +205,24 @@ vigilctl_queue_view_to_json (const VigilctlQueueView *v)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_count (b, "total_jobs", v->total_jobs);
-  add_count (b, "pending_jobs", v->pending_jobs);
-  add_count (b, "in_progress_jobs", v->in_progress_jobs);
-  add_count (b, "completed_jobs", v->completed_jobs);
-  add_count (b, "failed_jobs", v->failed_jobs);
+  vigil_json_add_int_or_unknown (b, "total_jobs", v->total_jobs);
+  vigil_json_add_int_or_unknown (b, "pending_jobs", v->pending_jobs);
+  vigil_json_add_int_or_unknown (b, "in_progress_jobs", v->in_progress_jobs);
+  vigil_json_add_int_or_unknown (b, "completed_jobs", v->completed_jobs);
+  vigil_json_add_int_or_unknown (b, "failed_jobs", v->failed_jobs);
   json_builder_set_member_name (b, "priority_breakdown");
   json_builder_begin_object (b);
-  add_count (b, "HIGH", v->priority_high);
-  add_count (b, "MEDIUM", v->priority_medium);
-  add_count (b, "LOW", v->priority_low);
+  vigil_json_add_int_or_unknown (b, "HIGH", v->priority_high);
+  vigil_json_add_int_or_unknown (b, "MEDIUM", v->priority_medium);
+  vigil_json_add_int_or_unknown (b, "LOW", v->priority_low);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "estimated_completion_minutes");
-  if (v->estimated_completion_minutes >= 0)
-    json_builder_add_double_value (b, v->estimated_completion_minutes);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "active_job");
-  if (v->active_job != NULL)
-    json_builder_add_value (b, vigilctl_record_to_json (v->active_job));
-  else
-    json_builder_add_null_value (b);
+  vigil_json_add_double_or_unknown (b, "estimated_completion_minutes",
+                                    v->estimated_completion_minutes);
+  vigil_json_add_node (b, "active_job",
+                       v->active_job != NULL ? vigilctl_record_to_json (v->active_job) : NULL);
   add_health (b, v->health);
-  add_string (b, "counts_from", source_name (v->source));
-  add_string (b, "reason", note_text (v));
+  vigil_json_add_string (b, "counts_from", source_name (v->source));
+  vigil_json_add_string (b, "reason", note_text (v));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "vigil-api-client.h"
+#include "vigil-json-builder.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 #include "vigilctl-queue.h"
@@ -572,13 +573,8 @@ cleanup_to_json (const char *text)
   gboolean said = g_strcmp0 (text, _("Stale progress records were cleaned up")) != 0;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "message");
-  if (said)
-    json_builder_add_string_value (b, text);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "text");
-  json_builder_add_string_value (b, text);
+  vigil_json_add_string (b, "message", said ? text : NULL);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
