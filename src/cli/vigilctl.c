@@ -148,18 +148,6 @@ wait_result (Ctl *ctl)
 }
 
 static gboolean
-parse_id (const char *text,
-          gint64     *id)
-{
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *id = (gint64) value;
-  return TRUE;
-}
-
-static gboolean
 parse_target (const char *text,
               Target     *target)
 {
@@ -375,7 +363,7 @@ cmd_analyze (Ctl   *ctl,
     return command_usage (ctl);
   if (!parse_target (argv[1], &target))
     return usage_error (_("unknown kind “%s”: use song, playlist or user"), argv[1]);
-  if (!parse_id (argv[2], &id))
+  if (!vigil_parse_positive_id (argv[2], &id, NULL))
     return usage_error (_("“%s” is not a valid ID (a positive whole number)"), argv[2]);
   if (all && target != TARGET_PLAYLIST)
     return usage_error (_("--all applies to playlists only"));
