@@ -392,7 +392,7 @@ set_unavailable_error (Request  *req,
                        guint     status,
                        GError  **error)
 {
-  /* At most a day: see parse_retry_after(). */
+  /* At most a day: see vigil_api_parse_retry_after(). */
   guint seconds = (guint) ((req->retry_after_ms + 999) / 1000);
 
   if (status == STATUS_TOO_MANY_REQUESTS && req->retry_after_ms < 0)
@@ -527,31 +527,32 @@ process_answer (Request  *req,
   return NULL;
 }
 
-/* Delta seconds or an HTTP date; capped at a day. */
+/* Saturates: a huge delta is still a valid header. */
 static gint64
-parse_retry_after (SoupMessage *msg)
+parse_delta_seconds (const char *text)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-  g_autofree char *text = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) now = NULL;
   guint64 seconds;
 
-  if (text == NULL || g_strstrip (text)[0] == '\0')
+  if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_RETRY_AFTER_S, &seconds, NULL))
+    seconds = MAX_RETRY_AFTER_S;   /* only "out of bounds" is possible here */
+  return (gint64) seconds * 1000;
+}
+
+static gint64
+parse_http_date (const char *text,
+                 GDateTime  *now)
+{
+  g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (text);
+  g_autoptr(GDateTime) current = NULL;
+  GTimeSpan until;
+
+  if (date == NULL)
     return -1;
 
-  if (strspn (text, "0123456789") == strlen (text))
-    {
-      if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_RETRY_AFTER_S, &seconds, NULL))
-        seconds = MAX_RETRY_AFTER_S;   /* only "out of bounds" is possible here */
-      return (gint64) seconds * 1000;
-    }
-
-  if ((date = soup_date_time_new_from_http_string (text)) == NULL)
-    return -1;
-
-  now = g_date_time_new_now_utc ();
-  return CLAMP (g_date_time_difference (date, now) / 1000, 0, (gint64) MAX_RETRY_AFTER_S * 1000);
+  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  until = g_date_time_difference (date, current);
+  /* Round up: polling a few µs early would hit the server's limit again. */
+  return CLAMP ((until + 999) / 1000, 0, (gint64) MAX_RETRY_AFTER_S * 1000);
 }
 
 static void
@@ -713,7 +714,10 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->retry_after_ms = parse_retry_after (req->msg);
+  req->retry_after_ms =
+    vigil_api_parse_retry_after (soup_message_headers_get_one (soup_message_get_response_headers (req->msg),
+                                                               "Retry-After"),
+                                 NULL);
   if (announces_too_large (req))
     {
       fail_too_large (task);
@@ -1252,6 +1256,23 @@ vigil_api_client_get_request_count (VigilApiClient *self)
   g_return_val_if_fail (VIGIL_IS_API_CLIENT (self), 0);
 
   return self->request_count;
+}
+
+gint64
+vigil_api_parse_retry_after (const char *header,
+                             GDateTime  *now)
+{
+  g_autofree char *text = NULL;
+
+  if (header == NULL)
+    return -1;
+
+  text = g_strstrip (g_strdup (header));
+  if (text[0] == '\0')
+    return -1;
+  if (strspn (text, "0123456789") == strlen (text))
+    return parse_delta_seconds (text);
+  return parse_http_date (text, now);
 }
 
 gint64
