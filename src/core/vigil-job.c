@@ -43,7 +43,7 @@ struct _VigilJob
   GDateTime          *finished_at;
 
   VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
-  gboolean            quiet;        /* nobody listens: skip notifications */
+  gboolean            batching;     /* this update's notifications wait for its end */
   gboolean            title_stale;  /* kind or target changed since the title was made */
 
   VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
@@ -85,24 +85,26 @@ static void
 notify (VigilJob *self,
         guint     prop)
 {
-  if (!self->quiet)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* One batch of notifications per answer applied, for whoever listens:
+ * freezing costs more than the notifications (GLib skips those nobody hears),
+ * and most jobs of a long list have no row. */
 static void
 begin_update (VigilJob *self)
 {
-  self->quiet = !vigil_has_notify_listeners (self);
-  if (!self->quiet)
+  self->batching = vigil_has_notify_listeners (self);
+  if (self->batching)
     g_object_freeze_notify (G_OBJECT (self));
 }
 
 static void
 end_update (VigilJob *self)
 {
-  if (!self->quiet)
+  if (self->batching)
     g_object_thaw_notify (G_OBJECT (self));
-  self->quiet = FALSE;
+  self->batching = FALSE;
 }
 
 static void
