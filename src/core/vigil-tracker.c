@@ -14,7 +14,6 @@ struct _VigilTracker
   VigilPoller     *poller;
   GListStore      *jobs;
   GHashTable      *by_id;   /* job id → VigilJob (unowned; the store owns) */
-  GCancellable    *cancellable;
   guint64          next_sequence;
 };
 
@@ -160,7 +159,6 @@ vigil_tracker_dispose (GObject *object)
 {
   VigilTracker *self = VIGIL_TRACKER (object);
 
-  g_cancellable_cancel (self->cancellable);
   if (self->poller != NULL)
     vigil_poller_untrack_all (self->poller);
   g_clear_object (&self->poller);
@@ -178,7 +176,6 @@ vigil_tracker_finalize (GObject *object)
 
   g_clear_object (&self->jobs);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vigil_tracker_parent_class)->finalize (object);
 }
@@ -260,7 +257,6 @@ vigil_tracker_init (VigilTracker *self)
 {
   self->jobs = g_list_store_new (VIGIL_TYPE_JOB);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->cancellable = g_cancellable_new ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -352,6 +348,7 @@ vigil_tracker_start_finish (VigilTracker      *self,
 
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (res, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (res)) == vigil_tracker_start_async, NULL);
 
   answer = g_task_propagate_pointer (G_TASK (res), error);
   if (answer == NULL)
@@ -439,7 +436,7 @@ vigil_tracker_clear_finished (VigilTracker *self)
 
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), 0);
 
-  /* Walk backwards so positions stay valid; splice runs of finished jobs. */
+  /* Walk backwards so positions stay valid. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
   for (guint i = n_items; i > 0; i--)
     {

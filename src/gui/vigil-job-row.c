@@ -540,7 +540,8 @@ vigil_job_row_dispose (GObject *object)
   vigil_job_row_set_job (self, NULL);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
-  /* The template's unnamed root is a plain child of this widget. */
+  /* dispose_template drops the template's references; a plain GtkWidget
+   * unparents its children itself. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
 
