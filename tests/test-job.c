@@ -451,6 +451,13 @@ test_setters (void)
   g_assert_null (vigil_job_get_tracking_error (job));
   assert_notified (counts, "tracking-error", NULL);
 
+  g_assert_cmpuint (vigil_job_get_sequence (job), ==, 0);
+  vigil_job_set_sequence (job, 7);
+  g_assert_cmpuint (vigil_job_get_sequence (job), ==, 7);
+  assert_notified (counts, "sequence", NULL);
+  g_object_set (job, "sequence", (guint64) 7, NULL);
+  assert_notified (counts, NULL);
+
   g_assert_finalize_object (job);
 }
 

@@ -35,16 +35,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VigilTracker, vigil_tracker, G_TYPE_OBJECT)
 
-static GQuark
-sequence_quark (void)
-{
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("vigil-tracker-sequence");
-  return quark;
-}
-
 typedef struct
 {
   VigilJobKind  kind;
@@ -71,6 +61,20 @@ find_job (VigilTracker *self,
   return g_list_store_find (self->jobs, job, position);
 }
 
+/* Views filter and sort by whether a job is finished or watched, which no
+ * item signal tells a GtkFilterListModel or GtkSortListModel: put the job
+ * back in its place, so that they look at this one job again. */
+static void
+reannounce (VigilTracker *self,
+            VigilJob     *job)
+{
+  g_autoptr(VigilJob) hold = g_object_ref (job);
+  guint position;
+
+  if (find_job (self, job, &position))
+    g_list_store_splice (self->jobs, position, 1, (gpointer *) &job, 1);
+}
+
 static VigilJob *
 add_job (VigilTracker *self,
          const char   *job_id,
@@ -79,12 +83,24 @@ add_job (VigilTracker *self,
 {
   g_autoptr(VigilJob) job = vigil_job_new (job_id, kind, target_id);
 
-  g_object_set_qdata (G_OBJECT (job), sequence_quark (),
-                      GSIZE_TO_POINTER ((gsize) ++self->next_sequence));
+  vigil_job_set_sequence (job, ++self->next_sequence);
   g_hash_table_insert (self->by_id, (char *) vigil_job_get_job_id (job), job);
   g_list_store_append (self->jobs, job);
   vigil_poller_track (self->poller, job);
   return job;
+}
+
+/* A stopped job is watched again (a finished one is not). */
+static void
+track_again (VigilTracker *self,
+             VigilJob     *job)
+{
+  if (vigil_poller_is_tracking (self->poller, job))
+    return;
+
+  vigil_poller_track (self->poller, job);
+  if (vigil_poller_is_tracking (self->poller, job))
+    reannounce (self, job);
 }
 
 static void
@@ -92,8 +108,11 @@ on_poller_job_finished (VigilPoller  *poller,
                         VigilJob     *job,
                         VigilTracker *self)
 {
-  if (g_hash_table_lookup (self->by_id, vigil_job_get_job_id (job)) == job)
-    g_signal_emit (self, signals[JOB_FINISHED], 0, job);
+  if (g_hash_table_lookup (self->by_id, vigil_job_get_job_id (job)) != job)
+    return;
+
+  reannounce (self, job);
+  g_signal_emit (self, signals[JOB_FINISHED], 0, job);
 }
 
 static void
@@ -385,7 +404,7 @@ vigil_tracker_watch (VigilTracker *self,
   if (job == NULL)
     return add_job (self, job_id, kind, target_id);
 
-  vigil_poller_track (self->poller, job);
+  track_again (self, job);
   return job;
 }
 
@@ -396,7 +415,11 @@ vigil_tracker_stop_watching (VigilTracker *self,
   g_return_if_fail (VIGIL_IS_TRACKER (self));
   g_return_if_fail (VIGIL_IS_JOB (job));
 
+  if (!vigil_poller_is_tracking (self->poller, job))
+    return;
+
   vigil_poller_untrack (self->poller, job);
+  reannounce (self, job);
 }
 
 void
@@ -409,7 +432,7 @@ vigil_tracker_retry_now (VigilTracker *self,
   if (vigil_poller_is_tracking (self->poller, job))
     vigil_poller_poll_now (self->poller, job);
   else
-    vigil_poller_track (self->poller, job);
+    track_again (self, job);
 }
 
 void
@@ -449,12 +472,4 @@ vigil_tracker_clear_finished (VigilTracker *self)
       removed++;
     }
   return removed;
-}
-
-guint64
-vigil_tracker_get_sequence (VigilJob *job)
-{
-  g_return_val_if_fail (VIGIL_IS_JOB (job), 0);
-
-  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (job), sequence_quark ()));
 }
