@@ -469,6 +469,7 @@ test_filters_search_clear (Fixture       *f,
 {
   g_autoptr(VigilJob) ok = NULL, failed = NULL, running = NULL;
   GtkStack *stack = GTK_STACK (child_of (f->window, VIGIL_TYPE_WINDOW, "stack"));
+  VigilJobRow *row;
   g_autofree char *prefix = NULL;
 
   ok = start_job (f, VIGIL_JOB_KIND_SONG, "11");
@@ -509,10 +510,15 @@ test_filters_search_clear (Fixture       *f,
   g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Removed 2 finished jobs"));
 
   /* Removing the last job brings the empty state back. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop-watching", "s",
-                                             vigil_job_get_job_id (running)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove", "s",
-                                             vigil_job_get_job_id (running)));
+  settle ();
+  row = find_row (f, running);
+  /* Remove waits until the job is no longer watched. */
+  gtk_widget_activate_action (GTK_WIDGET (row), "row.remove", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.stop-watching", NULL));
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.remove", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
 }
 
@@ -676,6 +682,22 @@ on_visible_items_changed (GListModel  *model,
   c->items_changed++;
 }
 
+typedef struct
+{
+  VigilJobRowAction  action;
+  VigilJob          *job;
+} Request;
+
+static void
+on_action_requested (VigilJobRow       *row,
+                     VigilJobRowAction  action,
+                     VigilJob          *job,
+                     Request           *request)
+{
+  request->action = action;
+  request->job = job;
+}
+
 static VigilJob *
 visible_job (Fixture *f,
              guint    position)
@@ -700,6 +722,8 @@ test_row_actions_resort (Fixture       *f,
   VigilJob *jobs[N_SORT_JOBS], *third;
   g_autofree char *copied = NULL;
   ListChanges c = { 0 };
+  Request request = { 0 };
+  VigilJobRow *row;
 
   for (guint i = 0; i < N_SORT_JOBS; i++)
     {
@@ -720,7 +744,13 @@ test_row_actions_resort (Fixture       *f,
                     G_CALLBACK (on_filter_changed), &c);
   g_signal_connect (visible, "items-changed", G_CALLBACK (on_visible_items_changed), &c);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_row (f, third)), "row.copy-id", NULL));
+  /* The row says what was asked, for which job; the window does it. */
+  row = find_row (f, third);
+  g_signal_connect (row, "action-requested", G_CALLBACK (on_action_requested), &request);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.copy-id", NULL));
+  g_signal_handlers_disconnect_by_data (row, &request);
+  g_assert_cmpint (request.action, ==, VIGIL_JOB_ROW_ACTION_COPY_ID);
+  g_assert_true (request.job == third);
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), NULL,
                                  on_clipboard_text, &copied);
   while (copied == NULL)
