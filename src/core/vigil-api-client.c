@@ -960,8 +960,9 @@ normalize_base_url (const char  *base_url,
                              _("The server address is empty"));
       else
         g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
-                     _("“%s” is not a valid server address (for example http://localhost:5001)"),
-                     text);
+                     /* Translators: the second %s is an example address */
+                     _("“%s” is not a valid server address (for example %s)"),
+                     text, VIGIL_DEFAULT_SERVER_URL);
       return NULL;
     }
 

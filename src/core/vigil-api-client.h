@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* The server Vigil and vigilctl talk to when none is configured (the
+ * demo server's default port). The GSettings schema's default for
+ * server-url says the same; test-app checks that they agree. */
+#define VIGIL_DEFAULT_SERVER_URL "http://localhost:5001"
+
 #define VIGIL_API_ERROR (vigil_api_error_quark ())
 
 typedef enum
