@@ -1799,6 +1799,62 @@ test_hidden_nesting (Fixture       *f,
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Retry-After, the header alone                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+test_retry_after_seconds (void)
+{
+  g_assert_cmpint (vigil_api_parse_retry_after ("120", NULL), ==, 120000);
+  g_assert_cmpint (vigil_api_parse_retry_after (" 5 ", NULL), ==, 5000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("0", NULL), ==, 0);
+  /* at most a day */
+  g_assert_cmpint (vigil_api_parse_retry_after ("86400", NULL), ==, 86400000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("86401", NULL), ==, 86400000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("99999999999999999999999", NULL), ==, 86400000);
+}
+
+static void
+test_retry_after_http_date (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 28, 20, 0, 32);
+  g_autoptr(GDateTime) almost = g_date_time_new_utc (2026, 11, 28, 20, 0, 1.9995);
+
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sat, 28 Nov 2026 20:01:02 GMT", now), ==, 30000);
+  /* RFC 850 and asctime forms */
+  g_assert_cmpint (vigil_api_parse_retry_after ("Saturday, 28-Nov-26 20:01:02 GMT", now), ==, 30000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sat Nov 28 20:01:02 2026", now), ==, 30000);
+  /* the past: poll now */
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", now), ==, 0);
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sat, 28 Nov 2026 20:00:32 GMT", now), ==, 0);
+  /* partial milliseconds round up */
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", almost), ==, 1);
+  /* at most a day */
+  g_assert_cmpint (vigil_api_parse_retry_after ("Sun, 29 Nov 2026 20:00:32 GMT", now), ==, 86400000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("Mon, 30 Nov 2026 20:00:32 GMT", now), ==, 86400000);
+  /* without now, the current time */
+  g_assert_cmpint (vigil_api_parse_retry_after ("Fri, 31 Dec 9998 23:59:59 GMT", NULL), ==, 86400000);
+  g_assert_cmpint (vigil_api_parse_retry_after ("Thu, 01 Jan 1970 00:00:00 GMT", NULL), ==, 0);
+}
+
+static void
+test_retry_after_garbage (void)
+{
+  const char *garbage[] = {
+    NULL, "", "   ", "soon", "-5", "1.5", "+5", "5 minutes", "0x10",
+    "2026-11-28T20:01:02Z", "Sat, 99 Nov 2026 20:01:02 GMT",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      gint64 ms = vigil_api_parse_retry_after (garbage[i], NULL);
+
+      if (ms != -1)
+        g_error ("'%s' gave %" G_GINT64_FORMAT ", expected -1", garbage[i], ms);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1810,6 +1866,9 @@ main (int   argc,
 
   g_test_add_func ("/vigil/api-client/base-urls", test_base_urls);
   g_test_add_func ("/vigil/api-client/base-url-api-suffix", test_base_url_api_suffix);
+  g_test_add_func ("/vigil/api-client/retry-after-seconds", test_retry_after_seconds);
+  g_test_add_func ("/vigil/api-client/retry-after-http-date", test_retry_after_http_date);
+  g_test_add_func ("/vigil/api-client/retry-after-garbage", test_retry_after_garbage);
   ADD ("/vigil/api-client/answers", setup_mock, test_answers);
   ADD ("/vigil/api-client/read-answer-offline", setup_mock, test_read_answer_offline);
   ADD ("/vigil/api-client/queue-health-unavailable", setup_mock, test_queue_health_unavailable);

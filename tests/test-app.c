@@ -208,6 +208,16 @@ toast_shown (VigilApplication *app)
   return TRUE;
 }
 
+/* The schema's default server is the code's. */
+static void
+test_default_server (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GVariant) value = g_settings_get_default_value (settings, "server-url");
+
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, VIGIL_DEFAULT_SERVER_URL);
+}
+
 /* A broken setting is said, and Vigil still starts on the default server. */
 static void
 test_corrupt_setting (void)
@@ -222,8 +232,8 @@ test_corrupt_setting (void)
 
   g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("*toast=The saved server address is not valid*using http://localhost:5001 "
-                             "subtitle=http://localhost:5001*");
+  g_test_trap_assert_stdout ("*toast=The saved server address is not valid*using " VIGIL_DEFAULT_SERVER_URL " "
+                             "subtitle=" VIGIL_DEFAULT_SERVER_URL "*");
 }
 
 int
@@ -237,6 +247,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/app/bad-server", test_bad_server);
   g_test_add_func ("/vigil/app/api-server", test_api_server);
   g_test_add_func ("/vigil/app/corrupt-setting", test_corrupt_setting);
+  g_test_add_func ("/vigil/app/default-server", test_default_server);
 
   return g_test_run ();
 }

@@ -470,6 +470,7 @@ test_filters_search_clear (Fixture       *f,
 {
   g_autoptr(VigilJob) ok = NULL, failed = NULL, running = NULL;
   GtkStack *stack = GTK_STACK (child_of (f->window, VIGIL_TYPE_WINDOW, "stack"));
+  VigilJobRow *row;
   g_autofree char *prefix = NULL;
 
   ok = start_job (f, VIGIL_JOB_KIND_SONG, "11");
@@ -510,10 +511,15 @@ test_filters_search_clear (Fixture       *f,
   g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Removed 2 finished jobs"));
 
   /* Removing the last job brings the empty state back. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.stop-watching", "s",
-                                             vigil_job_get_job_id (running)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.remove", "s",
-                                             vigil_job_get_job_id (running)));
+  settle ();
+  row = find_row (f, running);
+  /* Remove waits until the job is no longer watched. */
+  gtk_widget_activate_action (GTK_WIDGET (row), "row.remove", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.stop-watching", NULL));
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.remove", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
 }
 
@@ -644,6 +650,147 @@ test_watch_and_copy (Fixture       *f,
   g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Job ID copied"));
 }
 
+typedef struct
+{
+  guint sorter_changed;
+  guint filter_changed;
+  guint items_changed;
+} ListChanges;
+
+static void
+on_sorter_changed (GtkSorter   *sorter,
+                   int          change,
+                   ListChanges *c)
+{
+  c->sorter_changed++;
+}
+
+static void
+on_filter_changed (GtkFilter   *filter,
+                   int          change,
+                   ListChanges *c)
+{
+  c->filter_changed++;
+}
+
+static void
+on_visible_items_changed (GListModel  *model,
+                          guint        position,
+                          guint        removed,
+                          guint        added,
+                          ListChanges *c)
+{
+  c->items_changed++;
+}
+
+typedef struct
+{
+  VigilJobRowAction  action;
+  VigilJob          *job;
+} Request;
+
+static void
+on_action_requested (VigilJobRow       *row,
+                     VigilJobRowAction  action,
+                     VigilJob          *job,
+                     Request           *request)
+{
+  request->action = action;
+  request->job = job;
+}
+
+static VigilJob *
+visible_job (Fixture *f,
+             guint    position)
+{
+  VigilJob *job = g_list_model_get_item (vigil_window_get_visible_jobs (f->window), position);
+
+  g_object_unref (job);   /* the tracker keeps it */
+  return job;
+}
+
+#define N_SORT_JOBS 40
+
+/* Row actions re-sort only the job whose place changes, never the list:
+ * Copy Job ID changes no place at all. */
+static void
+test_row_actions_resort (Fixture       *f,
+                         gconstpointer  data)
+{
+  GListModel *visible = vigil_window_get_visible_jobs (f->window);
+  GtkSortListModel *sorted = GTK_SORT_LIST_MODEL (visible);
+  GtkFilterListModel *filtered = GTK_FILTER_LIST_MODEL (gtk_sort_list_model_get_model (sorted));
+  VigilJob *jobs[N_SORT_JOBS], *third;
+  g_autofree char *copied = NULL;
+  ListChanges c = { 0 };
+  Request request = { 0 };
+  VigilJobRow *row;
+
+  for (guint i = 0; i < N_SORT_JOBS; i++)
+    {
+      g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, i + 1,
+                                                       20, 30.0, 0);
+
+      jobs[i] = vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_PLAYLIST, i + 1);
+    }
+  settle ();
+  /* Newest first. */
+  g_assert_true (visible_job (f, 0) == jobs[N_SORT_JOBS - 1]);
+  g_assert_true (visible_job (f, N_SORT_JOBS - 1) == jobs[0]);
+  third = visible_job (f, 2);
+
+  g_signal_connect (gtk_sort_list_model_get_sorter (sorted), "changed",
+                    G_CALLBACK (on_sorter_changed), &c);
+  g_signal_connect (gtk_filter_list_model_get_filter (filtered), "changed",
+                    G_CALLBACK (on_filter_changed), &c);
+  g_signal_connect (visible, "items-changed", G_CALLBACK (on_visible_items_changed), &c);
+
+  /* The row says what was asked, for which job; the window does it. */
+  row = find_row (f, third);
+  g_signal_connect (row, "action-requested", G_CALLBACK (on_action_requested), &request);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.copy-id", NULL));
+  g_signal_handlers_disconnect_by_data (row, &request);
+  g_assert_cmpint (request.action, ==, VIGIL_JOB_ROW_ACTION_COPY_ID);
+  g_assert_true (request.job == third);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), NULL,
+                                 on_clipboard_text, &copied);
+  while (copied == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (copied, ==, vigil_job_get_job_id (third));
+  g_assert_cmpuint (c.sorter_changed, ==, 0);
+  g_assert_cmpuint (c.filter_changed, ==, 0);
+  g_assert_cmpuint (c.items_changed, ==, 0);
+
+  /* A job no longer watched goes below the active ones: that job moves,
+   * the others keep their order. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_row (f, third)), "row.stop-watching", NULL));
+  g_assert_cmpuint (c.sorter_changed, ==, 0);
+  g_assert_cmpuint (c.filter_changed, ==, 0);
+  g_assert_cmpuint (c.items_changed, ==, 1);
+  g_assert_true (visible_job (f, N_SORT_JOBS - 1) == third);
+  g_assert_true (visible_job (f, 0) == jobs[N_SORT_JOBS - 1]);
+  g_assert_true (visible_job (f, 2) == jobs[N_SORT_JOBS - 4]);
+  g_assert_true (visible_job (f, N_SORT_JOBS - 2) == jobs[0]);
+
+  /* Retry Now watches it again: back in its place. */
+  settle ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (find_row (f, visible_job (f, 0))), "row.copy-id", NULL));
+  g_assert_cmpuint (c.items_changed, ==, 1);
+  vigil_tracker_retry_now (f->tracker, third);
+  g_assert_cmpuint (c.sorter_changed, ==, 0);
+  g_assert_cmpuint (c.items_changed, ==, 2);
+  g_assert_true (visible_job (f, 2) == third);
+
+  /* Only the filter changes when the filter does. */
+  g_object_set (f->window, "filter", "active", NULL);
+  g_assert_cmpuint (c.sorter_changed, ==, 0);
+  g_assert_cmpuint (c.filter_changed, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (gtk_sort_list_model_get_sorter (sorted), &c);
+  g_signal_handlers_disconnect_by_data (gtk_filter_list_model_get_filter (filtered), &c);
+  g_signal_handlers_disconnect_by_data (visible, &c);
+}
+
 static void
 save_widget_shot (GtkWidget  *widget,
                   const char *name)
@@ -754,6 +901,7 @@ main (int argc, char *argv[])
   ADD ("invalid-input", test_invalid_input);
   ADD ("dead-server", test_dead_server);
   ADD ("watch-and-copy", test_watch_and_copy);
+  ADD ("row-actions-resort", test_row_actions_resort);
   ADD ("screenshots", test_screenshots);
 #undef ADD
   g_test_add_func ("/vigil/job-list/format-duration", test_format_duration);

@@ -399,6 +399,29 @@ test_notify_once (void)
   g_assert_finalize_object (job);
 }
 
+/* A listener of one property ("notify::name", as property bindings and
+ * GtkExpression watches connect) hears it, in the same batch. */
+static void
+test_notify_detailed (void)
+{
+  VigilJob *job = vigil_job_new ("p", VIGIL_JOB_KIND_PLAYLIST, 3);
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_PLAYLIST, 2, 12, 0.1667);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  BatchProbe probe = { job, 0, NULL };
+
+  p->message = g_strdup ("Analyzing 'Blue' by Joni Mitchell");
+  g_signal_connect (job, "notify::completed-items", G_CALLBACK (count_notify), counts);
+  g_signal_connect (job, "notify::completed-items", G_CALLBACK (probe_notify), &probe);
+  vigil_job_apply_progress (job, p, SECONDS (30));
+
+  assert_notified (counts, "completed-items", NULL);
+  g_assert_cmpfloat (probe.fraction_seen, ==, 0.1667);
+  g_assert_cmpstr (probe.message_seen, ==, "Analyzing 'Blue' by Joni Mitchell");
+  g_free (probe.message_seen);
+
+  g_assert_finalize_object (job);
+}
+
 static void
 test_setters (void)
 {
@@ -427,6 +450,13 @@ test_setters (void)
   vigil_job_set_tracking_error (job, NULL);
   g_assert_null (vigil_job_get_tracking_error (job));
   assert_notified (counts, "tracking-error", NULL);
+
+  g_assert_cmpuint (vigil_job_get_sequence (job), ==, 0);
+  vigil_job_set_sequence (job, 7);
+  g_assert_cmpuint (vigil_job_get_sequence (job), ==, 7);
+  assert_notified (counts, "sequence", NULL);
+  g_object_set (job, "sequence", (guint64) 7, NULL);
+  assert_notified (counts, NULL);
 
   g_assert_finalize_object (job);
 }
@@ -1016,6 +1046,14 @@ test_song_properties (void)
   g_object_get (song, "fraction", &fraction, "state", &state, NULL);
   g_assert_cmpfloat (fraction, ==, -1.0);
   g_assert_cmpint (state, ==, VIGIL_SONG_STATE_ANALYZING);
+  g_hash_table_remove_all (counts);
+
+  /* a listener of one property hears it */
+  g_signal_handlers_disconnect_by_data (song, counts);
+  g_signal_connect (song, "notify::state", G_CALLBACK (count_notify), counts);
+  vigil_job_song_set_state (song, VIGIL_SONG_STATE_DONE);
+  vigil_job_song_set_fraction (song, 1.0);
+  assert_notified (counts, "state", NULL);
 
   g_assert_finalize_object (song);
 }
@@ -1050,6 +1088,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/explicit-title", test_explicit_title);
   g_test_add_func ("/vigil/job/kind-learned", test_kind_learned);
   g_test_add_func ("/vigil/job/notify-once", test_notify_once);
+  g_test_add_func ("/vigil/job/notify-detailed", test_notify_detailed);
   g_test_add_func ("/vigil/job/setters", test_setters);
   g_test_add_func ("/vigil/job/status-mapping", test_status_mapping);
   g_test_add_func ("/vigil/job/succeeded", test_succeeded);

@@ -507,51 +507,6 @@ test_jitter_disabled (void)
     }
 }
 
-static void
-test_retry_after_seconds (void)
-{
-  g_assert_cmpint (vigil_poll_parse_retry_after ("120", NULL), ==, 120000);
-  g_assert_cmpint (vigil_poll_parse_retry_after (" 5 ", NULL), ==, 5000);
-  g_assert_cmpint (vigil_poll_parse_retry_after ("0", NULL), ==, 0);
-  g_assert_cmpint (vigil_poll_parse_retry_after ("99999999999999999999999", NULL), ==, G_MAXINT64);
-}
-
-static void
-test_retry_after_date (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 28, 20, 0, 32);
-  g_autoptr(GDateTime) almost = g_date_time_new_utc (2026, 11, 28, 20, 0, 1.9995);
-
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:01:02 GMT", now), ==, 30000);
-  /* RFC 850 and asctime forms */
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Saturday, 28-Nov-26 20:01:02 GMT", now), ==, 30000);
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat Nov 28 20:01:02 2026", now), ==, 30000);
-  /* the past: poll now */
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", now), ==, 0);
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:32 GMT", now), ==, 0);
-  /* partial milliseconds round up */
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Sat, 28 Nov 2026 20:00:02 GMT", almost), ==, 1);
-  /* without now, the current time */
-  g_assert_cmpint (vigil_poll_parse_retry_after ("Fri, 31 Dec 9998 23:59:59 GMT", NULL), >, 0);
-}
-
-static void
-test_retry_after_garbage (void)
-{
-  const char *garbage[] = {
-    NULL, "", "   ", "soon", "-5", "1.5", "+5", "5 minutes", "0x10",
-    "2026-11-28T20:01:02Z", "Sat, 99 Nov 2026 20:01:02 GMT",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
-    {
-      gint64 ms = vigil_poll_parse_retry_after (garbage[i], NULL);
-
-      if (ms != -1)
-        g_error ("'%s' gave %" G_GINT64_FORMAT ", expected -1", garbage[i], ms);
-    }
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -578,9 +533,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/poll-policy/reason-strings", test_reason_strings);
   g_test_add_func ("/vigil/poll-policy/jitter-bounds", test_jitter_bounds);
   g_test_add_func ("/vigil/poll-policy/jitter-disabled", test_jitter_disabled);
-  g_test_add_func ("/vigil/poll-policy/retry-after-seconds", test_retry_after_seconds);
-  g_test_add_func ("/vigil/poll-policy/retry-after-date", test_retry_after_date);
-  g_test_add_func ("/vigil/poll-policy/retry-after-garbage", test_retry_after_garbage);
 
   return g_test_run ();
 }

@@ -99,7 +99,7 @@ test_start_each_kind (Fixture       *f,
       g_assert_cmpint (vigil_job_get_kind (job), ==, kinds[i]);
       g_assert_true (vigil_poller_is_tracking (vigil_tracker_get_poller (f->tracker), job));
       g_assert_true (vigil_tracker_lookup (f->tracker, answer->job_id) == job);
-      g_assert_cmpuint (vigil_tracker_get_sequence (job), ==, i + 1);
+      g_assert_cmpuint (vigil_job_get_sequence (job), ==, i + 1);
     }
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 3);
 
@@ -158,6 +158,82 @@ test_watch_stop_retry_remove (Fixture       *f,
   g_object_unref (job);
 }
 
+typedef struct
+{
+  guint emissions;
+  guint position, removed, added;   /* of the last emission */
+} Changes;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Changes    *c)
+{
+  c->emissions++;
+  c->position = position;
+  c->removed = removed;
+  c->added = added;
+}
+
+/* The list says when a job stops, resumes or finishes (views re-sort and
+ * re-filter that one job), and only then. */
+static void
+test_reannounce (Fixture       *f,
+                 gconstpointer  data)
+{
+  GListModel *jobs = vigil_tracker_get_jobs (f->tracker);
+  g_autofree char *id0 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 1, 50, 30, 0);
+  g_autofree char *id1 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 2, 50, 30, 0);
+  g_autofree char *quick = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 3, 1, 2, 0);
+  VigilJob *job0 = vigil_tracker_watch (f->tracker, id0, VIGIL_JOB_KIND_UNKNOWN, -1);
+  VigilJob *job1 = vigil_tracker_watch (f->tracker, id1, VIGIL_JOB_KIND_UNKNOWN, -1);
+  Changes c = { 0 };
+
+  g_assert_cmpuint (vigil_job_get_sequence (job0), ==, 1);
+  g_assert_cmpuint (vigil_job_get_sequence (job1), ==, 2);
+  g_signal_connect (jobs, "items-changed", G_CALLBACK (on_items_changed), &c);
+
+  vigil_tracker_stop_watching (f->tracker, job1);
+  g_assert_cmpuint (c.emissions, ==, 1);
+  g_assert_cmpuint (c.position, ==, 1);
+  g_assert_cmpuint (c.removed, ==, 1);
+  g_assert_cmpuint (c.added, ==, 1);
+  g_assert_true (g_list_model_get_item (jobs, 1) == (gpointer) job1);
+  g_object_unref (job1);
+
+  /* Nothing changed: nothing said. */
+  vigil_tracker_stop_watching (f->tracker, job1);
+  vigil_tracker_retry_now (f->tracker, job0);
+  g_assert_true (vigil_tracker_watch (f->tracker, id0, VIGIL_JOB_KIND_UNKNOWN, -1) == job0);
+  g_assert_cmpuint (c.emissions, ==, 1);
+
+  /* Resuming, by Retry Now or by watching again. */
+  vigil_tracker_retry_now (f->tracker, job1);
+  g_assert_cmpuint (c.emissions, ==, 2);
+  g_assert_cmpuint (c.position, ==, 1);
+  vigil_tracker_stop_watching (f->tracker, job0);
+  g_assert_cmpuint (c.emissions, ==, 3);
+  g_assert_cmpuint (c.position, ==, 0);
+  g_assert_true (vigil_tracker_watch (f->tracker, id0, VIGIL_JOB_KIND_UNKNOWN, -1) == job0);
+  g_assert_cmpuint (c.emissions, ==, 4);
+  g_assert_cmpuint (c.position, ==, 0);
+
+  /* Finishing: the job's place, after it was added at the end. */
+  vigil_tracker_watch (f->tracker, quick, VIGIL_JOB_KIND_SONG, 3);
+  g_assert_cmpuint (c.emissions, ==, 5);
+  g_signal_connect (f->tracker, "job-finished", G_CALLBACK (on_finished), f);
+  while (f->n_finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (c.emissions, ==, 6);
+  g_assert_cmpuint (c.position, ==, 2);
+  g_assert_cmpuint (c.removed, ==, 1);
+  g_assert_cmpuint (c.added, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (jobs, &c);
+}
+
 static gboolean
 all_finished (GListModel *jobs,
               guint       n)
@@ -206,6 +282,7 @@ main (int argc, char *argv[])
   ADD ("nothing-and-errors", test_nothing_and_errors);
   ADD ("watch-stop-retry-remove", test_watch_stop_retry_remove);
   ADD ("clear-finished", test_clear_finished);
+  ADD ("reannounce", test_reannounce);
 #undef ADD
 
   return g_test_run ();

@@ -151,6 +151,78 @@ test_record_failure (void)
   g_assert_true (vigil_job_record_is_failure (r));
 }
 
+typedef struct
+{
+  const char *text;
+  gint64      id;      /* 0: refused */
+  int         code;    /* the G_NUMBER_PARSER_ERROR of a refusal */
+} IdCase;
+
+static void
+test_positive_id (void)
+{
+  static const IdCase cases[] = {
+    { "1", 1, 0 },
+    { "42", 42, 0 },
+    { "007", 7, 0 },
+    { "0000000000000000000000042", 42, 0 },
+    { "9223372036854775807", G_MAXINT64, 0 },
+    { "", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { " ", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { " 42", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "42 ", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "4 2", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "\t42", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "+42", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "-42", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "-0", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "0", 0, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS },
+    { "000", 0, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS },
+    { "9223372036854775808", 0, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS },
+    { "18446744073709551615", 0, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS },
+    { "99999999999999999999999", 0, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS },
+    { "12x", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "abc", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "1.5", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "1e3", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "0x10", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "42\n", 0, G_NUMBER_PARSER_ERROR_INVALID },
+    { "\xd9\xa3", 0, G_NUMBER_PARSER_ERROR_INVALID },   /* Arabic-Indic three */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 id = -7;
+      gboolean ok = vigil_parse_positive_id (cases[i].text, &id, &error);
+
+      g_test_message ("“%s”", cases[i].text);
+      if (cases[i].id > 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpint (id, ==, cases[i].id);
+        }
+      else
+        {
+          g_assert_error (error, G_NUMBER_PARSER_ERROR, cases[i].code);
+          g_assert_false (ok);
+          g_assert_cmpint (id, ==, -7);
+        }
+    }
+}
+
+static void
+test_positive_id_null (void)
+{
+  gint64 id = -7;
+
+  /* NULL reads as empty; the error is optional. */
+  g_assert_false (vigil_parse_positive_id (NULL, &id, NULL));
+  g_assert_false (vigil_parse_positive_id ("0", &id, NULL));
+  g_assert_cmpint (id, ==, -7);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -162,6 +234,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/types/seconds-to-units", test_seconds_to_units);
   g_test_add_func ("/vigil/types/progress-terminal", test_progress_terminal);
   g_test_add_func ("/vigil/types/record-failure", test_record_failure);
+  g_test_add_func ("/vigil/types/positive-id", test_positive_id);
+  g_test_add_func ("/vigil/types/positive-id-null", test_positive_id_null);
 
   return g_test_run ();
 }

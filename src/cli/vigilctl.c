@@ -149,18 +149,6 @@ wait_result (Ctl *ctl)
 }
 
 static gboolean
-parse_id (const char *text,
-          gint64     *id)
-{
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *id = (gint64) value;
-  return TRUE;
-}
-
-static gboolean
 parse_target (const char *text,
               Target     *target)
 {
@@ -274,7 +262,7 @@ make_client (Ctl     *ctl,
   if (server == NULL)
     server = g_getenv ("VIGIL_SERVER");
   if (server == NULL || server[0] == '\0')
-    server = "http://localhost:5001";
+    server = VIGIL_DEFAULT_SERVER_URL;
 
   if (!secret_from_env (ctl->token_env, &token, error) ||
       !secret_from_env (ctl->cookie_env, &cookie, error) ||
@@ -376,7 +364,7 @@ cmd_analyze (Ctl   *ctl,
     return command_usage (ctl);
   if (!parse_target (argv[1], &target))
     return usage_error (_("unknown kind “%s”: use song, playlist or user"), argv[1]);
-  if (!parse_id (argv[2], &id))
+  if (!vigil_parse_positive_id (argv[2], &id, NULL))
     return usage_error (_("“%s” is not a valid ID (a positive whole number)"), argv[2]);
   if (all && target != TARGET_PLAYLIST)
     return usage_error (_("--all applies to playlists only"));
@@ -697,11 +685,10 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *server = NULL, *token_env = NULL, *cookie_env = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char *summary = NULL, *server_help = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "server", 's', 0, G_OPTION_ARG_STRING, &server,
-      N_("The service’s base URL (default: $VIGIL_SERVER, else http://localhost:5001)"), "URL" },
+    { "server", 's', 0, G_OPTION_ARG_STRING, &server, NULL, "URL" },
     { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env,
       N_("Read a Bearer token from this environment variable"), "VAR" },
     { "cookie-env", 0, 0, G_OPTION_ARG_STRING, &cookie_env,
@@ -717,6 +704,10 @@ main (int   argc,
 
   init_i18n ();
   json_errors = wants_json (argc, argv);
+  /* Translators: %s is the default server address */
+  server_help = g_strdup_printf (_("The service’s base URL (default: $VIGIL_SERVER, else %s)"),
+                                 VIGIL_DEFAULT_SERVER_URL);
+  entries[0].description = server_help;
 
   context = g_option_context_new (_("COMMAND [ARGS…]"));
   g_option_context_set_summary (context, _("Watch and start song analyses from a terminal."));

@@ -422,7 +422,7 @@ static void
 set_unavailable_error (const Answer  *answer,
                        GError       **error)
 {
-  /* At most a day: see parse_retry_after(). */
+  /* At most a day: see vigil_api_parse_retry_after(). */
   guint seconds = (guint) ((answer->retry_after_ms + 999) / 1000);
 
   if (answer->status == STATUS_TOO_MANY_REQUESTS && answer->retry_after_ms < 0)
@@ -559,30 +559,38 @@ process_answer (const Answer  *answer,
   return NULL;
 }
 
-/* Delta seconds or an HTTP date; capped at a day. */
+/* Saturates: a huge delta is still a valid header. */
 static gint64
-parse_retry_after (SoupMessageHeaders *headers)
+parse_delta_seconds (const char *text)
 {
-  g_autofree char *text = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
-  g_autoptr(GDateTime) date = NULL;
-  g_autoptr(GDateTime) now = NULL;
   guint64 seconds;
 
-  if (text == NULL || g_strstrip (text)[0] == '\0')
+  if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_RETRY_AFTER_S, &seconds, NULL))
+    seconds = MAX_RETRY_AFTER_S;   /* only "out of bounds" is possible here */
+  return (gint64) seconds * 1000;
+}
+
+static gint64
+parse_http_date (const char *text,
+                 GDateTime  *now)
+{
+  g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (text);
+  g_autoptr(GDateTime) current = NULL;
+  GTimeSpan until;
+
+  if (date == NULL)
     return -1;
 
-  if (strspn (text, "0123456789") == strlen (text))
-    {
-      if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_RETRY_AFTER_S, &seconds, NULL))
-        seconds = MAX_RETRY_AFTER_S;   /* only "out of bounds" is possible here */
-      return (gint64) seconds * 1000;
-    }
+  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
+  until = g_date_time_difference (date, current);
+  /* Round up: polling a few µs early would hit the server's limit again. */
+  return CLAMP ((until + 999) / 1000, 0, (gint64) MAX_RETRY_AFTER_S * 1000);
+}
 
-  if ((date = soup_date_time_new_from_http_string (text)) == NULL)
-    return -1;
-
-  now = g_date_time_new_now_utc ();
-  return CLAMP (g_date_time_difference (date, now) / 1000, 0, (gint64) MAX_RETRY_AFTER_S * 1000);
+static gint64
+retry_after_of (SoupMessageHeaders *headers)
+{
+  return vigil_api_parse_retry_after (soup_message_headers_get_one (headers, "Retry-After"), NULL);
 }
 
 static void
@@ -747,7 +755,7 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->retry_after_ms = parse_retry_after (soup_message_get_response_headers (req->msg));
+  req->retry_after_ms = retry_after_of (soup_message_get_response_headers (req->msg));
   if (announces_too_large (soup_message_get_response_headers (req->msg), req->endpoint))
     {
       fail_too_large (task);
@@ -996,8 +1004,9 @@ normalize_base_url (const char  *base_url,
                              _("The server address is empty"));
       else
         g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
-                     _("“%s” is not a valid server address (for example http://localhost:5001)"),
-                     text);
+                     /* Translators: the second %s is an example address */
+                     _("“%s” is not a valid server address (for example %s)"),
+                     text, VIGIL_DEFAULT_SERVER_URL);
       return NULL;
     }
 
@@ -1295,6 +1304,23 @@ vigil_api_client_get_request_count (VigilApiClient *self)
 }
 
 gint64
+vigil_api_parse_retry_after (const char *header,
+                             GDateTime  *now)
+{
+  g_autofree char *text = NULL;
+
+  if (header == NULL)
+    return -1;
+
+  text = g_strstrip (g_strdup (header));
+  if (text[0] == '\0')
+    return -1;
+  if (strspn (text, "0123456789") == strlen (text))
+    return parse_delta_seconds (text);
+  return parse_http_date (text, now);
+}
+
+gint64
 vigil_api_result_get_retry_after_ms (GAsyncResult *result)
 {
   Request *req;
@@ -1580,7 +1606,7 @@ vigil_api_read_answer (VigilApiEndpoint     endpoint,
 
   /* What on_sent() and on_read() check before complete_request(). */
   answer.endpoint = endpoints[endpoint];
-  answer.retry_after_ms = parse_retry_after (headers);
+  answer.retry_after_ms = retry_after_of (headers);
   if (retry_after_ms != NULL)
     *retry_after_ms = answer.retry_after_ms;
 

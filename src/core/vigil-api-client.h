@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* The server Vigil and vigilctl talk to when none is configured (the
+ * demo server's default port). The GSettings schema's default for
+ * server-url says the same; test-app checks that they agree. */
+#define VIGIL_DEFAULT_SERVER_URL "http://localhost:5001"
+
 #define VIGIL_API_ERROR (vigil_api_error_quark ())
 
 typedef enum
@@ -76,6 +81,12 @@ void               vigil_api_client_set_cookie             (VigilApiClient      
 /* Requests sent since the client was created. */
 guint64            vigil_api_client_get_request_count      (VigilApiClient      *self);
 
+/* A Retry-After header in milliseconds from now, capped at one day:
+ * delta-seconds or an HTTP date (a past date gives 0, part of a millisecond
+ * counts as one). NULL, empty or unreadable gives -1. now may be NULL for
+ * the current time. */
+gint64             vigil_api_parse_retry_after             (const char          *header,
+                                                            GDateTime           *now);
 /* Retry-After of the answer behind result (a result of this client, success
  * or failure) in milliseconds, capped at one day; -1 when absent. */
 gint64             vigil_api_result_get_retry_after_ms     (GAsyncResult        *result);

@@ -33,13 +33,11 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VigilJobSong, vigil_job_song, G_TYPE_OBJECT)
 
-/* Rows of songs nobody shows have no "notify" handler: skip the emission. */
 static void
 notify (VigilJobSong *self,
         guint         prop)
 {
-  if (vigil_has_notify_listeners (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 /* ------------------------------------------------------------------ */

@@ -43,10 +43,12 @@ struct _VigilJob
   GDateTime          *finished_at;
 
   VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
-  gboolean            quiet;        /* nobody listens: skip notifications */
+  gboolean            batching;     /* this update's notifications wait for its end */
   gboolean            title_stale;  /* kind or target changed since the title was made */
 
   VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
+
+  guint64             sequence;     /* set by the tracker that lists the job */
 };
 
 enum {
@@ -70,6 +72,7 @@ enum {
   PROP_FINISHED_AT,
   PROP_IS_FINISHED,
   PROP_SONGS,
+  PROP_SEQUENCE,
   N_PROPS
 };
 
@@ -85,24 +88,26 @@ static void
 notify (VigilJob *self,
         guint     prop)
 {
-  if (!self->quiet)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* One batch of notifications per answer applied, for whoever listens:
+ * freezing costs more than the notifications (GLib skips those nobody hears),
+ * and most jobs of a long list have no row. */
 static void
 begin_update (VigilJob *self)
 {
-  self->quiet = !vigil_has_notify_listeners (self);
-  if (!self->quiet)
+  self->batching = vigil_has_notify_listeners (self);
+  if (self->batching)
     g_object_freeze_notify (G_OBJECT (self));
 }
 
 static void
 end_update (VigilJob *self)
 {
-  if (!self->quiet)
+  if (self->batching)
     g_object_thaw_notify (G_OBJECT (self));
-  self->quiet = FALSE;
+  self->batching = FALSE;
 }
 
 static void
@@ -725,6 +730,9 @@ vigil_job_get_property (GObject    *object,
     case PROP_SONGS:
       g_value_set_object (value, ensure_songs (self));
       break;
+    case PROP_SEQUENCE:
+      g_value_set_uint64 (value, self->sequence);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -760,6 +768,9 @@ vigil_job_set_property (GObject      *object,
       break;
     case PROP_ERROR_MESSAGE:
       vigil_job_set_error_message (self, g_value_get_string (value));
+      break;
+    case PROP_SEQUENCE:
+      vigil_job_set_sequence (self, g_value_get_uint64 (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -819,6 +830,8 @@ install_properties (GObjectClass *object_class)
   install_date (PROP_FINISHED_AT, "finished-at");
   properties[PROP_IS_FINISHED] = g_param_spec_boolean ("is-finished", NULL, NULL, FALSE, ro);
   properties[PROP_SONGS] = g_param_spec_object ("songs", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_SEQUENCE] = g_param_spec_uint64 ("sequence", NULL, NULL,
+                                                   0, G_MAXUINT64, 0, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1118,4 +1131,25 @@ vigil_job_get_songs (VigilJob *self)
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
   return G_LIST_MODEL (ensure_songs (self));
+}
+
+guint64
+vigil_job_get_sequence (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
+
+  return self->sequence;
+}
+
+void
+vigil_job_set_sequence (VigilJob *self,
+                        guint64   sequence)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  if (self->sequence == sequence)
+    return;
+
+  self->sequence = sequence;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEQUENCE]);
 }

@@ -41,6 +41,9 @@ G_DECLARE_FINAL_TYPE (VigilJob, vigil_job, VIGIL, JOB, GObject)
  *   finished-at      GDateTime           read-only, nullable (local observation time)
  *   is-finished      gboolean            SUCCEEDED, FAILED or LOST; read-only
  *   songs            GListModel          of VigilJobSong; read-only
+ *   sequence         guint64             the order in which a tracker listed the
+ *                                        job (1, 2, …; 0 for none): views sort
+ *                                        "newest first" by it; READWRITE
  *
  * Title: "Title — Artist" for a song, the playlist's name or "Playlist 3",
  * "User 7's library". A title set by the caller stays until the server
@@ -97,5 +100,8 @@ GDateTime          *vigil_job_get_finished_at        (VigilJob           *self);
 gboolean            vigil_job_get_is_finished        (VigilJob           *self);
 /* Transfer none. Empty for song jobs. */
 GListModel         *vigil_job_get_songs              (VigilJob           *self);
+guint64             vigil_job_get_sequence           (VigilJob           *self);
+void                vigil_job_set_sequence           (VigilJob           *self,
+                                                      guint64             sequence);
 
 G_END_DECLS

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <libsoup/soup.h>
 
 #include "vigil-poll-policy.h"
 
@@ -267,7 +266,7 @@ vigil_poll_policy_decide (const VigilPollSettings *settings,
 }
 
 /* ------------------------------------------------------------------ */
-/* Jitter and Retry-After                                              */
+/* Jitter                                                              */
 /* ------------------------------------------------------------------ */
 
 guint
@@ -290,65 +289,4 @@ vigil_poll_policy_jitter (guint   delay_ms,
 
   jittered = round (delay_ms * (1.0 + offset));
   return (guint) CLAMP (jittered, 0.0, (double) G_MAXUINT);
-}
-
-static gboolean
-is_all_digits (const char *text)
-{
-  for (const char *c = text; *c != '\0'; c++)
-    if (!g_ascii_isdigit (*c))
-      return FALSE;
-
-  return TRUE;
-}
-
-/* Saturates instead of failing: a huge delta is still a valid header. */
-static gint64
-parse_delta_seconds (const char *text)
-{
-  guint64 seconds = g_ascii_strtoull (text, NULL, 10);
-
-  if (seconds > G_MAXINT64 / 1000)
-    return G_MAXINT64;
-
-  return (gint64) seconds * 1000;
-}
-
-static gint64
-parse_http_date (const char *text,
-                 GDateTime  *now)
-{
-  g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (text);
-  g_autoptr(GDateTime) current = NULL;
-  GTimeSpan until;
-
-  if (date == NULL)
-    return -1;
-
-  current = now != NULL ? g_date_time_ref (now) : g_date_time_new_now_utc ();
-  until = g_date_time_difference (date, current);
-  if (until <= 0)
-    return 0;
-
-  /* round up: polling a few µs early would hit the server's limit again */
-  return (until + 999) / 1000;
-}
-
-gint64
-vigil_poll_parse_retry_after (const char *header,
-                              GDateTime  *now)
-{
-  g_autofree char *text = NULL;
-
-  if (header == NULL)
-    return -1;
-
-  text = g_strstrip (g_strdup (header));
-  if (text[0] == '\0')
-    return -1;
-
-  if (is_all_digits (text))
-    return parse_delta_seconds (text);
-
-  return parse_http_date (text, now);
 }

@@ -115,10 +115,4 @@ guint              vigil_poll_policy_jitter      (guint                    delay
                                                   double                   amount,
                                                   GRand                   *rand);
 
-/* A Retry-After header in milliseconds from now: delta-seconds or an HTTP
- * date (a past date gives 0). NULL, empty or unreadable gives -1. now may be
- * NULL for the current time. */
-gint64             vigil_poll_parse_retry_after  (const char              *header,
-                                                  GDateTime               *now);
-
 G_END_DECLS

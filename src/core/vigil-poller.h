@@ -37,7 +37,6 @@ typedef struct
 
 /* Properties:
  *   client          VigilApiClient*   (construct-only)
- *   settings-preset "default" | "production" (write-only convenience)
  *   time-scale      double   real delay = virtual delay × time-scale (default 1;
  *                            0.01 runs 100 s of polling in 1 s, against a demo
  *                            server at speed 100)

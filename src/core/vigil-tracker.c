@@ -14,7 +14,6 @@ struct _VigilTracker
   VigilPoller     *poller;
   GListStore      *jobs;
   GHashTable      *by_id;   /* job id → VigilJob (unowned; the store owns) */
-  GCancellable    *cancellable;
   guint64          next_sequence;
 };
 
@@ -35,16 +34,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VigilTracker, vigil_tracker, G_TYPE_OBJECT)
-
-static GQuark
-sequence_quark (void)
-{
-  static GQuark quark;
-
-  if (quark == 0)
-    quark = g_quark_from_static_string ("vigil-tracker-sequence");
-  return quark;
-}
 
 typedef struct
 {
@@ -72,6 +61,20 @@ find_job (VigilTracker *self,
   return g_list_store_find (self->jobs, job, position);
 }
 
+/* Views filter and sort by whether a job is finished or watched, which no
+ * item signal tells a GtkFilterListModel or GtkSortListModel: put the job
+ * back in its place, so that they look at this one job again. */
+static void
+reannounce (VigilTracker *self,
+            VigilJob     *job)
+{
+  g_autoptr(VigilJob) hold = g_object_ref (job);
+  guint position;
+
+  if (find_job (self, job, &position))
+    g_list_store_splice (self->jobs, position, 1, (gpointer *) &job, 1);
+}
+
 static VigilJob *
 add_job (VigilTracker *self,
          const char   *job_id,
@@ -80,12 +83,24 @@ add_job (VigilTracker *self,
 {
   g_autoptr(VigilJob) job = vigil_job_new (job_id, kind, target_id);
 
-  g_object_set_qdata (G_OBJECT (job), sequence_quark (),
-                      GSIZE_TO_POINTER ((gsize) ++self->next_sequence));
+  vigil_job_set_sequence (job, ++self->next_sequence);
   g_hash_table_insert (self->by_id, (char *) vigil_job_get_job_id (job), job);
   g_list_store_append (self->jobs, job);
   vigil_poller_track (self->poller, job);
   return job;
+}
+
+/* A stopped job is watched again (a finished one is not). */
+static void
+track_again (VigilTracker *self,
+             VigilJob     *job)
+{
+  if (vigil_poller_is_tracking (self->poller, job))
+    return;
+
+  vigil_poller_track (self->poller, job);
+  if (vigil_poller_is_tracking (self->poller, job))
+    reannounce (self, job);
 }
 
 static void
@@ -93,8 +108,11 @@ on_poller_job_finished (VigilPoller  *poller,
                         VigilJob     *job,
                         VigilTracker *self)
 {
-  if (g_hash_table_lookup (self->by_id, vigil_job_get_job_id (job)) == job)
-    g_signal_emit (self, signals[JOB_FINISHED], 0, job);
+  if (g_hash_table_lookup (self->by_id, vigil_job_get_job_id (job)) != job)
+    return;
+
+  reannounce (self, job);
+  g_signal_emit (self, signals[JOB_FINISHED], 0, job);
 }
 
 static void
@@ -160,7 +178,6 @@ vigil_tracker_dispose (GObject *object)
 {
   VigilTracker *self = VIGIL_TRACKER (object);
 
-  g_cancellable_cancel (self->cancellable);
   if (self->poller != NULL)
     vigil_poller_untrack_all (self->poller);
   g_clear_object (&self->poller);
@@ -178,7 +195,6 @@ vigil_tracker_finalize (GObject *object)
 
   g_clear_object (&self->jobs);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (vigil_tracker_parent_class)->finalize (object);
 }
@@ -260,7 +276,6 @@ vigil_tracker_init (VigilTracker *self)
 {
   self->jobs = g_list_store_new (VIGIL_TYPE_JOB);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->cancellable = g_cancellable_new ();
 }
 
 /* ------------------------------------------------------------------ */
@@ -352,6 +367,7 @@ vigil_tracker_start_finish (VigilTracker      *self,
 
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (res, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (res)) == vigil_tracker_start_async, NULL);
 
   answer = g_task_propagate_pointer (G_TASK (res), error);
   if (answer == NULL)
@@ -388,7 +404,7 @@ vigil_tracker_watch (VigilTracker *self,
   if (job == NULL)
     return add_job (self, job_id, kind, target_id);
 
-  vigil_poller_track (self->poller, job);
+  track_again (self, job);
   return job;
 }
 
@@ -399,7 +415,11 @@ vigil_tracker_stop_watching (VigilTracker *self,
   g_return_if_fail (VIGIL_IS_TRACKER (self));
   g_return_if_fail (VIGIL_IS_JOB (job));
 
+  if (!vigil_poller_is_tracking (self->poller, job))
+    return;
+
   vigil_poller_untrack (self->poller, job);
+  reannounce (self, job);
 }
 
 void
@@ -412,7 +432,7 @@ vigil_tracker_retry_now (VigilTracker *self,
   if (vigil_poller_is_tracking (self->poller, job))
     vigil_poller_poll_now (self->poller, job);
   else
-    vigil_poller_track (self->poller, job);
+    track_again (self, job);
 }
 
 void
@@ -439,7 +459,7 @@ vigil_tracker_clear_finished (VigilTracker *self)
 
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), 0);
 
-  /* Walk backwards so positions stay valid; splice runs of finished jobs. */
+  /* Walk backwards so positions stay valid. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
   for (guint i = n_items; i > 0; i--)
     {
@@ -452,12 +472,4 @@ vigil_tracker_clear_finished (VigilTracker *self)
       removed++;
     }
   return removed;
-}
-
-guint64
-vigil_tracker_get_sequence (VigilJob *job)
-{
-  g_return_val_if_fail (VIGIL_IS_JOB (job), 0);
-
-  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (job), sequence_quark ()));
 }

@@ -17,8 +17,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VigilTracker, vigil_tracker, VIGIL, TRACKER, GObject)
 
 /* Properties: client (construct-only), poller (read-only), jobs (read-only
- * GListModel of VigilJob, newest last).
- * Signals: job-finished (VigilJob *job) — a tracked job reached its end. */
+ * GListModel of VigilJob, newest last; each job's sequence says its place).
+ * Signals: job-finished (VigilJob *job) — a tracked job reached its end.
+ *
+ * When a job finishes, stops or resumes being watched, jobs announces it
+ * as replaced by itself (items-changed: 1 removed, 1 added at its
+ * position), so that filter and sort models over it look at that job again,
+ * and only at it. */
 
 VigilTracker   *vigil_tracker_new            (VigilApiClient *client,
                                               VigilPoller    *poller);
@@ -58,9 +63,6 @@ void            vigil_tracker_retry_now      (VigilTracker   *self,
                                               VigilJob       *job);
 void            vigil_tracker_remove         (VigilTracker   *self,
                                               VigilJob       *job);
-/* The order in which the job joined a tracker (1, 2, …; 0 for a job no
- * tracker added): views sort "newest first" by it. */
-guint64         vigil_tracker_get_sequence   (VigilJob       *job);
 /* Remove every finished job; returns how many. */
 guint           vigil_tracker_clear_finished (VigilTracker   *self);
 

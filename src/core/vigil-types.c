@@ -535,3 +535,25 @@ vigil_queue_health_free (VigilQueueHealth *health)
 }
 
 G_DEFINE_BOXED_TYPE (VigilQueueHealth, vigil_queue_health, vigil_queue_health_copy, vigil_queue_health_free)
+
+/* ------------------------------------------------------------------ */
+/* Ids                                                                 */
+/* ------------------------------------------------------------------ */
+
+gboolean
+vigil_parse_positive_id (const char  *text,
+                         gint64      *out,
+                         GError     **error)
+{
+  guint64 value;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* GLib refuses signs, spaces and junk, and says why. */
+  if (!g_ascii_string_to_unsigned (text != NULL ? text : "", 10, 1, G_MAXINT64, &value, error))
+    return FALSE;
+
+  *out = (gint64) value;
+  return TRUE;
+}

@@ -262,4 +262,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilQueueStatus, vigil_queue_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilWorkerHealth, vigil_worker_health_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilQueueHealth, vigil_queue_health_free)
 
+/* ---- ids ---- */
+
+/* A song, playlist or user id as people type it and URLs carry it: decimal
+ * digits only (leading zeros allowed), 1 … G_MAXINT64; no sign, no
+ * surrounding spaces (callers strip what their input may add). FALSE with a
+ * G_NUMBER_PARSER_ERROR otherwise, *out untouched. */
+gboolean          vigil_parse_positive_id     (const char  *text,
+                                               gint64      *out,
+                                               GError     **error);
+
 G_END_DECLS

@@ -154,9 +154,9 @@ setup_client (VigilApplication *self)
     {
       g_free (self->startup_error);
       self->startup_error = g_strdup_printf (_("The saved server address is not valid (%s); using %s"),
-                                             error->message, "http://localhost:5001");
+                                             error->message, VIGIL_DEFAULT_SERVER_URL);
       g_clear_pointer (&url, g_free);
-      url = g_strdup ("http://localhost:5001");
+      url = g_strdup (VIGIL_DEFAULT_SERVER_URL);
       self->client = vigil_api_client_new (url, NULL);
     }
   if (self->server_label == NULL)

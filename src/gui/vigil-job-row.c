@@ -46,9 +46,27 @@ enum {
   N_PROPS
 };
 
+enum {
+  ACTION_REQUESTED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_ENUM_TYPE (VigilJobRowAction, vigil_job_row_action,
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_RETRY_NOW, "retry-now"),
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_STOP_WATCHING, "stop-watching"),
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_COPY_ID, "copy-id"),
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_REMOVE, "remove"))
 
 G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
+
+/* The row's actions, as its menu (vigil-job-row.ui) names them. */
+#define ACTION_RETRY_NOW     "row.retry-now"
+#define ACTION_STOP_WATCHING "row.stop-watching"
+#define ACTION_COPY_ID       "row.copy-id"
+#define ACTION_REMOVE        "row.remove"
 
 #define SONG_ROWS_SHOWN 8
 #define SONG_ROW_HEIGHT 27
@@ -258,9 +276,9 @@ update_actions (VigilJobRow *self)
   gboolean finished = vigil_job_get_is_finished (self->job);
   gboolean stopped = vigil_job_get_tracking_state (self->job) == VIGIL_TRACKING_STATE_STOPPED;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.stop-watching", !finished && !stopped);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry-now", !finished);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", finished || stopped);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), ACTION_STOP_WATCHING, !finished && !stopped);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), ACTION_RETRY_NOW, !finished);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), ACTION_REMOVE, finished || stopped);
 }
 
 static void
@@ -319,7 +337,7 @@ create_trouble_box (VigilJobRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->trouble_label), "warning");
   gtk_box_append (GTK_BOX (self->trouble_box), GTK_WIDGET (self->trouble_label));
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "row.retry-now");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), ACTION_RETRY_NOW);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_end (button, 6);
   gtk_box_append (GTK_BOX (self->trouble_box), button);
@@ -489,20 +507,53 @@ on_songs_expanded (VigilJobRow *self)
 /* Actions                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Row actions forward to the window's, which own the tracker. */
+/* The row knows no tracker: it says what was asked, for which job. */
 static void
-forward_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+request_action (VigilJobRow       *self,
+                VigilJobRowAction  action)
 {
-  VigilJobRow *self = VIGIL_JOB_ROW (widget);
-  g_autofree char *target = NULL;
+  g_autoptr(VigilJobRow) hold = NULL;
+  g_autoptr(VigilJob) job = NULL;
 
   if (self->job == NULL)
     return;
 
-  target = g_strconcat ("win.", action_name + strlen ("row."), NULL);
-  gtk_widget_activate_action (widget, target, "s", vigil_job_get_job_id (self->job));
+  /* The handler may remove the job, and the list recycle this row. */
+  hold = g_object_ref (self);
+  job = g_object_ref (self->job);
+  g_signal_emit (self, signals[ACTION_REQUESTED], 0, action, job);
+}
+
+static void
+retry_now_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  request_action (VIGIL_JOB_ROW (widget), VIGIL_JOB_ROW_ACTION_RETRY_NOW);
+}
+
+static void
+stop_watching_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  request_action (VIGIL_JOB_ROW (widget), VIGIL_JOB_ROW_ACTION_STOP_WATCHING);
+}
+
+static void
+copy_id_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  request_action (VIGIL_JOB_ROW (widget), VIGIL_JOB_ROW_ACTION_COPY_ID);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  request_action (VIGIL_JOB_ROW (widget), VIGIL_JOB_ROW_ACTION_REMOVE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -545,7 +596,8 @@ vigil_job_row_dispose (GObject *object)
   vigil_job_row_set_job (self, NULL);
   g_clear_handle_id (&self->clock_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
-  /* The template's unnamed root is a plain child of this widget. */
+  /* dispose_template drops the template's references; a plain GtkWidget
+   * unparents its children itself. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
 
@@ -620,10 +672,14 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilJobRow, row_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_songs_expanded);
 
-  gtk_widget_class_install_action (widget_class, "row.stop-watching", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "row.retry-now", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "row.remove", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "row.copy-id", NULL, forward_action);
+  signals[ACTION_REQUESTED] =
+    g_signal_new ("action-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, VIGIL_TYPE_JOB_ROW_ACTION, VIGIL_TYPE_JOB);
+
+  gtk_widget_class_install_action (widget_class, ACTION_RETRY_NOW, NULL, retry_now_action);
+  gtk_widget_class_install_action (widget_class, ACTION_STOP_WATCHING, NULL, stop_watching_action);
+  gtk_widget_class_install_action (widget_class, ACTION_COPY_ID, NULL, copy_id_action);
+  gtk_widget_class_install_action (widget_class, ACTION_REMOVE, NULL, remove_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -640,6 +696,12 @@ vigil_job_row_init (VigilJobRow *self)
 /* ------------------------------------------------------------------ */
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
+
+GtkWidget *
+vigil_job_row_new (void)
+{
+  return g_object_new (VIGIL_TYPE_JOB_ROW, NULL);
+}
 
 VigilJob *
 vigil_job_row_get_job (VigilJobRow *self)

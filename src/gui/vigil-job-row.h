@@ -10,9 +10,28 @@
 
 G_BEGIN_DECLS
 
+/* What the row's menu and its Retry Now button ask for (the row's actions
+ * row.retry-now, row.stop-watching, row.copy-id and row.remove). */
+typedef enum
+{
+  VIGIL_JOB_ROW_ACTION_RETRY_NOW,
+  VIGIL_JOB_ROW_ACTION_STOP_WATCHING,
+  VIGIL_JOB_ROW_ACTION_COPY_ID,
+  VIGIL_JOB_ROW_ACTION_REMOVE,
+} VigilJobRowAction;
+
+#define VIGIL_TYPE_JOB_ROW_ACTION (vigil_job_row_action_get_type ())
+GType vigil_job_row_action_get_type (void) G_GNUC_CONST;
+
 #define VIGIL_TYPE_JOB_ROW (vigil_job_row_get_type ())
 G_DECLARE_FINAL_TYPE (VigilJobRow, vigil_job_row, VIGIL, JOB_ROW, GtkWidget)
 
+/* Signals:
+ *   action-requested (VigilJobRowAction action, VigilJob *job)
+ *     the user chose one of the row's actions for its job; whoever owns
+ *     the jobs carries it out. */
+
+GtkWidget  *vigil_job_row_new         (void);
 VigilJob   *vigil_job_row_get_job     (VigilJobRow *self);
 void        vigil_job_row_set_job     (VigilJobRow *self,
                                        VigilJob    *job);

@@ -40,17 +40,6 @@ G_DEFINE_FINAL_TYPE (VigilNewAnalysisDialog, vigil_new_analysis_dialog, ADW_TYPE
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-gint64
-vigil_parse_positive_id (const char *text)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
-  guint64 value;
-
-  if (!g_ascii_string_to_unsigned (stripped, 10, 1, G_MAXINT64, &value, NULL))
-    return -1;
-  return (gint64) value;
-}
-
 static void
 update_for_kind (VigilNewAnalysisDialog *self)
 {
@@ -223,6 +212,7 @@ vigil_new_analysis_dialog_set_error (VigilNewAnalysisDialog *self,
 gboolean
 vigil_new_analysis_dialog_submit (VigilNewAnalysisDialog *self)
 {
+  g_autofree char *text = NULL;
   gint64 id;
 
   g_return_val_if_fail (VIGIL_IS_NEW_ANALYSIS_DIALOG (self), FALSE);
@@ -230,8 +220,9 @@ vigil_new_analysis_dialog_submit (VigilNewAnalysisDialog *self)
   if (!gtk_widget_is_sensitive (GTK_WIDGET (self->id_row)))
     return FALSE;
 
-  id = vigil_parse_positive_id (gtk_editable_get_text (GTK_EDITABLE (self->id_row)));
-  if (id < 0)
+  /* A pasted id often brings spaces along. */
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->id_row))));
+  if (!vigil_parse_positive_id (text, &id, NULL))
     {
       vigil_new_analysis_dialog_set_error (self, _("Enter a positive whole number, such as 42."));
       gtk_widget_grab_focus (GTK_WIDGET (self->id_row));

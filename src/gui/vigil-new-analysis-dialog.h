@@ -28,7 +28,5 @@ void                    vigil_new_analysis_dialog_set_error (VigilNewAnalysisDia
 /* Validate the input and emit "start"; FALSE (with the error shown) when
  * the input is refused. */
 gboolean                vigil_new_analysis_dialog_submit    (VigilNewAnalysisDialog *self);
-/* A positive whole number, or -1. */
-gint64                  vigil_parse_positive_id             (const char             *text);
 
 G_END_DECLS

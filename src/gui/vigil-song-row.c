@@ -104,7 +104,8 @@ vigil_song_row_dispose (GObject *object)
 
   vigil_song_row_set_song (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SONG_ROW);
-  /* The template's unnamed root is a plain child of this widget. */
+  /* dispose_template drops the template's references; a plain GtkWidget
+   * unparents its children itself. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
 

@@ -18,7 +18,7 @@ struct _VigilWindow
   GSettings            *settings;
   VigilTracker         *tracker;
   GtkCustomFilter      *filter;
-  GtkCustomSorter      *sorter;
+  GtkSorter            *sorter;
   GtkFilterListModel   *filtered;
   GtkSortListModel     *sorted;
   char                 *filter_mode;   /* "all", "active", "failed" */
@@ -131,21 +131,31 @@ filter_func (gpointer item,
          text_matches (vigil_job_get_job_id (job), self->search);
 }
 
-/* Active jobs first, then the newest. */
-static int
-sort_func (gconstpointer a,
-           gconstpointer b,
-           gpointer      user_data)
+static gboolean
+job_is_active_cb (VigilJob *job,
+                  gpointer  user_data)
 {
-  VigilJob *ja = (VigilJob *) a, *jb = (VigilJob *) b;
-  gboolean aa = job_is_active (ja), ab = job_is_active (jb);
-  guint64 sa, sb;
+  return job_is_active (job);
+}
 
-  if (aa != ab)
-    return aa ? -1 : 1;
-  sa = vigil_tracker_get_sequence (ja);
-  sb = vigil_tracker_get_sequence (jb);
-  return sa < sb ? 1 : sa > sb ? -1 : 0;
+/* Active jobs first, then the newest. Sort keys do not watch the jobs: the
+ * tracker re-announces a job whose activity changes. */
+static GtkSorter *
+create_sorter (void)
+{
+  GtkExpression *active = gtk_cclosure_expression_new (G_TYPE_BOOLEAN, NULL, 0, NULL,
+                                                       G_CALLBACK (job_is_active_cb),
+                                                       NULL, NULL);
+  GtkExpression *sequence = gtk_property_expression_new (VIGIL_TYPE_JOB, NULL, "sequence");
+  GtkNumericSorter *by_activity = gtk_numeric_sorter_new (active);
+  GtkNumericSorter *by_age = gtk_numeric_sorter_new (sequence);
+  GtkMultiSorter *sorter = gtk_multi_sorter_new ();
+
+  gtk_numeric_sorter_set_sort_order (by_activity, GTK_SORT_DESCENDING);
+  gtk_numeric_sorter_set_sort_order (by_age, GTK_SORT_DESCENDING);
+  gtk_multi_sorter_append (sorter, GTK_SORTER (by_activity));
+  gtk_multi_sorter_append (sorter, GTK_SORTER (by_age));
+  return GTK_SORTER (sorter);
 }
 
 static void
@@ -163,11 +173,11 @@ update_pages (VigilWindow *self)
   gtk_label_set_label (self->count_label, count);
 }
 
+/* The order does not depend on the filter: only the filter changed. */
 static void
 refilter (VigilWindow *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -200,14 +210,6 @@ vigil_window_set_filter (VigilWindow *self,
 /* ------------------------------------------------------------------ */
 /* Tracker events                                                      */
 /* ------------------------------------------------------------------ */
-
-static void
-on_job_finished (VigilWindow *self,
-                 VigilJob    *job)
-{
-  /* A finished job moves below the active ones and may leave a filter. */
-  refilter (self);
-}
 
 static void
 on_items_changed (VigilWindow *self)
@@ -364,36 +366,28 @@ clear_finished_action (GtkWidget  *widget,
   vigil_window_add_toast (self, text);
 }
 
-static VigilJob *
-job_for_parameter (VigilWindow *self,
-                   GVariant    *parameter)
-{
-  return vigil_tracker_lookup (self->tracker, g_variant_get_string (parameter, NULL));
-}
-
 static void
-job_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
+on_row_action_requested (VigilWindow       *self,
+                         VigilJobRowAction  action,
+                         VigilJob          *job)
 {
-  VigilWindow *self = VIGIL_WINDOW (widget);
-  VigilJob *job = job_for_parameter (self, parameter);
-
-  if (job == NULL)
-    return;
-
-  if (g_str_equal (action_name, "win.stop-watching"))
-    vigil_tracker_stop_watching (self->tracker, job);
-  else if (g_str_equal (action_name, "win.retry-now"))
-    vigil_tracker_retry_now (self->tracker, job);
-  else if (g_str_equal (action_name, "win.remove"))
-    vigil_tracker_remove (self->tracker, job);
-  else if (g_str_equal (action_name, "win.copy-id"))
+  switch (action)
     {
-      gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), vigil_job_get_job_id (job));
+    case VIGIL_JOB_ROW_ACTION_RETRY_NOW:
+      vigil_tracker_retry_now (self->tracker, job);
+      break;
+    case VIGIL_JOB_ROW_ACTION_STOP_WATCHING:
+      vigil_tracker_stop_watching (self->tracker, job);
+      break;
+    case VIGIL_JOB_ROW_ACTION_COPY_ID:
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                              vigil_job_get_job_id (job));
       vigil_window_add_toast (self, _("Job ID copied"));
+      break;
+    case VIGIL_JOB_ROW_ACTION_REMOVE:
+      vigil_tracker_remove (self->tracker, job);
+      break;
     }
-  refilter (self);
 }
 
 static void
@@ -405,6 +399,33 @@ search_action (GtkWidget  *widget,
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows                                                                */
+/* ------------------------------------------------------------------ */
+
+static void
+on_setup_row (VigilWindow *self,
+              GtkListItem *item)
+{
+  GtkWidget *row = vigil_job_row_new ();
+
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_child (item, row);
+  gtk_expression_bind (gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
+                       row, "job", item);
+  g_signal_connect_object (row, "action-requested", G_CALLBACK (on_row_action_requested),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static GtkListItemFactory *
+create_row_factory (VigilWindow *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect_object (factory, "setup", G_CALLBACK (on_setup_row), self, G_CONNECT_SWAPPED);
+  return factory;
 }
 
 /* ------------------------------------------------------------------ */
@@ -424,15 +445,18 @@ vigil_window_constructed (GObject *object)
 {
   VigilWindow *self = VIGIL_WINDOW (object);
   GListModel *jobs = vigil_tracker_get_jobs (self->tracker);
+  g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (vigil_window_parent_class)->constructed (object);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
+  self->sorter = create_sorter ();
   self->filtered = gtk_filter_list_model_new (g_object_ref (jobs),
                                               g_object_ref (GTK_FILTER (self->filter)));
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
-                                          g_object_ref (GTK_SORTER (self->sorter)));
+                                          g_object_ref (self->sorter));
+  factory = create_row_factory (self);
+  gtk_list_view_set_factory (self->job_list, factory);
   gtk_list_view_set_model (self->job_list,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)))));
   g_object_unref (gtk_list_view_get_model (self->job_list));
@@ -440,8 +464,6 @@ vigil_window_constructed (GObject *object)
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (jobs, "items-changed", G_CALLBACK (on_items_changed),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->tracker, "job-finished", G_CALLBACK (on_job_finished),
                            self, G_CONNECT_SWAPPED);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
@@ -574,10 +596,6 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.watch-job", NULL, watch_job_action);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.stop-watching", "s", job_action);
-  gtk_widget_class_install_action (widget_class, "win.retry-now", "s", job_action);
-  gtk_widget_class_install_action (widget_class, "win.remove", "s", job_action);
-  gtk_widget_class_install_action (widget_class, "win.copy-id", "s", job_action);
   gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,

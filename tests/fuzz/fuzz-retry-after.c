@@ -1,7 +1,7 @@
 /* fuzz-retry-after.c — the Retry-After header, both readers of it
  *
  * The input is the header's value (one line, as libsoup hands it over):
- * vigil_poll_parse_retry_after() and the client's answer path for a 429
+ * vigil_api_parse_retry_after() and the client's answer path for a 429
  * and a 503 carrying it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "vigil-poll-policy.h"
+#include "vigil-api-client.h"
 
 #include "fuzz-common.h"
 
@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *value = fuzz_strndup (data, size);
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) now = g_date_time_new (utc, 2026, 11, 28, 20, 1, 2);
-  gint64 ms = vigil_poll_parse_retry_after (value, now);
+  gint64 ms = vigil_api_parse_retry_after (value, now);
 
   g_assert_cmpint (ms, >=, -1);
 
