@@ -643,6 +643,27 @@ test_watch_and_copy (Fixture       *f,
   g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Job ID copied"));
 }
 
+/* An id the server never knew ends as "No such job on HOST", not as lost
+ * (issue 9, item 10). */
+static void
+test_not_found (Fixture       *f,
+                gconstpointer  data)
+{
+  VigilJob *job = vigil_tracker_watch (f->tracker, "no-such-job", VIGIL_JOB_KIND_UNKNOWN, -1);
+  g_autofree char *expected = g_strdup_printf ("No such job on 127.0.0.1:%u",
+                                               vigil_demo_server_get_port (f->server));
+  VigilJobRow *row;
+
+  g_assert_true (wait_finished (&job, 1, 10000));
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_NOT_FOUND);
+  row = find_row (f, job);
+  g_assert_cmpstr (vigil_job_row_get_step_text (row), ==, expected);
+  g_assert_true (bar_has_class (row, "error"));
+  g_assert_null (vigil_job_row_get_trouble_text (row));
+  g_object_set (f->window, "filter", "failed", NULL);
+  g_assert_cmpuint (n_visible (f), ==, 1);
+}
+
 static void
 save_widget_shot (GtkWidget  *widget,
                   const char *name)
@@ -721,6 +742,7 @@ main (int argc, char *argv[])
   ADD ("invalid-input", test_invalid_input);
   ADD ("dead-server", test_dead_server);
   ADD ("watch-and-copy", test_watch_and_copy);
+  ADD ("not-found", test_not_found);
   ADD ("screenshots", test_screenshots);
 #undef ADD
 

@@ -173,6 +173,7 @@ vigilctl_server_state_name (VigilServerState state)
     case VIGIL_SERVER_STATE_SUCCEEDED: return "succeeded";
     case VIGIL_SERVER_STATE_FAILED: return "failed";
     case VIGIL_SERVER_STATE_LOST: return "lost";
+    case VIGIL_SERVER_STATE_NOT_FOUND: return "not-found";
     default: return "unknown";
     }
 }

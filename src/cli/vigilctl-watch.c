@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vigil-poller.h"
+#include "vigil-tracking-text.h"
 #include "vigilctl-output.h"
 
 #include "vigilctl-watch.h"
@@ -49,6 +50,8 @@ final_status_text (VigilJob *job)
       return g_strdup_printf (_("Failed: %s"), error_message ? error_message : _("unknown error"));
     case VIGIL_SERVER_STATE_LOST:
       return g_strdup (_("Lost: the server no longer knows this job"));
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return vigil_tracking_text_not_found (vigil_job_get_server_host (job));
     case VIGIL_SERVER_STATE_QUEUED:
     case VIGIL_SERVER_STATE_RUNNING:
     default:
@@ -71,6 +74,11 @@ tracking_status_text (VigilJob *job)
                               tracking_error ? tracking_error : _("no answer"));
     case VIGIL_TRACKING_STATE_OFFLINE:
       return g_strdup (_("Offline, waiting for the network…"));
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
+      return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (job));
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
+    case VIGIL_TRACKING_STATE_SERVER_ERROR:
+      return vigil_tracking_text_server_failing (job);
     case VIGIL_TRACKING_STATE_ACTIVE:
     case VIGIL_TRACKING_STATE_STOPPED:
     default:

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "vigil-poller.h"
@@ -26,6 +27,7 @@ typedef struct
   gint64           due_us;          /* monotonic, real */
   guint            heap_index;      /* G_MAXUINT when not in the heap */
   gint64           tracked_since_us;
+  gint64           failing_since;   /* real time of the first failed poll in a row; 0 */
   gint64           retry_after_ms;
   guint64          requests;
   guint            errors;
@@ -56,6 +58,7 @@ struct _VigilPoller
   GHashTable        *entries;        /* job id → Entry (owned, refcounted) */
   GPtrArray         *heap;           /* Entry*, min-heap on due_us */
   GSource           *timer;
+  char              *server_host;    /* "host[:port]" for the jobs' messages */
 
   VigilPollSettings  settings;
   VigilPollSettings  background;
@@ -311,17 +314,23 @@ settings_for (VigilPoller *self,
   return &self->settings;
 }
 
+/* The job's tracking-state, and while its polls fail, since when and how
+ * often they are retried. */
 static void
 apply_tracking (Entry             *entry,
-                VigilPollTracking  tracking)
+                VigilPollTracking  tracking,
+                guint              delay_ms)
 {
   VigilTrackingState state = VIGIL_TRACKING_STATE_ACTIVE;
+  gboolean failing = tracking != VIGIL_POLL_TRACKING_OK;
 
   if (tracking == VIGIL_POLL_TRACKING_RETRYING)
     state = VIGIL_TRACKING_STATE_RETRYING;
   else if (tracking == VIGIL_POLL_TRACKING_STALLED)
     state = VIGIL_TRACKING_STATE_STALLED;
 
+  vigil_job_set_failing_since (entry->job, failing ? entry->failing_since : 0);
+  vigil_job_set_retry_interval (entry->job, failing ? delay_ms : 0);
   vigil_job_set_tracking_state (entry->job, state);
 }
 
@@ -353,7 +362,7 @@ schedule_next (VigilPoller *self,
   self->n_delays++;
   self->sum_delays += delay;
 
-  apply_tracking (entry, decision.tracking);
+  apply_tracking (entry, decision.tracking, delay);
   heap_schedule (self, entry, g_get_monotonic_time () + (gint64) (delay * 1000.0 * self->time_scale));
 
   g_debug ("poll %s in %u ms (%s%s)", entry->job_id, delay,
@@ -418,6 +427,8 @@ handle_error (VigilPoller  *self,
     }
 
   entry->errors++;
+  if (entry->failing_since == 0)
+    entry->failing_since = g_get_real_time ();
   entry->retry_after_ms = vigil_api_result_get_retry_after_ms (result);
   vigil_job_set_tracking_error (entry->job, error->message);
   g_debug ("poll %s failed (%u in a row): %s", entry->job_id, entry->errors, error->message);
@@ -428,6 +439,7 @@ static void
 poll_succeeded (Entry *entry)
 {
   entry->errors = 0;
+  entry->failing_since = 0;
   vigil_job_set_tracking_error (entry->job, NULL);
 }
 
@@ -776,6 +788,23 @@ vigil_poller_dispatch (VigilPoller *self)
 /* Network                                                             */
 /* ------------------------------------------------------------------ */
 
+/* The server as people name it: the host, and the port when the address
+ * gives one. */
+static char *
+server_host_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  int port = uri ? g_uri_get_port (uri) : -1;
+  gboolean ipv6 = host != NULL && strchr (host, ':') != NULL;
+
+  if (host == NULL)
+    return NULL;
+  if (port < 0)
+    return ipv6 ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+  return g_strdup_printf (ipv6 ? "[%s]:%d" : "%s:%d", host, port);
+}
+
 /* "localhost" (or *.localhost) or a loopback address. */
 static gboolean
 url_is_loopback (const char *url)
@@ -871,6 +900,8 @@ vigil_poller_constructed (GObject *object)
 
   G_OBJECT_CLASS (vigil_poller_parent_class)->constructed (object);
 
+  if (self->client != NULL)
+    self->server_host = server_host_of (vigil_api_client_get_base_url (self->client));
   if (self->monitor == NULL)
     vigil_poller_set_network_monitor (self, NULL);
 }
@@ -900,6 +931,7 @@ vigil_poller_finalize (GObject *object)
   VigilPoller *self = VIGIL_POLLER (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->server_host, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->heap, g_ptr_array_unref);
@@ -1112,6 +1144,7 @@ vigil_poller_track (VigilPoller *self,
   entry->fresh = TRUE;
   g_hash_table_insert (self->entries, entry->job_id, entry);
 
+  vigil_job_set_server_host (job, self->server_host);
   vigil_job_set_tracking_state (job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
                                                    : VIGIL_TRACKING_STATE_ACTIVE);
   schedule_now (self, entry);
