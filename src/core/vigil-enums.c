@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "vigil-poll-policy.h"
+
 #include "vigil-enums.h"
 
 G_DEFINE_ENUM_TYPE (VigilServerState, vigil_server_state,
@@ -57,3 +59,8 @@ G_DEFINE_ENUM_TYPE (VigilPriority, vigil_priority,
   G_DEFINE_ENUM_VALUE (VIGIL_PRIORITY_HIGH, "high"),
   G_DEFINE_ENUM_VALUE (VIGIL_PRIORITY_MEDIUM, "medium"),
   G_DEFINE_ENUM_VALUE (VIGIL_PRIORITY_LOW, "low"))
+
+G_DEFINE_ENUM_TYPE (VigilServerHealth, vigil_server_health,
+  G_DEFINE_ENUM_VALUE (VIGIL_SERVER_HEALTH_OK, "ok"),
+  G_DEFINE_ENUM_VALUE (VIGIL_SERVER_HEALTH_FAILING, "failing"),
+  G_DEFINE_ENUM_VALUE (VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, "not-signed-in"))

@@ -65,4 +65,8 @@ GType vigil_step_get_type (void) G_GNUC_CONST;
 #define VIGIL_TYPE_PRIORITY (vigil_priority_get_type ())
 GType vigil_priority_get_type (void) G_GNUC_CONST;
 
+/* VigilServerHealth, of vigil-poll-policy.h */
+#define VIGIL_TYPE_SERVER_HEALTH (vigil_server_health_get_type ())
+GType vigil_server_health_get_type (void) G_GNUC_CONST;
+
 G_END_DECLS
