@@ -275,7 +275,9 @@ test_failure_reported (Fixture       *f,
 }
 
 /* A job behind another for more than a (virtual) minute: tracked as queued
- * at a gentle pace, then to its end. */
+ * at a gentle pace, then to its end. What is checked is the poller's own
+ * choice after each answer, not a count over time: a loaded machine makes
+ * every delay a little longer, and fewer requests fit in the queue time. */
 static void
 test_long_queue (Fixture       *f,
                  gconstpointer  data)
@@ -283,23 +285,49 @@ test_long_queue (Fixture       *f,
   g_autoptr(VigilJob) first = NULL;
   g_autoptr(VigilJob) second = NULL;
   VigilJob *jobs[2];
-  guint64 queued_requests;
+  guint64 last_requests = 0;
+  guint young = 0, queued = 0;
 
   jobs[0] = first = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 10, 8);  /* 80 virtual s */
   jobs[1] = second = add_job (f, VIGIL_JOB_KIND_SONG, 1, 5);
 
-  spin (200);  /* 10 virtual s */
-  g_assert_cmpint (vigil_job_get_server_state (second), ==, VIGIL_SERVER_STATE_QUEUED);
+  while (vigil_job_get_server_state (first) != VIGIL_SERVER_STATE_SUCCEEDED)
+    {
+      VigilPollInfo info;
+
+      g_main_context_iteration (NULL, TRUE);
+      /* (a job due at once, to ask its record, has no delay chosen yet) */
+      if (!vigil_poller_get_info (f->poller, second, &info) ||
+          info.requests == last_requests || info.in_flight || info.next_poll_in_s == 0 ||
+          vigil_job_get_server_state (second) != VIGIL_SERVER_STATE_QUEUED)
+        continue;
+
+      /* an answer came and the next poll is chosen: every second in the
+       * job's first 10 s, then every 5 s */
+      last_requests = info.requests;
+      if (info.reason == VIGIL_POLL_REASON_INITIAL)
+        {
+          g_assert_cmpuint (info.delay_ms, ==, 1000);
+          g_assert_cmpfloat (info.tracked_for_s, <, 10.5);
+          young++;
+        }
+      else
+        {
+          g_assert_cmpint (info.reason, ==, VIGIL_POLL_REASON_QUEUED);
+          g_assert_cmpuint (info.delay_ms, ==, 5000);
+          g_assert_cmpfloat (info.tracked_for_s, >=, 9.5);
+          queued++;
+        }
+    }
 
   g_assert_true (wait_finished (jobs, 2, 15000));
-  g_assert_cmpint (vigil_job_get_server_state (first), ==, VIGIL_SERVER_STATE_SUCCEEDED);
   g_assert_cmpint (vigil_job_get_server_state (second), ==, VIGIL_SERVER_STATE_SUCCEEDED);
-
-  /* Queued for ~80 virtual s: every second for its first 10 s, then every
-   * 5 s — not every second all along (80). */
-  queued_requests = vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (second));
-  g_assert_cmpuint (queued_requests, <=, 10 + 70 / 5 + 8);
-  g_assert_cmpuint (queued_requests, >=, 10 + 70 / 5 - 6);
+  g_test_message ("queued job: %u polls while young, %u at the queued pace", young, queued);
+  g_assert_cmpuint (young, <=, 11);
+  g_assert_cmpuint (queued, >=, 5);
+  /* not every second all along (80) */
+  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, vigil_job_get_job_id (second)),
+                    <=, 10 + 70 / 5 + 8);
 }
 
 /* Tracking starts after the job ended: the progress 404 resolves through
@@ -723,14 +751,30 @@ test_untrack (Fixture       *f,
   guint64 before;
 
   spin (300);
+  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, id), >, 0);
   vigil_poller_untrack (f->poller, job);
   g_assert_cmpint (vigil_job_get_tracking_state (job), ==, VIGIL_TRACKING_STATE_STOPPED);
-  spin (50);  /* an answer already on its way may land */
-  before = vigil_demo_server_get_job_request_count (f->server, id);
-  g_assert_cmpuint (before, >, 0);
-  spin (500);  /* 25 virtual s */
-  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, id), ==, before);
   g_assert_cmpuint (vigil_poller_get_n_timers (f->poller), ==, 0);
+  /* Nothing is sent any more (a request already out may still land at the
+   * server, however late: count what the client sends). */
+  before = vigil_api_client_get_request_count (f->client);
+  spin (500);  /* 25 virtual s */
+  g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, before);
+  g_assert_cmpuint (vigil_poller_get_n_timers (f->poller), ==, 0);
+}
+
+typedef struct
+{
+  VigilApiClient *client;
+  guint64         before;
+} SentQuery;
+
+static gboolean
+sent_more (gpointer data)
+{
+  SentQuery *q = data;
+
+  return vigil_api_client_get_request_count (q->client) > q->before;
 }
 
 static void
@@ -739,22 +783,28 @@ test_offline (Fixture       *f,
 {
   g_autoptr(VigilJob) job = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 10, 5);
   const char *id = vigil_job_get_job_id (job);
+  SentQuery sent = { f->client, 0 };
+  VigilPollInfo info;
   guint64 before;
 
   spin (200);
+  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, id), >, 0);
   test_monitor_set_available (f->monitor, FALSE);
   g_assert_true (vigil_poller_get_offline (f->poller));
   g_assert_cmpint (vigil_job_get_tracking_state (job), ==, VIGIL_TRACKING_STATE_OFFLINE);
-  spin (50);
-  before = vigil_demo_server_get_job_request_count (f->server, id);
+  g_assert_cmpuint (vigil_poller_get_n_timers (f->poller), ==, 0);
+  /* what the client sends: a request already out may land late */
+  before = vigil_api_client_get_request_count (f->client);
   spin (400);
-  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, id), ==, before);
+  g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, before);
 
   /* Back online: polled at once, not after a backoff. */
   test_monitor_set_available (f->monitor, TRUE);
-  spin (20);
-  g_assert_cmpuint (vigil_demo_server_get_job_request_count (f->server, id), >, before);
+  g_assert_true (vigil_poller_get_info (f->poller, job, &info));
+  g_assert_true (info.in_flight || info.next_poll_in_s == 0);
   g_assert_cmpint (vigil_job_get_tracking_state (job), ==, VIGIL_TRACKING_STATE_ACTIVE);
+  sent.before = before;
+  g_assert_true (wait_until (sent_more, &sent, 5000));
   g_assert_true (wait_finished (&job, 1, 10000));
   g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_SUCCEEDED);
 }
@@ -964,7 +1014,9 @@ test_retry_after (void)
   gap_s = (rl.times[1] - rl.times[0]) / 1e6;
   g_test_message ("second request %.2f s after the 429", gap_s);
   g_assert_cmpfloat (gap_s, >=, 1.95);
-  g_assert_cmpfloat (gap_s, <, 3.0);
+  /* not what the policy says without the header (1 s), nor much later
+   * (a loaded machine may add a little) */
+  g_assert_cmpfloat (gap_s, <, 4.5);
   g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_SUCCEEDED);
 }
 
