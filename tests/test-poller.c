@@ -569,6 +569,8 @@ test_server_down_one_probe (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     {
       g_assert_cmpint (vigil_job_get_tracking_state (jobs[i]), ==, VIGIL_TRACKING_STATE_SERVER_UNREACHABLE);
+      /* why, for every job, not only those whose own request failed */
+      g_assert_nonnull (vigil_job_get_tracking_error (jobs[i]));
       g_assert_cmpint (vigil_job_get_failing_since (jobs[i]), ==, since);
       g_assert_cmpuint (vigil_job_get_retry_interval (jobs[i]), ==, 5000);
     }
@@ -599,6 +601,7 @@ test_server_down_one_probe (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     {
       g_assert_cmpint (vigil_job_get_tracking_state (jobs[i]), ==, VIGIL_TRACKING_STATE_ACTIVE);
+      g_assert_null (vigil_job_get_tracking_error (jobs[i]));
       g_assert_cmpint (vigil_job_get_failing_since (jobs[i]), ==, 0);
       g_object_unref (jobs[i]);
     }
@@ -660,6 +663,7 @@ test_not_signed_in (Fixture       *f,
       g_assert_true (g_str_has_prefix (text, "Not signed in to 127.0.0.1:"));
       g_assert_cmpint (vigil_job_get_failing_since (jobs[i]), >, 0);
       g_assert_cmpuint (vigil_job_get_retry_interval (jobs[i]), ==, VIGIL_POLL_SIGN_IN_PROBE_MS);
+      g_assert_true (g_str_has_prefix (vigil_job_get_tracking_error (jobs[i]), "Not signed in"));
       g_assert_false (vigil_job_get_is_finished (jobs[i]));
     }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "vigil-util-private.h"
+
 #include "vigil-poller.h"
 
 /* Failed batch requests in a row (while the server answers others) before
@@ -91,6 +93,7 @@ struct _VigilPoller
   guint              probe_delay_ms;      /* the current retry interval (virtual) */
   gint64             probe_due_us;        /* monotonic, real */
   gint64             probe_retry_after_ms;
+  char              *last_error;          /* why the last request failed */
 
   guint              offline : 1;
   guint              ignore_monitor : 1;  /* the system's monitor, a loopback server */
@@ -477,6 +480,7 @@ static void
 apply_server_trouble (VigilPoller *self,
                       Entry       *entry)
 {
+  vigil_job_set_tracking_error (entry->job, self->last_error);
   vigil_job_set_failing_since (entry->job, self->failing_since);
   vigil_job_set_retry_interval (entry->job, self->probe_delay_ms);
   if (!self->offline)
@@ -558,6 +562,7 @@ resume_all (VigilPoller *self)
     {
       entry->errors = 0;
       entry->failing_since = 0;
+      vigil_job_set_tracking_error (entry->job, NULL);
       vigil_job_set_failing_since (entry->job, 0);
       vigil_job_set_retry_interval (entry->job, 0);
       vigil_job_set_tracking_state (entry->job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
@@ -664,6 +669,9 @@ note_answer (VigilPoller  *self,
   if (self->offline && error != NULL)
     return TRUE;
 
+  if (error != NULL)
+    vigil_replace_str (&self->last_error, error->message);
+
   switch (classify_answer (error))
     {
     case ANSWER_OK:
@@ -682,7 +690,7 @@ note_answer (VigilPoller  *self,
 
   if (entry != NULL)
     {
-      vigil_job_set_tracking_error (entry->job, error->message);
+      apply_server_trouble (self, entry);
       schedule_now (self, entry);
     }
   return FALSE;
@@ -1312,6 +1320,7 @@ vigil_poller_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->server_host, g_free);
+  g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->heap, g_ptr_array_unref);
