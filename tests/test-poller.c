@@ -878,6 +878,8 @@ test_many_jobs_one_timer (void)
   g_autoptr(VigilPoller) poller = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
   guint64 answered[2] = { 0, 0 };
+  gint64 start = g_get_monotonic_time ();
+  double batch_retry_real_s = VIGIL_POLLER_BATCH_RETRY_S * 0.01;
 
   soup_server_add_handler (server, NULL, not_found_handler, answered, NULL);
   client = client_for (server);
@@ -894,11 +896,11 @@ test_many_jobs_one_timer (void)
   for (guint i = 0; i < jobs->len; i++)
     g_assert_cmpint (vigil_job_get_server_state (g_ptr_array_index (jobs, i)), ==,
                      VIGIL_SERVER_STATE_NOT_FOUND);
-  /* a batch (no such route: asked again after 10 virtual minutes at most),
-   * then one job record each */
+  /* a batch (no such route: asked again only every 10 virtual minutes,
+   * however slow the machine), then one job record each */
   g_assert_cmpuint (answered[0], ==, 10000);
   g_assert_cmpuint (answered[1], >=, 1);
-  g_assert_cmpuint (answered[1], <=, 3);
+  g_assert_cmpuint (answered[1], <=, 1 + (g_get_monotonic_time () - start) / 1e6 / batch_retry_real_s);
 }
 
 /* Ten thousand jobs against a server that refuses every connection: a few
@@ -1028,12 +1030,94 @@ test_retry_after (void)
 /* End latency with random server errors                               */
 /* ------------------------------------------------------------------ */
 
+#define LATENCY_SPEED 20.0
+#define CANARY_MS     2
+
+/* How long this process could not run (a loaded machine, a sanitizer):
+ * a high-priority tick every CANARY_MS; each millisecond it comes late is
+ * time the poller could not act either, and at LATENCY_SPEED it shows as
+ * 20 virtual ms of "latency" that no polling rule caused. */
+typedef struct
+{
+  double vt;       /* the server's virtual time at a tick */
+  double stalled;  /* virtual s the process could not run, up to then */
+} Mark;
+
+typedef struct
+{
+  VigilDemoServer *server;
+  gint64           last_us;
+  double           stalled;
+  GArray          *marks;
+  guint            id;
+} Canary;
+
+static gboolean
+canary_tick (gpointer data)
+{
+  Canary *c = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late = now - c->last_us - CANARY_MS * 1000;
+  Mark mark;
+
+  if (late > 1000)
+    c->stalled += (late - 1000) / 1e6 * LATENCY_SPEED;
+  c->last_us = now;
+  mark.vt = vigil_demo_server_get_virtual_time (c->server);
+  mark.stalled = c->stalled;
+  g_array_append_val (c->marks, mark);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+canary_start (Canary          *c,
+              VigilDemoServer *server)
+{
+  c->server = server;
+  c->last_us = g_get_monotonic_time ();
+  c->stalled = 0;
+  c->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+  c->id = g_timeout_add_full (G_PRIORITY_HIGH, CANARY_MS, canary_tick, c, NULL);
+}
+
+static void
+canary_stop (Canary *c)
+{
+  g_clear_handle_id (&c->id, g_source_remove);
+  g_clear_pointer (&c->marks, g_array_unref);
+}
+
+/* Virtual s the process could not run since virtual time vt. */
+static double
+canary_stalled_since (Canary *c,
+                      double  vt)
+{
+  guint lo = 0, hi = c->marks->len;
+
+  /* the first mark after vt */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (c->marks, Mark, mid).vt <= vt)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0)
+    return c->stalled;
+  return c->stalled - g_array_index (c->marks, Mark, lo - 1).stalled;
+}
+
 typedef struct
 {
   VigilDemoServer *server;
   GHashTable      *server_status;  /* job id → VigilJobStatus + 1 */
-  GArray          *latencies;      /* virtual s from the true end to the poller's word */
+  GArray          *latencies;      /* virtual s from the true end to the poller's word,
+                                    * less the time the process could not run */
+  double           max_raw;        /* the same, with it */
   guint            wrong;          /* outcomes that differ from the server's */
+  Canary           canary;
 } LatencyRun;
 
 static void
@@ -1052,15 +1136,17 @@ on_latency_finished (VigilPoller *poller,
 {
   const char *id = vigil_job_get_job_id (job);
   double end = vigil_demo_server_get_finish_time (run->server, id);
-  double latency = vigil_demo_server_get_virtual_time (run->server) - end;
+  double raw = vigil_demo_server_get_virtual_time (run->server) - end;
+  double latency = raw - canary_stalled_since (&run->canary, end);
   VigilJobStatus status = GPOINTER_TO_INT (g_hash_table_lookup (run->server_status, id)) - 1;
   VigilServerState expected = status == VIGIL_JOB_STATUS_COMPLETED ? VIGIL_SERVER_STATE_SUCCEEDED
                                                                     : VIGIL_SERVER_STATE_FAILED;
 
   g_assert_cmpfloat (end, >=, 0);
+  run->max_raw = MAX (run->max_raw, raw);
   if (latency > 5)
-    g_test_message ("job %s (%s) ended at %.2f, reported %.2f s later", id,
-                    vigil_job_kind_to_string (vigil_job_get_kind (job)), end, latency);
+    g_test_message ("job %s (%s) ended at %.2f, reported %.2f s later (%.2f with stalls)", id,
+                    vigil_job_kind_to_string (vigil_job_get_kind (job)), end, latency, raw);
   if (vigil_job_get_server_state (job) != expected)
     run->wrong++;
   g_array_append_val (run->latencies, latency);
@@ -1075,18 +1161,17 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-#define LATENCY_SPEED 20.0
-
 /* 36 jobs, a third of each kind, some failing, with a fifth of all
  * requests answered 500: every end is reported within 10 virtual seconds,
- * half of them within 2 s (issue 9, item 11). */
+ * half of them within 2 s (issue 9, item 11). Time the process could not
+ * run at all (measured by a canary) is not the poller's latency. */
 static void
 test_error_rate_latency (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (9);
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
-  LatencyRun run = { f->server, NULL, NULL, 0 };
+  LatencyRun run = { f->server, NULL, NULL, 0, 0, { 0 } };
   double median, max;
 
   run.server_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1094,10 +1179,11 @@ test_error_rate_latency (Fixture       *f,
   g_signal_connect (f->server, "job-finished", G_CALLBACK (on_server_finished), &run);
   g_signal_connect (f->poller, "job-finished", G_CALLBACK (on_latency_finished), &run);
   /* Slower than the other tests: a millisecond of real work is 20 virtual
-   * ms here, so a loaded machine does not show up as latency. */
+   * ms here, not 50. */
   g_object_set (f->server, "error-rate", 0.2, "failure-rate", 0.25, "workers", 12,
                 "speed", LATENCY_SPEED, NULL);
   vigil_poller_set_time_scale (f->poller, 1.0 / LATENCY_SPEED);
+  canary_start (&run.canary, f->server);
 
   for (guint i = 0; i < 36; i++)
     {
@@ -1115,14 +1201,17 @@ test_error_rate_latency (Fixture       *f,
   median = g_array_index (run.latencies, double, run.latencies->len / 2);
   max = g_array_index (run.latencies, double, run.latencies->len - 1);
   g_test_message ("end latency with 20 %% errors over %u jobs (virtual s): median %.2f, "
-                  "p90 %.2f, max %.2f; %" G_GUINT64_FORMAT " requests",
+                  "p90 %.2f, max %.2f (%.2f with the %.2f s the process could not run); "
+                  "%" G_GUINT64_FORMAT " requests",
                   run.latencies->len, median,
                   g_array_index (run.latencies, double, run.latencies->len * 9 / 10), max,
+                  run.max_raw, run.canary.stalled,
                   vigil_demo_server_get_total_requests (f->server));
   g_assert_cmpuint (run.wrong, ==, 0);
   g_assert_cmpfloat (max, <=, 10.0);
   g_assert_cmpfloat (median, <=, 2.0);
 
+  canary_stop (&run.canary);
   g_signal_handlers_disconnect_by_data (f->server, &run);
   g_signal_handlers_disconnect_by_data (f->poller, &run);
   g_hash_table_unref (run.server_status);
