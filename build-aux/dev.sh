@@ -4,7 +4,9 @@
 #   build-aux/dev.sh run [ARGS…]     install what is missing, build, start `vigil --demo`
 #   build-aux/dev.sh test [ARGS…]    install what is missing, build, run every test headless
 #   build-aux/dev.sh screenshot OUT.png [APP ARGS…]   a PNG of the window under Xvfb
+#   build-aux/dev.sh asan [ARGS…]    every test under AddressSanitizer + UBSan, leaks checked
 #   build-aux/dev.sh deps            only install the missing packages
+#   build-aux/dev.sh fuzz SECONDS    build the libFuzzer targets (clang, in _build-fuzz) and run them all for SECONDS in total
 # VIGIL_BUILDDIR picks the build directory (default: _build).
 set -euo pipefail
 
@@ -101,6 +103,29 @@ cmd_test () {
   return $status
 }
 
+# The whole suite built with -Db_sanitize=address,undefined in its own build
+# directory. Leaks are checked; build-aux/lsan.supp lists the platform
+# libraries' allocations that are kept on purpose. Any sanitizer report
+# fails the test that caused it.
+cmd_asan () {
+  local status=0
+
+  ensure_packages
+  builddir=${VIGIL_ASAN_BUILDDIR:-$top/_build-asan}
+  if [ ! -f "$builddir/build.ninja" ]; then
+    meson setup "$builddir" "$top" -Dwerror=true -Dbuildtype=debug \
+      -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  fi
+  meson compile -C "$builddir" >/dev/null || meson compile -C "$builddir"
+  rm -f "$builddir/meson-logs/testlog.json"
+  ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+  LSAN_OPTIONS="suppressions=$top/build-aux/lsan.supp:print_suppressions=0" \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C "$builddir" --print-errorlogs --timeout-multiplier 4 "$@" || status=$?
+  summarize
+  return $status
+}
+
 cmd_screenshot () {
   local out=${1:?usage: dev.sh screenshot OUT.png [APP ARGS…]}
   shift
@@ -120,10 +145,48 @@ cmd_screenshot () {
   echo "dev.sh: wrote $out"
 }
 
+# Build every libFuzzer target of tests/fuzz in its own build directory
+# (VIGIL_FUZZ_BUILDDIR, default _build-fuzz) and run each for its share of
+# SECONDS, from the committed corpus. New inputs go to the build directory;
+# a crash leaves its input there and the command fails.
+cmd_fuzz () {
+  local total=${1:?usage: dev.sh fuzz SECONDS} fuzzdir=${VIGIL_FUZZ_BUILDDIR:-$top/_build-fuzz}
+  local targets=(reader json-syntax answer timestamp retry-after) t each log runs status=0
+
+  ensure_packages
+  command -v clang >/dev/null || { echo "dev.sh: fuzzing needs clang (apt-get install clang)" >&2; return 1; }
+  if [ ! -f "$fuzzdir/build.ninja" ]; then
+    CC=clang meson setup "$fuzzdir" "$top" -Dfuzzing=true -Dtests=false >/dev/null
+  fi
+  meson compile -C "$fuzzdir" "${targets[@]/#/fuzz-}" >/dev/null ||
+    meson compile -C "$fuzzdir" "${targets[@]/#/fuzz-}"
+
+  each=$(( total / ${#targets[@]} ))
+  [ "$each" -ge 1 ] || each=1
+  for t in "${targets[@]}"; do
+    mkdir -p "$fuzzdir/corpus/$t" "$fuzzdir/artifacts"
+    log="$fuzzdir/fuzz-$t.log"
+    if G_SLICE=always-malloc ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+       "$fuzzdir/tests/fuzz/fuzz-$t" -max_total_time="$each" -max_len=65536 -timeout=10 \
+         -print_final_stats=1 -artifact_prefix="$fuzzdir/artifacts/$t-" \
+         "$fuzzdir/corpus/$t" "$top/tests/fuzz/corpus/$t" >"$log" 2>&1; then
+      runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+      echo "fuzz-$t: ${runs:-?} executions in ${each} s: no crash"
+    else
+      status=1
+      echo "fuzz-$t: FAILED, see $log and $fuzzdir/artifacts/$t-*"
+      grep -m1 -E 'ERROR|runtime error|Vigil-ERROR|deadly signal' "$log" || true
+    fi
+  done
+  return $status
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  asan) shift; cmd_asan "$@" ;;
   screenshot) shift; cmd_screenshot "$@" ;;
   deps) ensure_packages ;;
-  *) sed -n '2,9p' "$0" >&2; exit 2 ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
+  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

@@ -10,7 +10,9 @@
 #include <libsoup/soup.h>
 
 #include "vigil-api-client.h"
+#include "vigil-api-client-private.h"
 #include "vigil-demo-server.h"
+#include "vigil-test-hostile.h"
 
 #define JSON "application/json"
 
@@ -35,6 +37,7 @@ typedef struct
   const char  *retry_after;
   const char  *location;
   guint        delay_ms;
+  const char  *reason;        /* the reason phrase; NULL: the standard one */
 } Answer;
 
 typedef struct
@@ -170,7 +173,7 @@ fill_answer (Fixture           *f,
   const Answer *a = &f->answer;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  soup_server_message_set_status (msg, a->status, NULL);
+  soup_server_message_set_status (msg, a->status, a->reason);
   if (a->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", a->retry_after);
   if (a->location != NULL)
@@ -622,7 +625,13 @@ static const AnswerCase answer_cases[] = {
     VIGIL_API_ERROR_SERVER, "Server error (502): Bad Gateway", -1 },
   { "not-found", { 404, JSON, "{\"status\": \"error\", \"message\": \"Job with ID x not found\"}" },
     CALL_JOB_STATUS, VIGIL_API_ERROR_NOT_FOUND, "Job with ID x not found", -1 },
-  { "not-found-no-body", { 404 }, CALL_PROGRESS, VIGIL_API_ERROR_NOT_FOUND, NULL, -1 },
+  /* No word from the server: the message names the URL tried. */
+  { "not-found-no-body", { 404 }, CALL_PROGRESS, VIGIL_API_ERROR_NOT_FOUND,
+    "The server does not know the address http://127.0.0.1:", -1 },
+  { "not-found-html", { 404, "text/html", "<html>Not Found</html>" }, CALL_QUEUE_STATUS,
+    VIGIL_API_ERROR_NOT_FOUND, "/api/queue/status", -1 },
+  { "not-found-generic", { 404, JSON, "{\"error\": \"Not Found.\"}" }, CALL_WORKER_HEALTH,
+    VIGIL_API_ERROR_NOT_FOUND, "does not know the address http://127.0.0.1:", -1 },
   { "bad-request", { 400, JSON, "{\"error\": \"bad id\"}" }, CALL_START_SONG,
     VIGIL_API_ERROR_PROTOCOL, "(400): bad id", -1 },
   { "too-large-announced", { 200, JSON, NULL, BODY_BIG }, CALL_PROGRESS, VIGIL_API_ERROR_PROTOCOL,
@@ -676,11 +685,95 @@ test_answers (Fixture       *f,
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, G_N_ELEMENTS (answer_cases));
 }
 
+static VigilApiEndpoint
+endpoint_of (Call call)
+{
+  switch (call)
+    {
+    case CALL_START_SONG:
+    case CALL_START_PLAYLIST:
+    case CALL_START_PLAYLIST_ALL:
+    case CALL_START_USER:
+      return VIGIL_API_ENDPOINT_START;
+    case CALL_PROGRESS:
+      return VIGIL_API_ENDPOINT_PROGRESS;
+    case CALL_JOB_STATUS:
+      return VIGIL_API_ENDPOINT_JOB_STATUS;
+    case CALL_ACTIVE:
+      return VIGIL_API_ENDPOINT_ACTIVE_PROGRESS;
+    case CALL_QUEUE_STATUS:
+      return VIGIL_API_ENDPOINT_QUEUE_STATUS;
+    case CALL_WORKER_HEALTH:
+      return VIGIL_API_ENDPOINT_WORKER_HEALTH;
+    case CALL_QUEUE_HEALTH:
+      return VIGIL_API_ENDPOINT_QUEUE_HEALTH;
+    case CALL_CLEANUP:
+      return VIGIL_API_ENDPOINT_CLEANUP;
+    case N_CALLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Offline there is no address to name: a 404's message says "this address"
+ * where a request names the URL it asked. */
+static gboolean
+same_message_but_address (const char *offline,
+                          const char *over_http)
+{
+  return g_strcmp0 (offline, over_http) == 0 ||
+         (g_strcmp0 (offline, "The server does not know this address") == 0 &&
+          g_str_has_prefix (over_http, "The server does not know the address http://127.0.0.1:"));
+}
+
+/* The answer path without a network (what the fuzz targets drive) ends
+ * as a request does: every fixture answer, read both ways. */
+static void
+test_read_answer_offline (Fixture       *f,
+                          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (answer_cases); i++)
+    {
+      const AnswerCase *c = &answer_cases[i];
+      g_autoptr(SoupMessageHeaders) headers = NULL;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Outcome) o = NULL;
+      gint64 retry_after_ms = 0;
+      gpointer result;
+
+      if (c->answer.kind != BODY_TEXT)
+        continue;
+
+      f->answer = c->answer;
+      o = run_call (f, c->call, 1, "job-1");
+
+      headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      if (c->answer.content_type != NULL)
+        soup_message_headers_set_content_type (headers, c->answer.content_type, NULL);
+      if (c->answer.retry_after != NULL)
+        soup_message_headers_replace (headers, "Retry-After", c->answer.retry_after);
+      body = g_bytes_new (c->answer.body, c->answer.body != NULL ? strlen (c->answer.body) : 0);
+      result = vigil_api_read_answer (endpoint_of (c->call), c->answer.status, NULL, headers, body,
+                                      &retry_after_ms, &error);
+
+      g_assert_true ((result == NULL) == (error != NULL));
+      vigil_api_endpoint_free_result (endpoint_of (c->call), result);
+      if ((o->error == NULL) != (error == NULL) ||
+          (error != NULL && (error->code != o->error->code ||
+                             !same_message_but_address (error->message, o->error->message))))
+        g_test_fail_printf ("%s: offline “%s”, over HTTP “%s”", c->name,
+                            error ? error->message : "a result",
+                            o->error ? o->error->message : "a result");
+      g_assert_cmpint (retry_after_ms, ==, o->retry_after_ms);
+    }
+}
+
 static void
 test_queue_health_unavailable (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr(Outcome) o = NULL;
+  g_autoptr(Outcome) o = NULL, counted = NULL;
   VigilQueueHealth *health;
 
   f->answer = (Answer) { 503, JSON, "{\"status\": \"error\", \"queue_health\": {\"redis\": \"down\"}}" };
@@ -690,6 +783,136 @@ test_queue_health_unavailable (Fixture       *f,
   g_assert_false (health->healthy);
   g_assert_cmpstr (health->status, ==, "error");
   g_assert_cmpstr (health->details, ==, "{\"redis\":\"down\"}");
+  /* No counts given: every one unknown, never 0. */
+  g_assert_cmpint (health->pending_jobs, ==, -1);
+  g_assert_cmpint (health->in_progress_jobs, ==, -1);
+  g_assert_cmpint (health->total_jobs, ==, -1);
+  g_assert_null (health->issues);
+
+  /* The counts of a 503 are read (any case, unknown statuses ignored). */
+  f->answer = (Answer) { 503, JSON,
+                         "{\"status\": \"error\", \"queue_health\": {\"healthy\": false, "
+                         "\"issues\": [\"No workers\", 7, \"Backlog\"], \"queue_status\": "
+                         "{\"status_counts\": {\"PENDING\": 3, \"in_progress\": 1, \"completed\": 30, "
+                         "\"failed\": 6, \"weird\": 9, \"interrupted\": -2}, \"total_jobs\": 40}}}" };
+  counted = run_call (f, CALL_QUEUE_HEALTH, 0, NULL);
+  g_assert_no_error (counted->error);
+  health = counted->value;
+  g_assert_false (health->healthy);
+  g_assert_cmpint (health->pending_jobs, ==, 3);
+  g_assert_cmpint (health->in_progress_jobs, ==, 1);
+  g_assert_cmpint (health->completed_jobs, ==, 30);
+  g_assert_cmpint (health->failed_jobs, ==, 6);
+  g_assert_cmpint (health->total_jobs, ==, 40);
+  g_assert_nonnull (health->issues);
+  g_assert_cmpstr (health->issues[0], ==, "No workers");
+  g_assert_cmpstr (health->issues[1], ==, "Backlog");
+  g_assert_null (health->issues[2]);
+}
+
+/* Server values are kept as the server spelt them, beside the enums. */
+static void
+test_raw_values (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(Outcome) odd = NULL, usual = NULL, numeric = NULL, bare = NULL, worker = NULL;
+  VigilJobRecord *r;
+
+  f->answer = (Answer) { 200, JSON,
+                         "{\"job\": {\"job_id\": \"j\", \"status\": \"QUEUED\", "
+                         "\"job_type\": \"ALBUM_ANALYSIS\", \"priority\": \"urgent\"}}" };
+  odd = run_call (f, CALL_JOB_STATUS, 0, "j");
+  g_assert_no_error (odd->error);
+  r = odd->value;
+  g_assert_cmpint (r->status, ==, VIGIL_JOB_STATUS_UNKNOWN);
+  g_assert_cmpstr (r->status_raw, ==, "QUEUED");
+  g_assert_cmpstr (r->job_type_raw, ==, "ALBUM_ANALYSIS");
+  g_assert_cmpstr (r->priority_raw, ==, "urgent");
+
+  f->answer = (Answer) { 200, JSON,
+                         "{\"job\": {\"status\": \"in_progress\", \"job_type\": \"SONG_ANALYSIS\", "
+                         "\"priority\": \"HIGH\", \"progress\": {\"current_step\": \"lyrics_fetching\"}}}" };
+  usual = run_call (f, CALL_JOB_STATUS, 0, "j");
+  r = usual->value;
+  g_assert_cmpint (r->status, ==, VIGIL_JOB_STATUS_IN_PROGRESS);
+  g_assert_cmpstr (r->status_raw, ==, "in_progress");
+  g_assert_cmpstr (r->job_type_raw, ==, "SONG_ANALYSIS");
+  g_assert_cmpstr (r->progress->step_raw, ==, "lyrics_fetching");
+
+  f->answer = (Answer) { 200, JSON, "{\"job\": {\"priority\": 2, \"progress\": 0}}" };
+  numeric = run_call (f, CALL_JOB_STATUS, 0, "j");
+  r = numeric->value;
+  g_assert_cmpint (r->priority, ==, VIGIL_PRIORITY_MEDIUM);
+  g_assert_null (r->priority_raw);
+  g_assert_null (r->status_raw);
+  g_assert_null (r->job_type_raw);
+  g_assert_null (r->progress);
+  g_assert_cmpfloat (r->fraction, ==, 0.0);
+
+  f->answer = (Answer) { 200, JSON, "{\"job\": {\"status\": \"COMPLETED\"}}" };
+  bare = run_call (f, CALL_JOB_STATUS, 0, "j");
+  g_assert_cmpfloat (((VigilJobRecord *) bare->value)->fraction, ==, VIGIL_UNKNOWN);
+
+  f->answer = (Answer) { 200, JSON, "{\"worker\": {\"uptime_seconds\": 5}}" };
+  worker = run_call (f, CALL_WORKER_HEALTH, 0, NULL);
+  g_assert_cmpstr (((VigilWorkerHealth *) worker->value)->status, ==, "unknown");
+  g_assert_null (((VigilWorkerHealth *) worker->value)->status_raw);
+}
+
+typedef struct
+{
+  GPtrArray *ids;    /* "progress:ID" or "record:ID", in order */
+} Heard;
+
+static void
+on_progress_read (VigilApiClient *client,
+                  const char     *job_id,
+                  VigilProgress  *progress,
+                  Heard          *heard)
+{
+  g_assert_nonnull (progress);
+  g_ptr_array_add (heard->ids, g_strconcat ("progress:", job_id, NULL));
+}
+
+static void
+on_record_read (VigilApiClient *client,
+                const char     *job_id,
+                VigilJobRecord *record,
+                Heard          *heard)
+{
+  g_assert_nonnull (record);
+  g_ptr_array_add (heard->ids, g_strconcat ("record:", job_id, NULL));
+}
+
+/* Tools that show the server's own words hear every progress object and job
+ * record read, named by the job id asked for (or the batch's key). */
+static void
+test_read_signals (Fixture       *f,
+                   gconstpointer  data)
+{
+  Heard heard = { g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(Outcome) progress = NULL, record = NULL, batch = NULL, failed = NULL;
+
+  g_signal_connect (f->client, "progress-read", G_CALLBACK (on_progress_read), &heard);
+  g_signal_connect (f->client, "job-record-read", G_CALLBACK (on_record_read), &heard);
+
+  f->answer = (Answer) { 200, JSON, "{\"progress\": {\"job_id\": \"other\"}}" };
+  progress = run_call (f, CALL_PROGRESS, 0, "asked");
+  f->answer = (Answer) { 200, JSON, "{\"job\": {}}" };
+  record = run_call (f, CALL_JOB_STATUS, 0, "rec");
+  f->answer = (Answer) { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {\"job_id\": \"b\"}}}" };
+  batch = run_call (f, CALL_ACTIVE, 0, NULL);
+  f->answer = (Answer) { 500 };
+  failed = run_call (f, CALL_JOB_STATUS, 0, "gone");
+
+  g_assert_cmpuint (heard.ids->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 0), ==, "progress:asked");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 1), ==, "record:rec");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 2), ==, "progress:a");
+  g_assert_cmpstr (g_ptr_array_index (heard.ids, 3), ==, "progress:b");
+
+  g_signal_handlers_disconnect_by_data (f->client, &heard);
+  g_ptr_array_unref (heard.ids);
 }
 
 static void
@@ -814,7 +1037,7 @@ test_refused (Fixture       *f,
   g_clear_object (&f->client);
   new_client (f, url);
   o = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
-  expected = g_strdup_printf ("Could not connect to %s: Connection refused", url + strlen ("http://"));
+  expected = g_strdup_printf ("Could not connect to %s: Connection refused", url);
   assert_error ("refused", o, VIGIL_API_ERROR_NETWORK, expected);
   g_assert_cmpint (o->retry_after_ms, ==, -1);
 }
@@ -834,7 +1057,7 @@ test_host_not_found (Fixture       *f,
       return;
     }
   assert_error ("host-not-found", o, VIGIL_API_ERROR_NETWORK,
-                "Could not connect to vigil-test.invalid:80: ");
+                "Could not connect to http://vigil-test.invalid: ");
 }
 
 /* What goes out: headers, escaped ids, bodies; redirects not followed. */
@@ -985,11 +1208,11 @@ static const struct
   int         error;
   const char *text;
 } hangup_cases[] = {
-  { "no-answer", "", VIGIL_API_ERROR_NETWORK, "The connection to 127.0.0.1:" },
+  { "no-answer", "", VIGIL_API_ERROR_NETWORK, "The connection to http://127.0.0.1:" },
   { "cut-headers", "HTTP/1.1 200 OK\r\nContent-Ty", VIGIL_API_ERROR_PROTOCOL,
     "could not be read" },
   { "cut-body", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
-    "\r\n{\"job\": {", VIGIL_API_ERROR_NETWORK, "The connection to 127.0.0.1:" },
+    "\r\n{\"job\": {", VIGIL_API_ERROR_NETWORK, "The connection to http://127.0.0.1:" },
   { "not-http", "SSH-2.0-OpenSSH_9.2\r\n", VIGIL_API_ERROR_PROTOCOL, NULL },
 };
 
@@ -1109,6 +1332,32 @@ test_long_message (Fixture       *f,
   g_assert_true (g_str_has_suffix (o->error->message, "…"));
 }
 
+/* Texts a server supplies for error messages are for display: valid
+ * UTF-8 and one line without control characters, whatever came (found by
+ * fuzz-answer: a Windows-1252 reason phrase made an invalid UTF-8 message). */
+static void
+test_message_texts (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Outcome) reason = NULL;
+  g_autoptr(Outcome) body = NULL;
+
+  f->answer = (Answer) { 500, JSON, "{}", BODY_TEXT, NULL, NULL, 0,
+                         "\x93Internal\x94 \x1b[2J Server\tError" };
+  reason = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("reason", reason, VIGIL_API_ERROR_SERVER, "Server error (500): ");
+  g_assert_true (g_utf8_validate (reason->error->message, -1, NULL));
+  g_assert_nonnull (strstr (reason->error->message, "Internal"));
+  g_assert_null (strchr (reason->error->message, '\x1b'));
+  g_assert_null (strchr (reason->error->message, '\t'));
+
+  f->answer = (Answer) { 503, JSON, "{\"error\": \"down\\u001b[31m\\nfor maintenance\"}" };
+  body = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+  assert_error ("body", body, VIGIL_API_ERROR_SERVER, "Server error (503): down");
+  g_assert_null (strchr (body->error->message, '\x1b'));
+  g_assert_null (strchr (body->error->message, '\n'));
+}
+
 /* Bodies close to the limit are read whole, in many chunks. */
 static void
 test_large_body (Fixture       *f,
@@ -1157,6 +1406,12 @@ static const struct
   { "http://host/?", NULL },
   { "http://host/#top", NULL },
   { "http://user:pw@host/", NULL },
+  /* /api is added to every path: a base ending in it is a mistake. */
+  { "http://localhost:5001/api", NULL },
+  { "http://localhost:5001/api/", NULL },
+  { "https://example.org/analysis/API", NULL },
+  { "https://example.org/api/analysis", "https://example.org/api/analysis" },
+  { "https://example.org/apis", "https://example.org/apis" },
   { "http://ho st/", NULL },
   { "not a url", NULL },
 };
@@ -1183,6 +1438,20 @@ test_base_urls (void)
     }
 
   g_assert_null (vigil_api_client_new (NULL, NULL));
+}
+
+/* The refusal of a base ending in /api names it and suggests the fix. */
+static void
+test_base_url_api_suffix (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = vigil_api_client_new ("https://example.org/analysis/api/",
+                                                           &error);
+
+  g_assert_null (client);
+  g_assert_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL);
+  g_assert_nonnull (strstr (error->message, "“https://example.org/analysis/api/”"));
+  g_assert_nonnull (strstr (error->message, "use https://example.org/analysis"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1374,6 +1643,8 @@ test_demo_dashboard (Fixture       *f,
 
   g_assert_no_error (health->error);
   g_assert_true (((VigilQueueHealth *) health->value)->healthy);
+  g_assert_cmpint (((VigilQueueHealth *) health->value)->in_progress_jobs, ==, 1);
+  g_assert_cmpint (((VigilQueueHealth *) health->value)->total_jobs, ==, q->total_jobs);
 
   g_assert_no_error (cleanup->error);
   g_assert_nonnull (strstr (cleanup->value, "24"));
@@ -1504,6 +1775,30 @@ test_demo_error_rate (Fixture       *f,
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, N_CALLS);
 }
 
+/* The bodies that hid 200 000 levels from the reader's old bracket count
+ * (and overflowed json-glib's stack), through the client's whole answer
+ * path: as a result (200) and as an error's message (500). */
+static void
+test_hidden_nesting (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (vigil_test_hostile); i++)
+    {
+      const VigilTestHostile *h = &vigil_test_hostile[i];
+      g_autofree char *body = vigil_test_hostile_build (h, 200000);
+      g_autoptr(Outcome) answer = NULL;
+      g_autoptr(Outcome) failure = NULL;
+
+      f->answer = (Answer) { 200, JSON, body };
+      answer = run_call (f, CALL_PROGRESS, 0, "job-1");
+      assert_error (h->name, answer, VIGIL_API_ERROR_PROTOCOL, NULL);
+
+      f->answer = (Answer) { 500, JSON, body };
+      failure = run_call (f, CALL_QUEUE_STATUS, 0, NULL);
+      assert_error (h->name, failure, VIGIL_API_ERROR_SERVER, "Server error (500): Internal Server Error");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1514,8 +1809,12 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, setup, func, teardown)
 
   g_test_add_func ("/vigil/api-client/base-urls", test_base_urls);
+  g_test_add_func ("/vigil/api-client/base-url-api-suffix", test_base_url_api_suffix);
   ADD ("/vigil/api-client/answers", setup_mock, test_answers);
+  ADD ("/vigil/api-client/read-answer-offline", setup_mock, test_read_answer_offline);
   ADD ("/vigil/api-client/queue-health-unavailable", setup_mock, test_queue_health_unavailable);
+  ADD ("/vigil/api-client/raw-values", setup_mock, test_raw_values);
+  ADD ("/vigil/api-client/read-signals", setup_mock, test_read_signals);
   ADD ("/vigil/api-client/retry-after-date", setup_mock, test_retry_after_date);
   ADD ("/vigil/api-client/retry-after-on-success", setup_mock, test_retry_after_on_success);
   ADD ("/vigil/api-client/timeout", setup_mock, test_timeout);
@@ -1532,7 +1831,9 @@ main (int   argc,
   ADD ("/vigil/api-client/redirect-not-followed", setup_mock, test_redirect_not_followed);
   ADD ("/vigil/api-client/paths", setup_mock, test_paths);
   ADD ("/vigil/api-client/long-message", setup_mock, test_long_message);
+  ADD ("/vigil/api-client/message-texts", setup_mock, test_message_texts);
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
+  ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 
   ADD ("/vigil/api-client/demo/start", setup_demo, test_demo_start);
   ADD ("/vigil/api-client/demo/job-status", setup_demo, test_demo_job_status);

@@ -13,6 +13,11 @@
 #include "vigil-window.h"
 #include "vigil-test-gui.h"
 
+/* Safety nets only: the checks wait for conditions, and these limits are far
+ * above what they take on a busy machine or under sanitizers. */
+#define CHECK_LIMIT_TICKS 1200                    /* 60 s of 50 ms ticks */
+#define SUBPROCESS_TIMEOUT_US (180 * G_USEC_PER_SEC)
+
 typedef gboolean (*AppCheck) (VigilApplication *app);
 
 typedef struct
@@ -40,7 +45,7 @@ on_tick (gpointer data)
 {
   Run *run = data;
 
-  if (run->check (run->app) || ++run->ticks > 100)
+  if (run->check (run->app) || ++run->ticks > CHECK_LIMIT_TICKS)
     {
       g_application_quit (G_APPLICATION (run->app));
       return G_SOURCE_REMOVE;
@@ -112,7 +117,7 @@ test_demo (void)
       return;
     }
 
-  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*jobs=3 song=1 playlist=1 background=1 demo=1 "
                              "subtitle=Demo server at http://127.0.0.1:*");
@@ -142,7 +147,7 @@ test_server (void)
       return;
     }
 
-  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*subtitle=http://127.0.0.1:9/analysis saved=http://127.0.0.1:9/analysis*");
 }
@@ -165,9 +170,27 @@ test_bad_server (void)
       return;
     }
 
-  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, 0);
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, 0);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr ("*vigil: *not a url*");
+}
+
+/* The app's --server goes through the client's checks: a base ending in
+ * /api is refused at once, naming it and the address to use. */
+static void
+test_api_server (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--server", "http://127.0.0.1:9/api", NULL };
+
+      g_assert_cmpint (run_app (args, never), ==, 2);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*vigil: *http://127.0.0.1:9/api* ends in /api, *: use http://127.0.0.1:9\n");
 }
 
 static gboolean
@@ -197,7 +220,7 @@ test_corrupt_setting (void)
       return;
     }
 
-  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*toast=The saved server address is not valid*using http://localhost:5001 "
                              "subtitle=http://localhost:5001*");
@@ -212,6 +235,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/app/demo", test_demo);
   g_test_add_func ("/vigil/app/server", test_server);
   g_test_add_func ("/vigil/app/bad-server", test_bad_server);
+  g_test_add_func ("/vigil/app/api-server", test_api_server);
   g_test_add_func ("/vigil/app/corrupt-setting", test_corrupt_setting);
 
   return g_test_run ();

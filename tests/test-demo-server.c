@@ -745,6 +745,134 @@ check_health (Fixture    *f,
   g_assert_true (json_object_has_member (w, "last_heartbeat"));
 }
 
+/* GET /api/queue/health: queue_health.queue_status.status_counts, 200 or 503 */
+static JsonObject *
+health_counts (Fixture    *f,
+               guint       http_status,
+               Reply     **out)
+{
+  Reply *r = get (f, "/api/queue/health");
+  JsonObject *health = member_object (reply_object (r), "queue_health");
+  JsonObject *queue_status = member_object (health, "queue_status");
+
+  g_assert_cmpuint (r->status, ==, http_status);
+  g_assert_true (json_object_get_boolean_member (health, "healthy") == (http_status == 200));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (health, "issues")));
+  *out = r;
+
+  return member_object (queue_status, "status_counts");
+}
+
+static void
+assert_counts (JsonObject *counts,
+               gint64      pending,
+               gint64      in_progress,
+               gint64      completed,
+               gint64      failed)
+{
+  g_assert_cmpint (json_object_get_int_member (counts, "pending"), ==, pending);
+  g_assert_cmpint (json_object_get_int_member (counts, "in_progress"), ==, in_progress);
+  g_assert_cmpint (json_object_get_int_member (counts, "completed"), ==, completed);
+  g_assert_cmpint (json_object_get_int_member (counts, "failed"), ==, failed);
+}
+
+static void
+assert_queue_counts (JsonObject *queue,
+                     gint64      total,
+                     gint64      pending,
+                     gint64      in_progress,
+                     gint64      completed,
+                     gint64      failed)
+{
+  g_assert_cmpint (json_object_get_int_member (queue, "total_jobs"), ==, total);
+  g_assert_cmpint (json_object_get_int_member (queue, "pending_jobs"), ==, pending);
+  g_assert_cmpint (json_object_get_int_member (queue, "in_progress_jobs"), ==, in_progress);
+  g_assert_cmpint (json_object_get_int_member (queue, "completed_jobs"), ==, completed);
+  g_assert_cmpint (json_object_get_int_member (queue, "failed_jobs"), ==, failed);
+}
+
+/* One job completed, one failed, one running, two waiting. */
+static void
+make_mixed_queue (Fixture *f,
+                  char   **completed,
+                  char   **failed)
+{
+  g_object_set (f->server, "workers", 1, NULL);
+  *completed = add_job (f, VIGIL_JOB_KIND_SONG, 1, 1, 1.0, 0);
+  wait_for (f, *completed, 0);
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  *failed = add_job (f, VIGIL_JOB_KIND_SONG, 2, 1, 1.0, 0);
+  wait_for (f, *failed, 0);
+  g_object_set (f->server, "failure-rate", 0.0, NULL);
+  g_free (add_job (f, VIGIL_JOB_KIND_PLAYLIST, 3, 5, 1000.0, 0));
+  g_free (add_job (f, VIGIL_JOB_KIND_SONG, 4, 1, 1000.0, 0));
+  g_free (add_job (f, VIGIL_JOB_KIND_BACKGROUND, 5, 3, 1000.0, 0));
+}
+
+/* Both modes: the health answer carries the true counts, as a Flask+Redis
+ * service reads them from Redis; the normal queue status agrees. */
+static void
+test_queue_health_counts (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *completed = NULL, *failed = NULL;
+  g_autoptr(Reply) status = NULL, health = NULL, down = NULL;
+  JsonObject *queue;
+
+  make_mixed_queue (f, &completed, &failed);
+  status = get (f, "/api/queue/status");
+  queue = member_object (reply_object (status), "queue");
+  assert_queue_counts (queue, 5, 2, 1, 1, 1);
+  assert_counts (health_counts (f, 200, &health), 2, 1, 1, 1);
+  g_assert_cmpint (json_object_get_int_member (member_object (member_object (reply_object (health),
+                                                                             "queue_health"),
+                                                              "queue_status"),
+                                               "total_jobs"), ==, 5);
+
+  /* Unhealthy (no worker): 503, and the counts are still there. */
+  g_object_set (f->server, "workers", 0, NULL);
+  assert_counts (health_counts (f, 503, &down), 2, 1, 1, 1);
+}
+
+/* The live service's quirks: /api/queue/status counts everything as 0,
+ * and a job record says progress 0 once its progress record is gone. */
+static void
+test_production_quirks (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *completed = NULL, *failed = NULL;
+  g_autoptr(Reply) status = NULL, health = NULL, r1 = NULL, r2 = NULL, worker = NULL;
+  JsonObject *queue, *breakdown, *record, *current;
+
+  g_object_set (f->server, "production-quirks", TRUE, NULL);
+  make_mixed_queue (f, &completed, &failed);
+
+  status = get (f, "/api/queue/status");
+  queue = member_object (reply_object (status), "queue");
+  assert_queue_counts (queue, 0, 0, 0, 0, 0);
+  breakdown = member_object (queue, "priority_breakdown");
+  g_assert_cmpint (json_object_get_int_member (breakdown, "HIGH"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (breakdown, "MEDIUM"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (breakdown, "LOW"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (queue, "estimated_completion_minutes"), ==, 0);
+  assert_counts (health_counts (f, 200, &health), 2, 1, 1, 1);
+
+  record = job_record (f, completed, &r1);
+  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "COMPLETED");
+  g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (record, "progress")));
+  g_assert_cmpfloat (json_object_get_double_member (record, "progress"), ==, 0.0);
+  record = job_record (f, failed, &r2);
+  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "FAILED");
+  g_assert_cmpfloat (json_object_get_double_member (record, "progress"), ==, 0.0);
+
+  /* The worker's current job has no status. */
+  worker = get (f, "/api/worker/health");
+  current = member_object (member_object (reply_object (worker), "worker"), "current_job");
+  g_assert_nonnull (json_object_get_string_member (current, "job_id"));
+  g_assert_cmpstr (json_object_get_string_member (current, "job_type"), ==, "PLAYLIST_ANALYSIS");
+  g_assert_false (json_object_has_member (current, "status"));
+}
+
 static void
 test_dashboard_shapes (Fixture       *f,
                        gconstpointer  data)
@@ -1294,6 +1422,8 @@ main (int   argc,
   ADD_TEST ("error-rate", test_error_rate);
   ADD_TEST ("old-shape", test_old_shape);
   ADD_TEST ("production-steps", test_production_steps);
+  ADD_TEST ("queue-health-counts", test_queue_health_counts);
+  ADD_TEST ("production-quirks", test_production_quirks);
   ADD_TEST ("progress-fields", test_progress_fields);
   ADD_TEST ("failure", test_failure);
   ADD_TEST ("reconnect", test_reconnect);

@@ -957,36 +957,6 @@ test_songs_from_message (void)
   g_assert_finalize_object (job);
 }
 
-static void
-test_message_forms (void)
-{
-  struct { const char *message; const char *title; const char *artist; } cases[] = {
-    { "Analyzing 'Song title' by Artist", "Song title", "Artist" },
-    { "Analyzing \"Stand by Me\" by Ben E. King", "Stand by Me", "Ben E. King" },
-    { "Analyzing ‘Rock ’n’ Roll’ by Motörhead...", "Rock ’n’ Roll", "Motörhead" },
-    { "Fetching lyrics for 'Rock 'n' Roll'", "Rock 'n' Roll", NULL },
-    { "Can't wait: 'Help!' by The Beatles", "Help!", "The Beatles" },
-    { "Analyzing 'Untitled' by ", "Untitled", NULL },
-    { "Analyzing '' by Nobody", "Song 1", NULL },
-    { "Analyzing 'unterminated", "Song 1", NULL },
-    { NULL, "Song 1", NULL },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      VigilJob *job = vigil_job_new ("p", VIGIL_JOB_KIND_PLAYLIST, 3);
-      g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_PLAYLIST, 0, 2, 0);
-      VigilJobSong *row;
-
-      p->message = g_strdup (cases[i].message);
-      vigil_job_apply_progress (job, p, 0);
-      row = song_at (job, 0);
-      g_assert_cmpstr (vigil_job_song_get_title (row), ==, cases[i].title);
-      g_assert_cmpstr (vigil_job_song_get_artist (row), ==, cases[i].artist);
-      g_assert_finalize_object (job);
-    }
-}
-
 typedef struct
 {
   guint position;
@@ -1161,7 +1131,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/eta-stale", test_eta_stale);
   g_test_add_func ("/vigil/job/songs-metadata", test_songs_metadata);
   g_test_add_func ("/vigil/job/songs-from-message", test_songs_from_message);
-  g_test_add_func ("/vigil/job/message-forms", test_message_forms);
   g_test_add_func ("/vigil/job/songs-reused", test_songs_reused);
   g_test_add_func ("/vigil/job/song-job-has-no-rows", test_song_job_has_no_rows);
   g_test_add_func ("/vigil/job/song-properties", test_song_properties);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vigil-reader.h"
+#include "vigil-test-hostile.h"
 
 /* Bodies in the tables are written with ' for " (none of them needs an
  * apostrophe), which keeps them readable. */
@@ -704,6 +705,21 @@ test_lone_surrogate (void)
                  g_utf8_validate (p->current_song->title, -1, NULL));
 }
 
+/* The re-serialised queue_health is a text for display too: a lone
+ * surrogate made it invalid UTF-8 (fuzz-reader checks every text). */
+static void
+test_queue_health_details_utf8 (void)
+{
+  g_autoptr(JsonNode) root = parse_q ("{'status': 'success', 'queue_health': {'redis': 'a\\ud800x',"
+                                      " '\\udc00y': ['\\ud83d\\ude00']}}");
+  g_autoptr(VigilQueueHealth) h = vigil_reader_parse_queue_health_response (root, 200, NULL);
+
+  g_assert_nonnull (h);
+  g_assert_nonnull (h->details);
+  g_assert_true (g_utf8_validate (h->details, -1, NULL));
+  g_assert_nonnull (strstr (h->details, "😀"));
+}
+
 static void
 test_error_message_of_nothing (void)
 {
@@ -964,6 +980,124 @@ test_truncations (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Nesting hidden from a bracket count                                 */
+/* ------------------------------------------------------------------ */
+
+#define HIDDEN_DEPTH 200000
+
+static void
+assert_refused (const char *name,
+                const char *body)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (bytes, &error);
+
+  if (root != NULL)
+    {
+      g_test_fail_printf ("%s: read as JSON", name);
+      return;
+    }
+  g_assert_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL);
+}
+
+/* Each construct json-glib 1.6 takes beyond standard JSON, hiding 200 000
+ * levels: a clean protocol error, not a stack overflow. */
+static void
+test_hidden_nesting (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (vigil_test_hostile); i++)
+    {
+      const VigilTestHostile *h = &vigil_test_hostile[i];
+      g_autofree char *deep = vigil_test_hostile_build (h, HIDDEN_DEPTH);
+      g_autofree char *shallow = vigil_test_hostile_build (h, 2);
+
+      g_test_message ("%s", h->name);
+      assert_refused (h->name, deep);
+      /* Real servers never send these: refused at any depth. */
+      assert_refused (h->name, shallow);
+    }
+}
+
+/* Non-standard JSON that json-glib 1.6 would read: refused. */
+static const char *nonstandard_bodies[] = {
+  "{'a': 1}",
+  "{\"a\": 'x'}",
+  "{\"a\": 1 /* c */}",
+  "{\"a\": 1 // c\n}",
+  "{\"a\": /x/ 1}",
+  "var a = {\"a\": 1};",
+  "{\"a\": 0x1F}",
+  "{\"a\": $ff}",
+  "{\"a\": 0b101}",
+  "{\"a\": 017}",
+  "{\"a\": .5}",
+  "{\"a\": 1.}",
+  "{\"a\": 1e}",
+  "{\"a\": +1}",
+  "{\"a\": - 5}",
+  "{\"a\": --5}",
+  "{\"a\": \"\\101\"}",
+  "{\"a\": \"\\x41\"}",
+  "{\"a\": \"\\u12\"}",
+  "{\"a\": \"\\ud800\"}",
+  "{\"a\": \"\\udc00\\ud800\"}",
+  "{\"a\": \"\\ud800\\u0041\"}",
+  "{\"a\": True}",
+  "{\"a\": nul}",
+  "{\"a\": truex}",
+  "{\"a\": 1} {\"b\": 2}",
+  "{\"a\": 1} x",
+  "{\"a\": 1}}",
+  "{\"a\": 1]",
+  "{\"a\" 1}",
+  "{\"a\": 1 \"b\": 2}",
+  "{,}",
+  "{\"a\": [1,]}",
+  "{\"a\": [,1]}",
+  "{a: 1}",
+  "{\"a\":\f1}",
+  "{\"a\":\v1}",
+  "{\"a\": 1}\xc2\xa0",
+};
+
+static void
+test_nonstandard (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (nonstandard_bodies); i++)
+    assert_refused (nonstandard_bodies[i], nonstandard_bodies[i]);
+}
+
+/* Every form of standard JSON still reads, with the values json-glib
+ * gives them. */
+static void
+test_standard_forms (void)
+{
+  g_autoptr(JsonNode) root = parse_text ("\t\r\n {\"s\": \"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t "
+                                         "\\u00e9 \\ud83d\\ude00 \\uD834\\uDD1E '\", "
+                                         "\"\": [], \"n\": [0, -0, 12, -3, 0.5, -1.25e+2, 1E-2, "
+                                         "2e3, 0e0], \"l\": [true, false, null], "
+                                         "\"o\": {\"k\": {}}, \"raw\": \"tab\there\"} \n",
+                                         NULL);
+  JsonObject *o;
+  JsonArray *n;
+
+  g_assert_nonnull (root);
+  o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "s"), ==,
+                   "q\" b\\ s/ \b\f\n\r\t é 😀 𝄞 '");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "")), ==, 0);
+  n = json_object_get_array_member (o, "n");
+  g_assert_cmpint (json_array_get_int_element (n, 2), ==, 12);
+  g_assert_cmpint (json_array_get_int_element (n, 3), ==, -3);
+  g_assert_cmpfloat (json_array_get_double_element (n, 5), ==, -125.0);
+  g_assert_cmpfloat (json_array_get_double_element (n, 6), ==, 0.01);
+  g_assert_cmpfloat (json_array_get_double_element (n, 7), ==, 2000.0);
+  g_assert_true (json_array_get_boolean_element (json_object_get_array_member (o, "l"), 0));
+  g_assert_cmpstr (json_object_get_string_member (o, "raw"), ==, "tab\there");
+}
+
+/* ------------------------------------------------------------------ */
 /* Wrong types at every level                                          */
 /* ------------------------------------------------------------------ */
 
@@ -1097,12 +1231,16 @@ main (int   argc,
   g_test_add_func ("/vigil/reader/progress-objects", test_progress_objects);
   g_test_add_func ("/vigil/reader/responses", test_responses);
   g_test_add_func ("/vigil/reader/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/vigil/reader/queue-health-details-utf8", test_queue_health_details_utf8);
   g_test_add_func ("/vigil/reader/error-message-of-nothing", test_error_message_of_nothing);
   g_test_add_func ("/vigil/reader/timestamps", test_timestamps);
   g_test_add_func ("/vigil/reader/hostile-bodies", test_hostile_bodies);
   g_test_add_func ("/vigil/reader/huge-integers", test_huge_integers);
   g_test_add_func ("/vigil/reader/error-texts", test_error_texts);
   g_test_add_func ("/vigil/reader/truncations", test_truncations);
+  g_test_add_func ("/vigil/reader/hidden-nesting", test_hidden_nesting);
+  g_test_add_func ("/vigil/reader/nonstandard", test_nonstandard);
+  g_test_add_func ("/vigil/reader/standard-forms", test_standard_forms);
   g_test_add_func ("/vigil/reader/wrong-types-everywhere", test_wrong_types_everywhere);
 
   return g_test_run ();

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
+
 #include "vigil-types.h"
 
 static void
@@ -47,12 +49,65 @@ test_step_labels (void)
     { VIGIL_STEP_ANALYZING, 60.1, "Checking content for concerns… (about 2 minutes remaining)" },
     { VIGIL_STEP_OTHER, 171.3, "Processing… (about 3 minutes remaining)" },
     { VIGIL_STEP_COMPLETE, 0, "Analysis finished!" },
+    /* absurd estimates are unknown ones */
+    { VIGIL_STEP_ANALYZING, 1e308, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, G_MAXDOUBLE, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, INFINITY, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, -INFINITY, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, NAN, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, -1e308, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, 1e19, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, VIGIL_MAX_SECONDS + 1, "Checking content for concerns…" },
+    { VIGIL_STEP_ANALYZING, VIGIL_MAX_SECONDS,
+      "Checking content for concerns… (about 527040 minutes remaining)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *text = vigil_step_format_with_eta (cases[i].step, cases[i].eta);
       g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_seconds_to_units (void)
+{
+  struct { double seconds; double unit; VigilRounding rounding; gint64 expected; } cases[] = {
+    { 0, 1, VIGIL_ROUND_UP, 0 },
+    { -0.0, 60, VIGIL_ROUND_UP, 0 },
+    { 1e-300, 60, VIGIL_ROUND_UP, 1 },
+    { 4.9e-324, 1, VIGIL_ROUND_DOWN, 0 },
+    { 59.5, 1, VIGIL_ROUND_NEAREST, 60 },
+    { 59.4, 1, VIGIL_ROUND_NEAREST, 59 },
+    { 60, 60, VIGIL_ROUND_UP, 1 },
+    { 60.1, 60, VIGIL_ROUND_UP, 2 },
+    { 119.9, 60, VIGIL_ROUND_DOWN, 1 },
+    { 5400, 3600, VIGIL_ROUND_NEAREST, 2 },
+    { 1.5, 0.001, VIGIL_ROUND_NEAREST, 1500 },
+    { VIGIL_MAX_SECONDS, 1, VIGIL_ROUND_UP, 31622400 },
+    { VIGIL_MAX_SECONDS, 1e-6, VIGIL_ROUND_UP, G_GINT64_CONSTANT (31622400000000) },
+    /* unknown: negative, not finite, or over a year */
+    { -1e-300, 60, VIGIL_ROUND_UP, -1 },
+    { -1, 1, VIGIL_ROUND_NEAREST, -1 },
+    { -1e308, 60, VIGIL_ROUND_UP, -1 },
+    { NAN, 60, VIGIL_ROUND_UP, -1 },
+    { -NAN, 1, VIGIL_ROUND_DOWN, -1 },
+    { INFINITY, 60, VIGIL_ROUND_UP, -1 },
+    { -INFINITY, 60, VIGIL_ROUND_UP, -1 },
+    { VIGIL_MAX_SECONDS + 0.5, 1, VIGIL_ROUND_DOWN, -1 },
+    { 1e19, 1, VIGIL_ROUND_DOWN, -1 },
+    { 9223372036854775807.0, 1, VIGIL_ROUND_DOWN, -1 },
+    { 1e308, 60, VIGIL_ROUND_UP, -1 },
+    { G_MAXDOUBLE, 1e-6, VIGIL_ROUND_NEAREST, -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 got = vigil_seconds_to_units (cases[i].seconds, cases[i].unit, cases[i].rounding);
+
+      if (got != cases[i].expected)
+        g_test_fail_printf ("%g s in units of %g: %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+                            cases[i].seconds, cases[i].unit, got, cases[i].expected);
     }
 }
 
@@ -104,6 +159,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/types/status-case", test_status_case);
   g_test_add_func ("/vigil/types/step-spellings", test_step_spellings);
   g_test_add_func ("/vigil/types/step-labels", test_step_labels);
+  g_test_add_func ("/vigil/types/seconds-to-units", test_seconds_to_units);
   g_test_add_func ("/vigil/types/progress-terminal", test_progress_terminal);
   g_test_add_func ("/vigil/types/record-failure", test_record_failure);
 

@@ -20,6 +20,7 @@
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "vigil-demo-server.h"
 
@@ -42,6 +43,12 @@ typedef struct
   char            *url;
   GHashTable      *env;      /* name → value for vigilctl; a NULL value unsets */
   GHashTable      *started;  /* ids of the jobs a worker picked up */
+
+  /* A server of canned answers (see canned()), started on demand */
+  SoupServer      *canned_server;
+  char            *canned_url;
+  GHashTable      *canned;   /* path → Canned */
+  GPtrArray       *canned_paths;  /* paths asked, in order */
 } Fixture;
 
 static void
@@ -80,6 +87,14 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  if (f->canned_server != NULL)
+    {
+      soup_server_disconnect (f->canned_server);
+      g_assert_finalize_object (f->canned_server);
+      g_hash_table_unref (f->canned);
+      g_ptr_array_unref (f->canned_paths);
+      g_free (f->canned_url);
+    }
   g_signal_handlers_disconnect_by_data (f->server, f);
   g_clear_pointer (&f->started, g_hash_table_unref);
   g_clear_pointer (&f->env, g_hash_table_unref);
@@ -107,6 +122,85 @@ dead_url (void)
   g_assert_no_error (error);
   g_socket_listener_close (listener);
   return g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+/* ------------------------------------------------------------------ */
+/* A server of canned answers, for what the demo server never says     */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint  status;
+  char  *body;   /* JSON */
+} Canned;
+
+static void
+canned_free (Canned *c)
+{
+  g_free (c->body);
+  g_free (c);
+}
+
+/* Any other path answers 404 with an HTML page, as Flask does. */
+static void
+on_canned_request (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           data)
+{
+  Fixture *f = data;
+  Canned *c = g_hash_table_lookup (f->canned, path);
+
+  g_ptr_array_add (f->canned_paths, g_strdup (path));
+  if (c == NULL)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<html><h1>Not Found</h1></html>", 31);
+      return;
+    }
+  soup_server_message_set_status (msg, c->status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    c->body, strlen (c->body));
+}
+
+static void
+canned (Fixture    *f,
+        const char *path,
+        guint       status,
+        const char *body)
+{
+  Canned *c = g_new0 (Canned, 1);
+
+  if (f->canned_server == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      GSList *uris;
+
+      f->canned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) canned_free);
+      f->canned_paths = g_ptr_array_new_with_free_func (g_free);
+      f->canned_server = soup_server_new (NULL, NULL);
+      soup_server_add_handler (f->canned_server, NULL, on_canned_request, f, NULL);
+      soup_server_listen_local (f->canned_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+      g_assert_no_error (error);
+      uris = soup_server_get_uris (f->canned_server);
+      f->canned_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+      g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+    }
+
+  c->status = status;
+  c->body = g_strdup (body);
+  g_hash_table_replace (f->canned, g_strdup (path), c);
+}
+
+/* vigilctl talks to the canned server from now on. */
+static void
+use_canned (Fixture *f)
+{
+  g_assert_nonnull (f->canned_url);
+  fixture_setenv (f, "VIGIL_SERVER", f->canned_url);
 }
 
 /* ------------------------------------------------------------------ */
@@ -328,6 +422,36 @@ assert_contains (const char *text,
     g_error ("“%s” lacks “%s”", text, part);
 }
 
+/* Every line of out parses with Python's json module, which (unlike
+ * json-glib) refuses "1e+308.0" and "inf.0"; NaN and Infinity are refused
+ * too, and every line must be an object. */
+static void
+assert_strict_json_lines (const char *out)
+{
+  static const char script[] =
+    "import json, sys\n"
+    "def constant(c):\n"
+    "    raise ValueError('not JSON: ' + c)\n"
+    "text = sys.stdin.buffer.read().decode('utf-8', 'strict')\n"
+    "assert text.endswith('\\n'), 'no final newline'\n"
+    "for line in text[:-1].split('\\n'):\n"
+    "    assert isinstance(json.loads(line, parse_constant=constant), dict), line\n";
+  g_autoptr(GSubprocess) python = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *said = NULL;
+
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                             "python3", "-c", script, NULL);
+  g_assert_no_error (error);
+  /* Python is no client of this process's servers: waiting blocks nothing. */
+  g_subprocess_communicate_utf8 (python, out, NULL, &said, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (python));
+  if (g_subprocess_get_exit_status (python) != 0)
+    g_error ("not strict JSON lines (%s):\n%s", said, out);
+}
+
 /* The value of a human field ("Label      value"); every field line has
  * its value at the same column. */
 static char *
@@ -363,6 +487,40 @@ assert_field (const char *out,
   g_assert_cmpstr (value, ==, expected);
 }
 
+static JsonObject *parse_object (const char *text);
+
+/* With --json, an error is also one object on stdout: the last line. */
+static JsonObject *
+assert_json_error (const Run  *run,
+                   int         expected,
+                   const char *code,
+                   const char *reason)
+{
+  const char *newline = strchr (run->err, '\n');
+  const char *last;
+  g_autofree char *line = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *error;
+
+  assert_status (run, expected);
+  assert_strict_json_lines (run->out);
+  g_assert_true (g_str_has_prefix (run->err, "vigilctl: "));
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline + 1, ==, "");
+  assert_contains (run->err, reason);
+
+  last = g_strrstr_len (run->out, strlen (run->out) - 1, "\n");
+  line = g_strndup (last ? last + 1 : run->out, strcspn (last ? last + 1 : run->out, "\n"));
+  root = parse_object (line);
+  error = json_object_ref (json_object_get_object_member (root, "error"));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  assert_contains (json_object_get_string_member (error, "message"), reason);
+  /* The stderr line says the same. */
+  g_assert_nonnull (strstr (run->err, json_object_get_string_member (error, "message")));
+  return error;
+}
+
 static JsonObject *
 parse_object (const char *text)
 {
@@ -391,8 +549,9 @@ string_member (JsonObject *object,
   return json_object_get_string_member (object, name);
 }
 
-/* Checks each line (job_id and state strings, fraction null or 0..1);
- * fills last with each job's last line. Returns the number of lines. */
+/* Checks each line (strict JSON; a job_id string, a state string or null
+ * while nothing is known, fraction null or 0..1); fills last with each
+ * job's last line. Returns the number of lines. */
 static guint
 check_json_lines (const char *out,
                   GHashTable *last)
@@ -400,13 +559,13 @@ check_json_lines (const char *out,
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
   guint n = 0;
 
-  g_assert_true (g_str_has_suffix (out, "\n"));
+  assert_strict_json_lines (out);
   for (; lines[n] != NULL && lines[n][0] != '\0'; n++)
     {
       JsonObject *object = parse_object (lines[n]);
 
       g_assert_nonnull (string_member (object, "job_id"));
-      g_assert_nonnull (string_member (object, "state"));
+      g_assert_true (json_object_has_member (object, "state"));
       if (!member_is_null (object, "fraction"))
         {
           double fraction = json_object_get_double_member (object, "fraction");
@@ -516,6 +675,7 @@ typedef struct
   Fixture    *f;
   const char *job_id;
   guint       source_id;
+  guint64     min_requests;  /* about the job before the workers come */
 } StartLater;
 
 static gboolean
@@ -523,7 +683,7 @@ on_start_later (gpointer data)
 {
   StartLater *s = data;
 
-  if (vigil_demo_server_get_job_request_count (s->f->server, s->job_id) == 0)
+  if (vigil_demo_server_get_job_request_count (s->f->server, s->job_id) < MAX (s->min_requests, 1))
     return G_SOURCE_CONTINUE;
 
   g_object_set (s->f->server, "workers", 3, NULL);
@@ -545,6 +705,7 @@ start_later (Fixture    *f,
 {
   s->f = f;
   s->job_id = job_id;
+  s->min_requests = 1;
   s->source_id = g_timeout_add (5, on_start_later, s);
 }
 
@@ -593,7 +754,7 @@ static void
 test_usage_errors (Fixture       *f,
                    gconstpointer  data)
 {
-  static const struct { const char *args[5]; const char *reason; } cases[] = {
+  static const struct { const char *args[6]; const char *reason; } cases[] = {
     { { NULL }, "no command given" },
     { { "bogus" }, "unknown command “bogus”" },
     { { "--bogus", "queue" }, "Unknown option --bogus" },
@@ -615,6 +776,11 @@ test_usage_errors (Fixture       *f,
     { { "workers", "extra" }, "usage: vigilctl workers" },
     { { "cleanup", "--max-age-hours", "0" }, "--max-age-hours must be at least 1" },
     { { "cleanup", "--max-age-hours", "many" }, "many" },
+    { { "watch", "j", "--give-up-after", "soon" }, "“soon” is not a duration" },
+    { { "watch", "j", "--give-up-after", "0s" }, "“0s” is not a duration" },
+    { { "watch", "j", "--give-up-after", "-5m" }, "is not a duration" },
+    { { "watch", "j", "--give-up-after", "inf" }, "“inf” is not a duration" },
+    { { "analyze", "song", "1", "--give-up-after", "5m" }, "--give-up-after applies to --follow only" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -715,6 +881,8 @@ test_analyze_json (Fixture       *f,
   g_assert_true (member_is_null (song, "fraction"));
   g_assert_true (member_is_null (song, "queued_count"));
   g_assert_cmpstr (string_member (song, "message"), ==, "Song queued for analysis");
+  g_assert_cmpstr (string_member (song, "text"), ==, "Song queued for analysis");
+  g_assert_true (member_is_null (song, "reason"));
 
   g_assert_true (g_uuid_string_is_valid (string_member (playlist, "job_id")));
   g_assert_cmpint (json_object_get_int_member (playlist, "queued_count"), >=, 5);
@@ -733,10 +901,11 @@ test_analyze_unknown (Fixture       *f,
   g_autoptr(Run) song = run_ctl (f, "analyze", "song", "9999", NULL);
   g_autoptr(Run) playlist = run_ctl (f, "analyze", "playlist", "21", NULL);
   g_autoptr(Run) user = run_ctl (f, "--json", "analyze", "user", "11", NULL);
+  g_autoptr(JsonObject) error = NULL;
 
   assert_error (song, 1, "Song with ID 9999 not found or access denied");
   assert_error (playlist, 1, "Playlist with ID 21 not found or access denied");
-  assert_error (user, 1, "User with ID 11 not found");
+  error = assert_json_error (user, 1, "not_found", "User with ID 11 not found");
 }
 
 /* ------------------------------------------------------------------ */
@@ -817,9 +986,12 @@ test_status_unknown (Fixture       *f,
 {
   g_autoptr(Run) run = run_ctl (f, "status", "no-such-job", NULL);
   g_autoptr(Run) json = run_ctl (f, "--json", "status", "no-such-job", NULL);
+  g_autoptr(JsonObject) error = NULL;
 
   assert_error (run, 1, "Job with ID no-such-job not found");
-  assert_error (json, 1, "Job with ID no-such-job not found");
+  error = assert_json_error (json, 1, "not_found", "Job with ID no-such-job not found");
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==,
+                   "Job with ID no-such-job not found");
 }
 
 /* ------------------------------------------------------------------ */
@@ -894,6 +1066,7 @@ test_cleanup (Fixture       *f,
   g_assert_cmpstr (two->out, ==, "Cleaned up jobs older than 2 hours\n");
   g_assert_cmpstr (string_member (object, "message"), ==,
                    "Cleaned up jobs older than 5 hours");
+  g_assert_cmpstr (string_member (object, "text"), ==, "Cleaned up jobs older than 5 hours");
 }
 
 /* ------------------------------------------------------------------ */
@@ -908,7 +1081,7 @@ test_dead_server (Fixture       *f,
     { "queue" }, { "status", "abc" }, { "analyze", "song", "1" }, { "watch", "abc", "def" },
   };
   g_autofree char *url = dead_url ();
-  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url + strlen ("http://"));
+  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url);
 
   fixture_setenv (f, "VIGIL_SERVER", url);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -969,7 +1142,7 @@ test_server_env_default (Fixture       *f,
                          gconstpointer  data)
 {
   g_autofree char *url = dead_url ();
-  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url + strlen ("http://"));
+  g_autofree char *reason = g_strdup_printf ("Could not connect to %s", url);
   g_autoptr(Run) live = run_ctl (f, "queue", NULL);
   g_autoptr(Run) dead = NULL, overridden = NULL;
 
@@ -1049,11 +1222,19 @@ test_watch_json (Fixture       *f,
   g_assert_cmpstr (last_state (last, song), ==, "succeeded");
   g_assert_cmpstr (last_state (last, playlist), ==, "succeeded");
 
+  /* The end: the client's fraction; the server's record says COMPLETED and
+   * no longer carries a progress object, so no counts. */
   object = g_hash_table_lookup (last, playlist);
   g_assert_cmpfloat (json_object_get_double_member (object, "fraction"), ==, 1.0);
-  g_assert_cmpint (json_object_get_int_member (object, "total_items"), ==, 6);
-  g_assert_cmpint (json_object_get_int_member (object, "completed_items"), ==, 6);
+  g_assert_cmpstr (string_member (object, "status"), ==, "COMPLETED");
+  g_assert_true (member_is_null (object, "total_items"));
+  g_assert_true (member_is_null (object, "current_step"));
+  g_assert_true (member_is_null (object, "error_message"));
+  g_assert_cmpstr (string_member (object, "text"), ==, "Analysis finished!");
   g_assert_nonnull (string_member (object, "title"));
+  /* On the way, what the server said. */
+  assert_contains (run->out, "\"total_items\":6,");
+  assert_contains (run->out, "\"current_step\":\"analyzing\"");
 }
 
 static void
@@ -1207,9 +1388,10 @@ follow_through_errors (Fixture *f)
                                     "--follow", NULL);
       g_autoptr(GHashTable) last = new_last_lines ();
 
-      if (run->status == 1 && run->out[0] == '\0')
+      /* With --json, the failed start is an error object on stdout. */
+      if (run->status == 1 && g_str_has_prefix (run->out, "{\"error\":"))
         {
-          assert_error (run, 1, "Server error (500)");
+          g_autoptr(JsonObject) error = assert_json_error (run, 1, "server", "Server error (500)");
           continue;
         }
       assert_success (run);
@@ -1249,6 +1431,533 @@ test_mode (Fixture       *f,
 
       g_assert_cmpstr (state, ==, "succeeded");
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Hostile values                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Numbers no integer holds, NaN-like strings, negative counts, control
+ * characters: what a broken or hostile server may send. */
+#define HOSTILE_PROGRESS \
+  "{\"job_id\": \"hostile\", \"current_progress\": 1e308, \"eta_seconds\": 1e308, " \
+  "\"current_step\": \"analysis\", \"completed_items\": 1e300, " \
+  "\"total_items\": 99999999999999999999999, \"current_message\": \"NaN\", " \
+  "\"step_progress\": \"NaN\", \"estimated_duration_per_item\": -5}"
+
+static void
+can_hostile_answers (Fixture *f)
+{
+  canned (f, "/api/jobs/hostile/status", 200,
+          "{\"status\": \"success\", \"job\": {\"job_id\": \"hostile\", \"status\": \"IN_PROGRESS\", "
+          "\"job_type\": \"SONG_ANALYSIS\", \"priority\": \"HIGH\", \"created_at\": \"NaN\", "
+          "\"started_at\": \"not a date\", \"metadata\": {\"song_title\": "
+          "\"Tab\\tNew\\nline \\u0001 \\\"q\\\" \\\\ \\u2028 \\u00e9\", \"artist\": \"A\"}, "
+          "\"progress\": " HOSTILE_PROGRESS ", \"estimated_completion_minutes\": 1e308}}");
+  canned (f, "/api/jobs/hostile-done/status", 200,
+          "{\"status\": \"success\", \"job\": {\"job_id\": \"hostile-done\", \"status\": \"COMPLETED\", "
+          "\"progress\": " HOSTILE_PROGRESS "}}");
+  canned (f, "/api/queue/status", 200,
+          "{\"status\": \"success\", \"queue\": {\"total_jobs\": 1e300, \"pending_jobs\": 2, "
+          "\"in_progress_jobs\": \"NaN\", \"completed_jobs\": 3, \"failed_jobs\": -4, "
+          "\"priority_breakdown\": {\"HIGH\": \"NaN\", \"MEDIUM\": 2, \"LOW\": -1}, "
+          "\"estimated_completion_minutes\": 1e308, \"active_job\": {\"job_id\": \"a1\"}}}");
+  canned (f, "/api/queue/health", 503,
+          "{\"status\": \"error\", \"queue_health\": {\"healthy\": false, "
+          "\"issues\": [\"Redis \\\"down\\\"\\n\", 1e308]}}");
+  canned (f, "/api/worker/health", 200,
+          "{\"status\": \"success\", \"worker\": {\"status\": \"running\", \"uptime_seconds\": 1e308, "
+          "\"jobs_processed\": -3, \"jobs_failed\": 1e300, \"jobs_interrupted\": \"NaN\", "
+          "\"last_heartbeat\": \"Sat, 28 Nov 2026 20:01:02 GMT\", \"current_job\": "
+          "{\"job_id\": \"cj\", \"job_type\": \"SONG_ANALYSIS\", \"progress\": " HOSTILE_PROGRESS "}}}");
+  use_canned (f);
+}
+
+/* Every --json line parses strictly; the server's huge numbers are kept
+ * (as valid numbers), never turned into integers. */
+static void
+test_hostile_json (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const commands[][4] = {
+    { "--json", "status", "hostile" }, { "--json", "queue" }, { "--json", "workers" },
+    { "--json", "watch", "hostile-done" },
+  };
+  g_autoptr(JsonObject) status = NULL;
+
+  can_hostile_answers (f);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(Run) run = run_argv (f, commands[i]);
+
+      assert_status (run, 0);
+      assert_strict_json_lines (run->out);
+    }
+
+  status = run_json_object (f, 0, "--json", "status", "hostile", NULL);
+  g_assert_cmpfloat (json_object_get_double_member (status, "eta_seconds"), ==, 1e308);
+  g_assert_cmpfloat (json_object_get_double_member (status, "estimated_completion_minutes"), ==,
+                     1e308);
+  g_assert_cmpfloat (json_object_get_double_member (status, "fraction"), ==, 1.0);
+  g_assert_cmpint (json_object_get_int_member (status, "completed_items"), ==, G_MAXINT64);
+  g_assert_cmpstr (string_member (status, "song_title"), ==,
+                   "Tab\tNew\nline \001 \"q\" \\ \342\200\250 \303\251");
+  g_assert_true (member_is_null (status, "created_at"));
+}
+
+/* Human output says "unknown" where a number is absurd, and never shows
+ * the integer an undefined conversion made of it. */
+static void
+test_hostile_human (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Run) status = NULL, queue = NULL, workers = NULL;
+
+  can_hostile_answers (f);
+  status = run_ctl (f, "status", "hostile", NULL);
+  assert_success (status);
+  assert_field (status->out, "Step", "Checking content for concerns…");
+  g_assert_null (strstr (status->out, "remaining"));
+
+  queue = run_ctl (f, "queue", NULL);
+  assert_success (queue);
+  assert_field (queue->out, "Estimate", "unknown");
+  assert_field (queue->out, "Pending", "2 (high unknown, medium 2, low unknown)");
+  assert_field (queue->out, "Running", "unknown");
+  assert_field (queue->out, "Failed", "unknown");
+  /* A server's line break or escape never reaches the terminal. */
+  assert_field (queue->out, "Health", "unhealthy: Redis \"down\" ");
+  g_assert_null (strchr (status->out, '\t'));
+  g_assert_null (strchr (status->out, '\001'));
+  assert_field (status->out, "Song", "Tab New line   \"q\" \\   \303\251 — A");
+
+  workers = run_ctl (f, "workers", NULL);
+  assert_success (workers);
+  g_assert_null (strstr (workers->out, "Uptime"));
+  assert_field (workers->out, "Processed", "unknown (9223372036854775807 failed, unknown interrupted)");
+}
+
+/* ------------------------------------------------------------------ */
+/* What the live service says (the demo server's production mode)      */
+/* ------------------------------------------------------------------ */
+
+/* One job completed, one failed, one running, two waiting (a song and a
+ * user's library). */
+static void
+make_mixed_queue (Fixture *f)
+{
+  g_autofree char *done = NULL, *failed = NULL;
+
+  g_object_set (f->server, "workers", 1, NULL);
+  done = add_job (f, VIGIL_JOB_KIND_SONG, 1, 1);
+  wait_finished (f, done);
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  failed = add_job (f, VIGIL_JOB_KIND_SONG, 1, 1);
+  wait_finished (f, failed);
+  g_object_set (f->server, "failure-rate", 0.0, NULL);
+  g_free (add_job (f, VIGIL_JOB_KIND_PLAYLIST, 5, 1000));
+  g_free (add_job (f, VIGIL_JOB_KIND_SONG, 1, 1000));
+  g_free (add_job (f, VIGIL_JOB_KIND_BACKGROUND, 3, 1000));
+}
+
+/* The status counts are all 0: the health answer's are shown, and what
+ * only the status could say (priorities, the estimate) is unknown. */
+static void
+test_queue_production (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Run) run = NULL, down = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *note = NULL;
+  JsonObject *breakdown;
+
+  g_object_set (f->server, "production-quirks", TRUE, NULL);
+  make_mixed_queue (f);
+
+  run = run_ctl (f, "queue", NULL);
+  assert_success (run);
+  assert_field (run->out, "Jobs", "5");
+  assert_field (run->out, "Pending", "2 (by priority: unknown)");
+  assert_field (run->out, "Running", "1");
+  assert_field (run->out, "Completed", "1");
+  assert_field (run->out, "Failed", "1");
+  assert_field (run->out, "Estimate", "unknown");
+  assert_field (run->out, "Health", "healthy");
+  note = field_value (run->out, "Note");
+  assert_contains (note, "/api/queue/health");
+
+  object = run_json_object (f, 0, "--json", "queue", NULL);
+  g_assert_cmpint (json_object_get_int_member (object, "total_jobs"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (object, "pending_jobs"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "in_progress_jobs"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object, "completed_jobs"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object, "failed_jobs"), ==, 1);
+  g_assert_cmpstr (string_member (object, "counts_from"), ==, "queue_health");
+  g_assert_true (member_is_null (object, "estimated_completion_minutes"));
+  breakdown = json_object_get_object_member (object, "priority_breakdown");
+  g_assert_true (member_is_null (breakdown, "HIGH"));
+  g_assert_true (member_is_null (breakdown, "LOW"));
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (object,
+                                                                                "queue_health"),
+                                                 "healthy"));
+
+  /* Unhealthy: the 503 still carries the counts. */
+  g_object_set (f->server, "workers", 0, NULL);
+  down = run_ctl (f, "queue", NULL);
+  assert_success (down);
+  assert_field (down->out, "Health", "unhealthy: No workers are running");
+  assert_field (down->out, "Completed", "1");
+  assert_field (down->out, "Failed", "1");
+}
+
+/* All zero in the status and no counts anywhere else: unknown, not 0. */
+static void
+test_queue_unknown (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *health = NULL, *note = NULL;
+
+  canned (f, "/api/queue/status", 200,
+          "{\"status\": \"success\", \"queue\": {\"total_jobs\": 0, \"pending_jobs\": 0, "
+          "\"in_progress_jobs\": 0, \"completed_jobs\": 0, \"failed_jobs\": 0, "
+          "\"priority_breakdown\": {\"HIGH\": 0, \"MEDIUM\": 0, \"LOW\": 0}, "
+          "\"estimated_completion_minutes\": 0, \"active_job\": null}}");
+  use_canned (f);
+
+  run = run_ctl (f, "queue", NULL);
+  assert_success (run);
+  assert_field (run->out, "Jobs", "unknown");
+  assert_field (run->out, "Pending", "unknown");
+  assert_field (run->out, "Running", "unknown");
+  assert_field (run->out, "Estimate", "unknown");
+  health = field_value (run->out, "Health");
+  assert_contains (health, "unknown: The server does not know the address ");
+  assert_contains (health, "/api/queue/health");
+  note = field_value (run->out, "Note");
+  assert_contains (note, "unknown");
+
+  object = run_json_object (f, 0, "--json", "queue", NULL);
+  g_assert_true (member_is_null (object, "pending_jobs"));
+  g_assert_true (member_is_null (object, "in_progress_jobs"));
+  g_assert_true (member_is_null (object, "counts_from"));
+  g_assert_true (member_is_null (object, "queue_health"));
+}
+
+/* The record of a finished job says progress 0: a success is 100 %. */
+static void
+test_status_production (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *good = NULL, *bad = NULL;
+  g_autoptr(Run) run = NULL, failed = NULL;
+  g_autoptr(JsonObject) object = NULL, failed_object = NULL;
+
+  g_object_set (f->server, "production-quirks", TRUE, "production-steps", TRUE, NULL);
+  good = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 3, 1);
+  wait_finished (f, good);
+
+  run = run_ctl (f, "status", good, NULL);
+  assert_success (run);
+  assert_field (run->out, "Status", "COMPLETED");
+  assert_field (run->out, "Progress", "100%");
+
+  object = run_json_object (f, 0, "--json", "status", good, NULL);
+  g_assert_cmpfloat (json_object_get_double_member (object, "progress"), ==, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (object, "fraction"), ==, 1.0);
+  g_assert_cmpstr (string_member (object, "state"), ==, "succeeded");
+  g_assert_cmpstr (string_member (object, "text"), ==, "Analysis finished!");
+
+  /* A failure's 0 means nothing either: unknown. */
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  bad = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 3, 1);
+  wait_finished (f, bad);
+  failed = run_ctl (f, "status", bad, NULL);
+  assert_status (failed, 1);
+  assert_field (failed->out, "Progress", "—");
+  failed_object = run_json_object (f, 1, "--json", "status", bad, NULL);
+  g_assert_true (member_is_null (failed_object, "fraction"));
+  g_assert_cmpstr (string_member (failed_object, "state"), ==, "failed");
+}
+
+/* The live service's current job has no status: nothing is made up. */
+static void
+test_workers_production (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *job = NULL, *expected = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  JsonObject *current;
+
+  g_object_set (f->server, "production-quirks", TRUE, NULL);
+  job = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 5, 1000);
+  wait_started (f, job);
+
+  run = run_ctl (f, "workers", NULL);
+  assert_success (run);
+  expected = g_strdup_printf ("%s (playlist_analysis)", job);
+  assert_field (run->out, "Current", expected);
+  g_assert_null (strstr (run->out, "UNKNOWN"));
+
+  object = run_json_object (f, 0, "--json", "workers", NULL);
+  current = json_object_get_object_member (object, "current_job");
+  g_assert_cmpstr (string_member (current, "job_id"), ==, job);
+  g_assert_true (member_is_null (current, "status"));
+  g_assert_cmpstr (string_member (current, "job_type"), ==, "PLAYLIST_ANALYSIS");
+}
+
+/* ------------------------------------------------------------------ */
+/* --json: the server's words in server fields                         */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+any_line_has (const char *out,
+              const char *member,
+              const char *value)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\":\"%s\"", member, value);
+
+  return strstr (out, needle) != NULL;
+}
+
+/* Production step names stay as the server spells them; a queued job has
+ * no step rather than "other". */
+static void
+test_json_server_words (Fixture       *f,
+                        gconstpointer  data)
+{
+  StartLater later;
+  g_autofree char *playlist = NULL, *running = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GHashTable) last = new_last_lines ();
+
+  g_object_set (f->server, "production-steps", TRUE, NULL);
+  hold_workers (f);
+  playlist = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 4, 10);
+  start_later (f, &later, playlist);
+  /* Queued polls are 5 (virtual) s apart; the lines at most 10 a second. */
+  later.min_requests = 6;
+  run = run_ctl (f, "--json", "watch", playlist, NULL);
+  start_later_done (&later);
+
+  assert_success (run);
+  check_json_lines (run->out, last);
+  /* Waiting: no step at all (rather than "other"). */
+  g_assert_true (any_line_has (run->out, "text", "Waiting for a worker…"));
+  assert_contains (run->out, "\"current_step\":null,\"message\":null,\"eta_seconds\":null");
+  g_assert_true (any_line_has (run->out, "current_step", "analysis") ||
+                 any_line_has (run->out, "current_step", "lyrics_fetching"));
+  g_assert_false (any_line_has (run->out, "current_step", "analyzing"));
+  g_assert_false (any_line_has (run->out, "current_step", "fetching_lyrics"));
+  g_assert_null (strstr (run->out, "\"other\""));
+  g_assert_null (strstr (run->out, "\"step\""));
+
+  g_object_set (f->server, "workers", 1, NULL);
+  running = add_job (f, VIGIL_JOB_KIND_SONG, 1, 1000);
+  wait_started (f, running);
+  status = run_json_object (f, 0, "--json", "status", running, NULL);
+  g_assert_true (g_str_equal (string_member (status, "current_step"), "starting") ||
+                 g_str_equal (string_member (status, "current_step"), "lyrics_fetching"));
+  g_assert_cmpstr (string_member (status, "status"), ==, "IN_PROGRESS");
+  g_assert_cmpstr (string_member (status, "state"), ==, "running");
+}
+
+/* A failure without a message from the server: error_message stays null;
+ * vigilctl's words go to "reason". */
+static void
+test_json_quiet_failure (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Run) watch = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GHashTable) last = new_last_lines ();
+  JsonObject *line;
+
+  canned (f, "/api/jobs/quiet/status", 200,
+          "{\"status\": \"success\", \"job\": {\"job_id\": \"quiet\", \"status\": \"FAILED\", "
+          "\"job_type\": \"SONG_ANALYSIS\", \"progress\": 0}}");
+  use_canned (f);
+
+  status = run_json_object (f, 1, "--json", "status", "quiet", NULL);
+  g_assert_true (member_is_null (status, "error_message"));
+  g_assert_cmpstr (string_member (status, "reason"), ==, "The analysis failed");
+  g_assert_cmpstr (string_member (status, "state"), ==, "failed");
+  g_assert_cmpstr (string_member (status, "status"), ==, "FAILED");
+
+  watch = run_ctl (f, "--json", "watch", "quiet", NULL);
+  assert_status (watch, 1);
+  check_json_lines (watch->out, last);
+  line = g_hash_table_lookup (last, "quiet");
+  g_assert_true (member_is_null (line, "error_message"));
+  g_assert_cmpstr (string_member (line, "reason"), ==, "The analysis failed");
+  g_assert_cmpstr (string_member (line, "state"), ==, "failed");
+  g_assert_cmpstr (string_member (line, "status"), ==, "FAILED");
+}
+
+/* A cleanup answer without a message: vigilctl's words are no server's. */
+static void
+test_json_cleanup_quiet (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(Run) human = NULL;
+
+  canned (f, "/api/progress/cleanup", 200, "{\"success\": true}");
+  use_canned (f);
+  object = run_json_object (f, 0, "--json", "cleanup", NULL);
+  g_assert_true (member_is_null (object, "message"));
+  g_assert_cmpstr (string_member (object, "text"), ==, "Stale progress records were cleaned up");
+
+  human = run_ctl (f, "cleanup", NULL);
+  assert_success (human);
+  g_assert_cmpstr (human->out, ==, "Stale progress records were cleaned up\n");
+}
+
+/* Errors with --json: an object on stdout too, whatever went wrong. */
+static void
+test_json_errors (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dead = dead_url ();
+  g_autofree char *api = g_strconcat (f->url, "/api", NULL);
+  g_autoptr(Run) usage = run_ctl (f, "--json", "analyze", "song", "abc", NULL);
+  g_autoptr(Run) option = run_ctl (f, "analyze", "song", "1", "--json", "--bogus", NULL);
+  g_autoptr(Run) command = run_ctl (f, "-j", "bogus", NULL);
+  g_autoptr(Run) missing = run_ctl (f, "--json", "status", "no-such-job", NULL);
+  g_autoptr(Run) bad_url = run_ctl (f, "--server", api, "--json", "queue", NULL);
+  g_autoptr(Run) network = run_ctl (f, "--server", dead, "--json", "watch", "j", NULL);
+  g_autoptr(JsonObject) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL, e6 = NULL;
+
+  e1 = assert_json_error (usage, 2, "usage", "is not a valid ID");
+  e2 = assert_json_error (option, 2, "usage", "--bogus");
+  e3 = assert_json_error (command, 2, "usage", "unknown command");
+  e4 = assert_json_error (missing, 1, "not_found", "Job with ID no-such-job not found");
+  e5 = assert_json_error (bad_url, 2, "invalid_url", "ends in /api");
+  e6 = assert_json_error (network, 2, "network", "Could not connect to");
+}
+
+/* ------------------------------------------------------------------ */
+/* Server addresses                                                    */
+/* ------------------------------------------------------------------ */
+
+/* A base ending in /api is refused at once (exit 2), naming it and the
+ * address to use; nothing is sent. */
+static void
+test_server_api_suffix (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *api = g_strconcat (f->url, "/api/", NULL);
+  g_autofree char *advice = g_strdup_printf ("ends in /api, which Vigil adds to every request "
+                                             "itself: use %s", f->url);
+  g_autoptr(Run) option = run_ctl (f, "--server", api, "queue", NULL);
+  g_autoptr(Run) env = NULL;
+
+  assert_error (option, 2, advice);
+  assert_contains (option->err, api);
+
+  fixture_setenv (f, "VIGIL_SERVER", api);
+  env = run_ctl (f, "watch", "j", NULL);
+  assert_error (env, 2, advice);
+  g_assert_cmpuint (vigil_demo_server_get_total_requests (f->server), ==, 0);
+}
+
+/* A deployment under a prefix works; a wrong prefix is said with the URL
+ * that was tried. */
+static void
+test_server_prefix (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *prefixed = NULL, *wrong = NULL, *tried = NULL;
+  g_autoptr(Run) run = NULL, missing = NULL;
+
+  canned (f, "/analysis/api/jobs/j1/status", 200,
+          "{\"status\": \"success\", \"job\": {\"job_id\": \"j1\", \"status\": \"PENDING\"}}");
+  prefixed = g_strconcat (f->canned_url, "/analysis/", NULL);
+  wrong = g_strconcat (f->canned_url, "/elsewhere", NULL);
+
+  run = run_ctl (f, "--server", prefixed, "status", "j1", NULL);
+  assert_success (run);
+  assert_field (run->out, "Status", "PENDING");
+  g_assert_cmpstr (g_ptr_array_index (f->canned_paths, 0), ==, "/analysis/api/jobs/j1/status");
+
+  missing = run_ctl (f, "--server", wrong, "status", "j1", NULL);
+  tried = g_strdup_printf ("The server does not know the address %s/api/jobs/j1/status", wrong);
+  assert_error (missing, 1, tried);
+}
+
+/* ------------------------------------------------------------------ */
+/* Giving up on a failing server                                       */
+/* ------------------------------------------------------------------ */
+
+/* A server that answers 500 to everything (its Redis is down): the watch
+ * says since when, and ends after --give-up-after with exit status 2. */
+static void
+test_give_up (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *job = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 5, 1000);
+  g_autoptr(Run) plain = NULL, json = NULL;
+  g_autoptr(JsonObject) error = NULL;
+  g_autoptr(GDateTime) since = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GRegex) failing = g_regex_new ("; failing since [0-9]{2}:[0-9]{2}:[0-9]{2}$", 0, 0,
+                                           NULL);
+  gint64 started = g_get_monotonic_time ();
+
+  g_object_set (f->server, "error-rate", 1.0, NULL);
+  plain = run_ctl (f, "watch", job, "--give-up-after", "1s", NULL);
+  assert_status (plain, 2);
+  /* Not before its time. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, G_USEC_PER_SEC);
+  lines = plain_lines (plain->out, job);
+  g_assert_true (g_regex_match (failing, last_plain_line (lines), 0, NULL));
+  g_assert_true (g_str_has_prefix (plain->err, "vigilctl: Gave up on "));
+  assert_contains (plain->err, "no good answer since ");
+  assert_contains (plain->err, "(last error: Server error (500): Internal server error)");
+
+  json = run_ctl (f, "--json", "watch", job, "--give-up-after=1s", NULL);
+  error = assert_json_error (json, 2, "gave_up", "no good answer since");
+  g_assert_cmpstr (json_object_get_string_member (error, "job_id"), ==, job);
+  since = g_date_time_new_from_iso8601 (json_object_get_string_member (error, "failing_since"),
+                                        NULL);
+  g_assert_nonnull (since);
+  /* every request fails: the server as a whole, not only this job */
+  assert_contains (json->out, "\"tracking\":\"server-error\"");
+  assert_contains (json->out, "\"failing_since\":\"");
+}
+
+/* analyze --follow gives up the same way once the server starts failing. */
+static gboolean
+on_fail_after_start (gpointer data)
+{
+  Fixture *f = data;
+
+  /* The start's answer is made as its request arrives. */
+  if (vigil_demo_server_get_total_requests (f->server) == 0)
+    return G_SOURCE_CONTINUE;
+  g_object_set (f->server, "error-rate", 1.0, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_give_up_follow (Fixture       *f,
+                     gconstpointer  data)
+{
+  guint id = g_timeout_add (1, on_fail_after_start, f);
+  g_autoptr(Run) run = run_ctl (f, "analyze", "playlist", "3", "--follow", "--give-up-after", "1",
+                                NULL);
+  double error_rate;
+
+  g_object_get (f->server, "error-rate", &error_rate, NULL);
+  if (error_rate < 1.0)
+    g_source_remove (id);
+  assert_status (run, 2);
+  g_assert_true (g_str_has_prefix (run->out, "Queued "));
+  assert_contains (run->out, "; failing since ");
+  assert_contains (run->err, "Gave up on ");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1446,6 +2155,20 @@ main (int argc, char *argv[])
   ADD_MODE ("no-metadata", mode_no_metadata);
   ADD_MODE ("signin-redirect", mode_signin);
   ADD_MODE ("http-errors", mode_http_errors);
+  ADD ("hostile-json", test_hostile_json);
+  ADD ("hostile-human", test_hostile_human);
+  ADD ("queue-production", test_queue_production);
+  ADD ("queue-unknown", test_queue_unknown);
+  ADD ("status-production", test_status_production);
+  ADD ("workers-production", test_workers_production);
+  ADD ("json-server-words", test_json_server_words);
+  ADD ("json-quiet-failure", test_json_quiet_failure);
+  ADD ("json-errors", test_json_errors);
+  ADD ("json-cleanup-quiet", test_json_cleanup_quiet);
+  ADD ("server-api-suffix", test_server_api_suffix);
+  ADD ("server-prefix", test_server_prefix);
+  ADD ("give-up", test_give_up);
+  ADD ("give-up-follow", test_give_up_follow);
   ADD ("interrupt", test_interrupt);
   ADD ("terminal-bars", test_terminal_bars);
 #undef ADD_MODE

@@ -8,136 +8,196 @@
 #include <math.h>
 #include <string.h>
 
+#include "vigil-json-builder.h"
+#include "vigilctl-json.h"
+
 #include "vigilctl-output.h"
+
+/* ------------------------------------------------------------------ */
+/* Client judgements                                                   */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+record_says_running (const VigilJobRecord *r)
+{
+  return r->status == VIGIL_JOB_STATUS_IN_PROGRESS ||
+         (r->status == VIGIL_JOB_STATUS_UNKNOWN && r->progress != NULL &&
+          !vigil_progress_is_terminal (r->progress));
+}
+
+const char *
+vigilctl_record_state (const VigilJobRecord *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+
+  if (r->status == VIGIL_JOB_STATUS_PENDING)
+    return "queued";
+  if (record_says_running (r))
+    return "running";
+  if (vigil_job_record_is_failure (r) ||
+      (r->progress != NULL && vigil_job_status_is_failure (r->progress->status)))
+    return "failed";
+  if (r->status == VIGIL_JOB_STATUS_COMPLETED || r->progress != NULL)
+    return "succeeded";
+  return NULL;
+}
+
+/* The live service's record says progress 0 once the progress record is
+ * gone, whatever the job did: a bare 0 is only believed of a queued job. */
+double
+vigilctl_record_fraction (const VigilJobRecord *r)
+{
+  const char *state;
+
+  g_return_val_if_fail (r != NULL, VIGIL_UNKNOWN);
+
+  state = vigilctl_record_state (r);
+  if (g_strcmp0 (state, "succeeded") == 0)
+    return 1.0;
+  if (r->progress != NULL || r->status == VIGIL_JOB_STATUS_PENDING)
+    return r->fraction;
+  return r->fraction > 0 ? r->fraction : VIGIL_UNKNOWN;
+}
+
+static const char *
+default_failure (VigilJobStatus status)
+{
+  switch (status)
+    {
+    case VIGIL_JOB_STATUS_INTERRUPTED:
+      return _("The job was interrupted");
+    case VIGIL_JOB_STATUS_CANCELLED:
+      return _("The job was cancelled");
+    case VIGIL_JOB_STATUS_UNKNOWN:
+    case VIGIL_JOB_STATUS_PENDING:
+    case VIGIL_JOB_STATUS_IN_PROGRESS:
+    case VIGIL_JOB_STATUS_COMPLETED:
+    case VIGIL_JOB_STATUS_FAILED:
+    default:
+      return _("The analysis failed");
+    }
+}
+
+char *
+vigilctl_record_reason (const VigilJobRecord *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+
+  if (g_strcmp0 (vigilctl_record_state (r), "failed") != 0)
+    return NULL;
+  if (r->error_message != NULL)
+    return g_strdup (r->error_message);
+  return g_strdup (default_failure (r->status));
+}
+
+char *
+vigilctl_record_text (const VigilJobRecord *r)
+{
+  const char *state;
+  g_autofree char *reason = NULL;
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  state = vigilctl_record_state (r);
+  if (state == NULL)
+    return NULL;
+  if (g_str_equal (state, "queued"))
+    return g_strdup (_("Waiting for a worker…"));
+  if (g_str_equal (state, "succeeded"))
+    return g_strdup (vigil_step_get_label (VIGIL_STEP_COMPLETE));
+  if (g_str_equal (state, "failed"))
+    {
+      reason = vigilctl_record_reason (r);
+      return g_strdup_printf (_("Failed: %s"), reason);
+    }
+  if (r->progress == NULL)
+    return g_strdup (vigil_step_get_label (VIGIL_STEP_OTHER));
+  return vigilctl_format_step (r->progress->step, r->progress->eta_seconds);
+}
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 
-void
-vigilctl_print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  if (value >= 0)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (value >= 0)
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_date (JsonBuilder *b,
-          const char  *name,
-          GDateTime   *value)
-{
-  g_autofree char *text = value ? g_date_time_format_iso8601 (value) : NULL;
-
-  add_string (b, name, text);
-}
-
 JsonNode *
 vigilctl_start_to_json (const VigilStartResult *result)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *text = result->message;
 
+  if (text == NULL)
+    text = result->job_id != NULL ? _("Analysis queued") : _("Nothing to analyze");
+
+  json_builder_begin_object (b);
+  vigil_json_add_string (b, "job_id", result->job_id);
+  vigil_json_add_int_or_unknown (b, "queued_count", result->queued_count);
+  vigil_json_add_string (b, "message", result->message);
   /* "state" and "fraction" as in the lines of a watch, so that every line
    * of "analyze --follow --json" carries them. */
-  json_builder_begin_object (b);
-  add_string (b, "job_id", result->job_id);
-  add_string (b, "state", result->job_id != NULL ? "queued" : NULL);
-  add_double (b, "fraction", VIGIL_UNKNOWN);
-  add_int (b, "queued_count", result->queued_count);
-  add_string (b, "message", result->message);
+  vigil_json_add_string (b, "state", result->job_id != NULL ? "queued" : NULL);
+  vigil_json_add_double_or_unknown (b, "fraction", VIGIL_UNKNOWN);
+  vigil_json_add_string (b, "reason", NULL);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+/* The server's string; a priority sent as a number stays a number. */
+static void
+add_priority (JsonBuilder          *b,
+              const VigilJobRecord *r)
+{
+  if (r->priority_raw != NULL || r->priority == VIGIL_PRIORITY_UNKNOWN)
+    vigil_json_add_string (b, "priority", r->priority_raw);
+  else
+    vigil_json_add_int (b, "priority", r->priority - VIGIL_PRIORITY_HIGH + 1);
+}
+
+/* job.progress when it is a bare number; the fields of a progress object
+ * are members of their own. */
+static double
+bare_progress (const VigilJobRecord *r)
+{
+  return r->progress == NULL ? r->fraction : VIGIL_UNKNOWN;
+}
+
+static void
+add_progress_fields (JsonBuilder         *b,
+                     const VigilProgress *p)
+{
+  vigil_json_add_string (b, "current_step", p ? p->step_raw : NULL);
+  vigil_json_add_string (b, "message", p ? p->message : NULL);
+  vigil_json_add_double_or_unknown (b, "eta_seconds", p ? p->eta_seconds : VIGIL_UNKNOWN);
+  vigil_json_add_int_or_unknown (b, "completed_items", p ? p->completed_items : -1);
+  vigil_json_add_int_or_unknown (b, "total_items", p ? p->total_items : -1);
 }
 
 JsonNode *
 vigilctl_record_to_json (const VigilJobRecord *r)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const VigilProgress *p = r->progress;
+  g_autofree char *reason = vigilctl_record_reason (r);
+  g_autofree char *text = vigilctl_record_text (r);
 
   json_builder_begin_object (b);
-  add_string (b, "job_id", r->job_id);
-  add_string (b, "status", vigil_job_status_to_string (r->status));
-  add_string (b, "job_type", vigil_job_kind_to_string (r->kind));
-  add_string (b, "priority", vigil_priority_to_string (r->priority));
-  add_double (b, "fraction", r->fraction);
-  add_string (b, "step", p ? vigil_step_to_string (p->step) : NULL);
-  add_string (b, "message", p ? p->message : NULL);
-  add_double (b, "eta_seconds", p ? p->eta_seconds : VIGIL_UNKNOWN);
-  add_int (b, "completed_items", p ? p->completed_items : -1);
-  add_int (b, "total_items", p ? p->total_items : -1);
-  add_string (b, "song_title", r->song_title);
-  add_string (b, "artist", r->artist);
-  add_string (b, "playlist_name", r->playlist_name);
-  add_date (b, "created_at", r->created_at);
-  add_date (b, "started_at", r->started_at);
-  add_string (b, "error_message", r->error_message);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-JsonNode *
-vigilctl_queue_to_json (const VigilQueueStatus *q)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  add_int (b, "total_jobs", q->total_jobs);
-  add_int (b, "pending_jobs", q->pending_jobs);
-  add_int (b, "in_progress_jobs", q->in_progress_jobs);
-  add_int (b, "completed_jobs", q->completed_jobs);
-  add_int (b, "failed_jobs", q->failed_jobs);
-  json_builder_set_member_name (b, "priority_breakdown");
-  json_builder_begin_object (b);
-  add_int (b, "HIGH", q->priority_high);
-  add_int (b, "MEDIUM", q->priority_medium);
-  add_int (b, "LOW", q->priority_low);
-  json_builder_end_object (b);
-  add_double (b, "estimated_completion_minutes", q->estimated_completion_minutes);
-  json_builder_set_member_name (b, "active_job");
-  if (q->active_job != NULL)
-    json_builder_add_value (b, vigilctl_record_to_json (q->active_job));
-  else
-    json_builder_add_null_value (b);
+  vigil_json_add_string (b, "job_id", r->job_id);
+  vigil_json_add_string (b, "status", r->status_raw);
+  vigil_json_add_string (b, "job_type", r->job_type_raw);
+  add_priority (b, r);
+  vigil_json_add_double_or_unknown (b, "progress", bare_progress (r));
+  add_progress_fields (b, r->progress);
+  vigil_json_add_string (b, "song_title", r->song_title);
+  vigil_json_add_string (b, "artist", r->artist);
+  vigil_json_add_string (b, "playlist_name", r->playlist_name);
+  vigil_json_add_date (b, "created_at", r->created_at);
+  vigil_json_add_date (b, "started_at", r->started_at);
+  vigil_json_add_double_or_unknown (b, "estimated_completion_minutes",
+                                    r->estimated_completion_minutes);
+  vigil_json_add_string (b, "error_message", r->error_message);
+  vigil_json_add_string (b, "state", vigilctl_record_state (r));
+  vigil_json_add_double_or_unknown (b, "fraction", vigilctl_record_fraction (r));
+  vigil_json_add_string (b, "reason", reason);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -148,17 +208,14 @@ vigilctl_worker_to_json (const VigilWorkerHealth *w)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  add_string (b, "status", w->status);
-  add_double (b, "uptime_seconds", w->uptime_seconds);
-  add_int (b, "jobs_processed", w->jobs_processed);
-  add_int (b, "jobs_failed", w->jobs_failed);
-  add_int (b, "jobs_interrupted", w->jobs_interrupted);
-  add_date (b, "last_heartbeat", w->last_heartbeat);
-  json_builder_set_member_name (b, "current_job");
-  if (w->current_job != NULL)
-    json_builder_add_value (b, vigilctl_record_to_json (w->current_job));
-  else
-    json_builder_add_null_value (b);
+  vigil_json_add_string (b, "status", w->status_raw);
+  vigil_json_add_double_or_unknown (b, "uptime_seconds", w->uptime_seconds);
+  vigil_json_add_int_or_unknown (b, "jobs_processed", w->jobs_processed);
+  vigil_json_add_int_or_unknown (b, "jobs_failed", w->jobs_failed);
+  vigil_json_add_int_or_unknown (b, "jobs_interrupted", w->jobs_interrupted);
+  vigil_json_add_date (b, "last_heartbeat", w->last_heartbeat);
+  vigil_json_add_node (b, "current_job",
+                       w->current_job ? vigilctl_record_to_json (w->current_job) : NULL);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -174,29 +231,109 @@ vigilctl_server_state_name (VigilServerState state)
     case VIGIL_SERVER_STATE_FAILED: return "failed";
     case VIGIL_SERVER_STATE_LOST: return "lost";
     case VIGIL_SERVER_STATE_NOT_FOUND: return "not-found";
-    default: return "unknown";
+    default: return NULL;
+    }
+}
+
+const char *
+vigilctl_tracking_state_name (VigilTrackingState state)
+{
+  switch (state)
+    {
+    case VIGIL_TRACKING_STATE_ACTIVE: return "active";
+    case VIGIL_TRACKING_STATE_RETRYING: return "retrying";
+    case VIGIL_TRACKING_STATE_STALLED: return "stalled";
+    case VIGIL_TRACKING_STATE_OFFLINE: return "offline";
+    case VIGIL_TRACKING_STATE_STOPPED: return "stopped";
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN: return "not-signed-in";
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE: return "server-unreachable";
+    case VIGIL_TRACKING_STATE_SERVER_ERROR: return "server-error";
+    default: return NULL;
+    }
+}
+
+/* Nothing is known of a job the server has not answered about yet. */
+static const char *
+job_state (const VigilctlJobLine *line)
+{
+  VigilServerState state = vigil_job_get_server_state (line->job);
+
+  if (line->heard->record == NULL && line->heard->progress == NULL &&
+      state != VIGIL_SERVER_STATE_LOST && state != VIGIL_SERVER_STATE_NOT_FOUND)
+    return NULL;
+  return vigilctl_server_state_name (state);
+}
+
+static const char *
+job_reason (VigilJob *job)
+{
+  switch (vigil_job_get_server_state (job))
+    {
+    case VIGIL_SERVER_STATE_FAILED:
+    case VIGIL_SERVER_STATE_LOST:
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return vigil_job_get_error_message (job);
+    case VIGIL_SERVER_STATE_QUEUED:
+    case VIGIL_SERVER_STATE_RUNNING:
+    case VIGIL_SERVER_STATE_SUCCEEDED:
+    default:
+      return vigil_job_get_tracking_error (job);
     }
 }
 
 JsonNode *
-vigilctl_job_to_json (VigilJob *job)
+vigilctl_job_to_json (const VigilctlJobLine *line)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  const VigilJobRecord *record = line->heard->record;
+  VigilJob *job = line->job;
 
   json_builder_begin_object (b);
-  add_string (b, "job_id", vigil_job_get_job_id (job));
-  add_string (b, "title", vigil_job_get_title (job));
-  add_string (b, "state", vigilctl_server_state_name (vigil_job_get_server_state (job)));
-  add_double (b, "fraction", vigil_job_get_fraction (job));
-  add_string (b, "step", vigil_step_to_string (vigil_job_get_step (job)));
-  add_string (b, "message", vigil_job_get_message (job));
-  add_double (b, "eta_seconds", vigil_job_get_eta_seconds (job));
-  add_int (b, "completed_items", vigil_job_get_completed_items (job));
-  add_int (b, "total_items", vigil_job_get_total_items (job));
-  add_string (b, "error_message", vigil_job_get_error_message (job));
-  add_string (b, "tracking_error", vigil_job_get_tracking_error (job));
+  vigil_json_add_string (b, "job_id", vigil_job_get_job_id (job));
+  vigil_json_add_string (b, "status", record ? record->status_raw : NULL);
+  add_progress_fields (b, line->heard->progress);
+  vigil_json_add_string (b, "error_message", record ? record->error_message : NULL);
+  vigil_json_add_string (b, "title", vigil_job_get_title (job));
+  vigil_json_add_string (b, "state", job_state (line));
+  vigil_json_add_string (b, "tracking",
+                         vigilctl_tracking_state_name (vigil_job_get_tracking_state (job)));
+  vigil_json_add_double_or_unknown (b, "fraction", vigil_job_get_fraction (job));
+  vigil_json_add_string (b, "reason", job_reason (job));
+  vigil_json_add_string (b, "text", line->text);
+  vigil_json_add_date (b, "failing_since", line->failing_since);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+void
+vigilctl_print_error (gboolean    json,
+                      const char *code,
+                      const char *message,
+                      ...)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  va_list args;
+
+  g_printerr ("vigilctl: %s\n", message);
+  if (!json)
+    return;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  vigil_json_add_string (b, "code", code);
+  vigil_json_add_string (b, "message", message);
+  va_start (args, message);
+  for (const char *name = va_arg (args, const char *); name != NULL;
+       name = va_arg (args, const char *))
+    vigil_json_add_string (b, name, va_arg (args, const char *));
+  va_end (args);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  vigilctl_print_json (node);
 }
 
 /* ------------------------------------------------------------------ */
@@ -209,9 +346,115 @@ vigilctl_job_to_json (VigilJob *job)
 char *
 vigilctl_format_percent (double fraction)
 {
-  if (fraction < 0)
+  if (!(fraction >= 0 && fraction <= 1))
     return g_strdup ("—");
   return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
+}
+
+char *
+vigilctl_format_estimate (double minutes)
+{
+  gint64 n = vigil_seconds_to_units (minutes * 60, 60, VIGIL_ROUND_NEAREST);
+
+  if (n < 0)
+    return g_strdup (_("unknown"));
+  if (n == 0)
+    return g_strdup (_("less than a minute"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %lu minute", "about %lu minutes", n),
+                          (gulong) n);
+}
+
+char *
+vigilctl_format_step (VigilStep step,
+                      double    eta_seconds)
+{
+  return vigil_step_format_with_eta (step, eta_seconds);
+}
+
+/* "3 min", "2 h 05 min" */
+static char *
+duration_text (gint64 seconds)
+{
+  if (seconds < 60 * 60)
+    return g_strdup_printf (_("%d min"), (int) (seconds / 60));
+  return g_strdup_printf (_("%d h %02d min"), (int) MIN (seconds / 3600, G_MAXINT),
+                          (int) (seconds / 60 % 60));
+}
+
+char *
+vigilctl_format_since (GDateTime *since)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *ago = NULL;
+  gint64 seconds;
+
+  g_return_val_if_fail (since != NULL, NULL);
+
+  local = g_date_time_to_local (since);
+  seconds = g_date_time_difference (now, local) / G_TIME_SPAN_SECOND;
+  clock = g_date_time_format (local, seconds < 12 * 60 * 60 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S");
+  /* Whole minutes: a line that changes every second would flood a log. */
+  if (seconds < 60)
+    return g_steal_pointer (&clock);
+  ago = duration_text (seconds);
+  /* Translators: a time, then how long ago it was: "14:02:11 (3 min)" */
+  return g_strdup_printf (_("%s (%s)"), clock, ago);
+}
+
+/* The canonical spelling of a value Vigil knows, else the server's own;
+ * NULL when the server said nothing. */
+static const char *
+known_name (const char *canonical,
+            const char *raw)
+{
+  return canonical != NULL ? canonical : raw;
+}
+
+static const char *
+kind_name (const VigilJobRecord *r)
+{
+  return known_name (r->kind != VIGIL_JOB_KIND_UNKNOWN ? vigil_job_kind_to_string (r->kind) : NULL,
+                     r->job_type_raw);
+}
+
+static const char *
+status_name (const VigilJobRecord *r)
+{
+  return known_name (r->status != VIGIL_JOB_STATUS_UNKNOWN ? vigil_job_status_to_string (r->status)
+                                                           : NULL,
+                     r->status_raw);
+}
+
+static const char *
+priority_name (const VigilJobRecord *r)
+{
+  return known_name (r->priority != VIGIL_PRIORITY_UNKNOWN ? vigil_priority_to_string (r->priority)
+                                                           : NULL,
+                     r->priority_raw);
+}
+
+char *
+vigilctl_format_record_summary (const VigilJobRecord *r)
+{
+  const char *parts[2] = { kind_name (r), status_name (r) };
+  g_autoptr(GString) text = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  text = g_string_new (r->job_id ? r->job_id : _("a job without an ID"));
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] == NULL)
+        continue;
+      g_string_append (text, n++ == 0 ? " (" : ", ");
+      g_string_append (text, parts[i]);
+    }
+  if (n > 0)
+    g_string_append_c (text, ')');
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static guint
@@ -285,18 +528,48 @@ vigilctl_truncate (const char *text,
   return g_strdup_printf ("%.*s…", (int) (p - text), text);
 }
 
-static void
-field (const char *name,
-       const char *value)
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+}
+
+char *
+vigilctl_sanitize (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_control (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+void
+vigilctl_print_field (const char *name,
+                      const char *value)
 {
   g_autoptr(GString) line = NULL;
+  g_autofree char *shown = NULL;
 
   if (value == NULL || value[0] == '\0')
     return;
 
+  shown = vigilctl_sanitize (value);
   line = g_string_new (NULL);
   vigilctl_append_padded (line, name, LABEL_WIDTH, FALSE);
-  g_string_append_printf (line, " %s\n", value);
+  g_string_append_printf (line, " %s\n", shown);
   g_print ("%s", line->str);
 }
 
@@ -307,7 +580,7 @@ field_date (const char *name,
   g_autoptr(GDateTime) local = value ? g_date_time_to_local (value) : NULL;
   g_autofree char *text = local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : NULL;
 
-  field (name, text);
+  vigilctl_print_field (name, text);
 }
 
 void
@@ -315,115 +588,86 @@ vigilctl_print_start (const VigilStartResult *result)
 {
   if (result->job_id == NULL)
     {
-      g_print ("%s\n", result->message ? result->message : _("Nothing to analyze"));
+      g_autofree char *message = vigilctl_sanitize (result->message ? result->message
+                                                                    : _("Nothing to analyze"));
+
+      g_print ("%s\n", message);
       return;
     }
 
   if (result->message != NULL)
-    g_print ("%s\n", result->message);
-  field (_("Job"), result->job_id);
+    {
+      g_autofree char *message = vigilctl_sanitize (result->message);
+
+      g_print ("%s\n", message);
+    }
+  vigilctl_print_field (_("Job"), result->job_id);
+}
+
+/* "42%", "100% (12 of 12)" or "—" */
+static char *
+progress_text (const VigilJobRecord *r)
+{
+  const VigilProgress *p = r->progress;
+  double fraction = vigilctl_record_fraction (r);
+  g_autofree char *percent = vigilctl_format_percent (fraction);
+
+  if (p == NULL || p->total_items <= 0)
+    return g_steal_pointer (&percent);
+  return g_strdup_printf (_("%s (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")"),
+                          percent, fraction >= 1.0 ? p->total_items : p->completed_items,
+                          p->total_items);
 }
 
 void
 vigilctl_print_record (const VigilJobRecord *r)
 {
   const VigilProgress *p = r->progress;
-  g_autofree char *percent = vigilctl_format_percent (r->fraction);
-  g_autofree char *items = NULL;
+  g_autofree char *progress = progress_text (r);
   g_autofree char *step = NULL;
 
-  field (_("Job"), r->job_id);
-  field (_("Type"), vigil_job_kind_to_string (r->kind));
-  field (_("Status"), vigil_job_status_to_string (r->status));
-  field (_("Priority"), vigil_priority_to_string (r->priority));
+  vigilctl_print_field (_("Job"), r->job_id);
+  vigilctl_print_field (_("Type"), kind_name (r));
+  vigilctl_print_field (_("Status"), status_name (r));
+  vigilctl_print_field (_("Priority"), priority_name (r));
   if (r->song_title != NULL)
     {
       g_autofree char *song = r->artist ? g_strdup_printf ("%s — %s", r->song_title, r->artist)
                                         : g_strdup (r->song_title);
-      field (_("Song"), song);
+      vigilctl_print_field (_("Song"), song);
     }
-  field (_("Playlist"), r->playlist_name);
-  if (p != NULL && p->total_items > 0)
-    items = g_strdup_printf (_("%s (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")"),
-                             percent, p->completed_items, p->total_items);
-  field (_("Progress"), items ? items : percent);
-  if (p != NULL)
+  vigilctl_print_field (_("Playlist"), r->playlist_name);
+  vigilctl_print_field (_("Progress"), progress);
+  if (p != NULL && record_says_running (r))
     {
-      step = vigil_step_format_with_eta (p->step, p->eta_seconds);
-      field (_("Step"), step);
-      field (_("Message"), p->message);
+      step = vigilctl_format_step (p->step, p->eta_seconds);
+      vigilctl_print_field (_("Step"), step);
     }
+  if (p != NULL)
+    vigilctl_print_field (_("Message"), p->message);
   field_date (_("Created"), r->created_at);
   field_date (_("Started"), r->started_at);
-  field (_("Error"), r->error_message);
+  vigilctl_print_field (_("Error"), r->error_message);
 }
 
 static char *
 count_text (gint64 n)
 {
-  return n >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, n) : g_strdup ("?");
+  return n >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, n) : g_strdup (_("unknown"));
 }
 
-static char *
-estimate_text (double minutes)
-{
-  gulong n = (gulong) (minutes + 0.5);
-
-  if (minutes < 0)
-    return NULL;
-  if (n == 0)
-    return g_strdup (_("less than a minute"));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %lu minute", "about %lu minutes", n),
-                          n);
-}
-
-static char *
-record_summary (const VigilJobRecord *r)
-{
-  if (r == NULL)
-    return g_strdup (_("none"));
-  return g_strdup_printf ("%s (%s, %s)", r->job_id ? r->job_id : "?",
-                          vigil_job_kind_to_string (r->kind),
-                          vigil_job_status_to_string (r->status));
-}
-
-void
-vigilctl_print_queue (const VigilQueueStatus *q)
-{
-  g_autofree char *total = count_text (q->total_jobs);
-  g_autofree char *pending = count_text (q->pending_jobs);
-  g_autofree char *running = count_text (q->in_progress_jobs);
-  g_autofree char *done = count_text (q->completed_jobs);
-  g_autofree char *failed = count_text (q->failed_jobs);
-  g_autofree char *high = count_text (q->priority_high);
-  g_autofree char *medium = count_text (q->priority_medium);
-  g_autofree char *low = count_text (q->priority_low);
-  g_autofree char *waiting = NULL;
-  g_autofree char *estimate = estimate_text (q->estimated_completion_minutes);
-  g_autofree char *active = record_summary (q->active_job);
-
-  /* Translators: pending jobs, then how many of them have each priority */
-  waiting = g_strdup_printf (_("%s (high %s, medium %s, low %s)"), pending, high, medium, low);
-
-  field (_("Jobs"), total);
-  field (_("Pending"), waiting);
-  field (_("Running"), running);
-  field (_("Completed"), done);
-  field (_("Failed"), failed);
-  field (_("Estimate"), estimate);
-  field (_("Active"), active);
-}
-
+/* Beyond vigil_seconds_to_units()'s year the uptime is unknown: a restart
+ * a year ago is as good as never for an admin, and a broken clock likelier. */
 static char *
 uptime_text (double seconds)
 {
-  double minutes = floor (seconds / 60);
+  gint64 minutes = vigil_seconds_to_units (seconds, 60, VIGIL_ROUND_DOWN);
 
-  if (seconds < 0)
+  if (minutes < 0)
     return NULL;
   if (minutes < 60)
-    return g_strdup_printf (_("%.0f min"), minutes);
-  return g_strdup_printf (_("%.0f h %02.0f min"), floor (minutes / 60), fmod (minutes, 60));
+    return g_strdup_printf (_("%d min"), (int) minutes);
+  return g_strdup_printf (_("%d h %02d min"), (int) (minutes / 60), (int) (minutes % 60));
 }
 
 void
@@ -434,12 +678,13 @@ vigilctl_print_worker (const VigilWorkerHealth *w)
   g_autofree char *p = count_text (w->jobs_processed);
   g_autofree char *f = count_text (w->jobs_failed);
   g_autofree char *i = count_text (w->jobs_interrupted);
-  g_autofree char *current = record_summary (w->current_job);
+  g_autofree char *current = w->current_job ? vigilctl_format_record_summary (w->current_job)
+                                            : g_strdup (_("none"));
 
   processed = g_strdup_printf (_("%s (%s failed, %s interrupted)"), p, f, i);
-  field (_("Worker"), w->status);
-  field (_("Uptime"), uptime);
-  field (_("Processed"), processed);
+  vigilctl_print_field (_("Worker"), w->status_raw);
+  vigilctl_print_field (_("Uptime"), uptime);
+  vigilctl_print_field (_("Processed"), processed);
   field_date (_("Heartbeat"), w->last_heartbeat);
-  field (_("Current"), current);
+  vigilctl_print_field (_("Current"), current);
 }

@@ -12,6 +12,7 @@
 
 #include "vigil-poller.h"
 #include "vigil-tracking-text.h"
+#include "vigilctl-json.h"
 #include "vigilctl-output.h"
 
 #include "vigilctl-watch.h"
@@ -19,19 +20,62 @@
 #define BAR_WIDTH 24
 #define PERCENT_WIDTH 4
 #define DEFAULT_COLUMNS 80
+#define EXIT_GAVE_UP 2
 #define EXIT_INTERRUPTED 130
+#define TICK_MS 1000
+
+/* One job on the watch list. */
+typedef struct
+{
+  VigilJob      *job;
+  VigilctlHeard  heard;           /* the server's last words about it */
+  char          *last_line;       /* what plain/JSON output printed last */
+  GDateTime     *failing_since;   /* the first failed poll of the current run */
+  gint64         failing_since_us;  /* the same, monotonic */
+} Watched;
 
 typedef struct
 {
   GMainLoop           *loop;
+  VigilApiClient      *client;
   VigilPoller         *poller;
-  GPtrArray           *jobs;
-  GPtrArray           *last_lines;  /* what plain/JSON output printed last, per job */
+  GPtrArray           *watched;    /* Watched */
   VigilctlWatchFormat  format;
+  gint64               give_up_us; /* 0: never */
+  Watched             *gave_up;    /* the job given up on */
   guint                redraw_id;
-  guint                n_drawn;     /* lines of bars on screen */
+  guint                tick_id;    /* while a job's polls fail */
+  guint                n_drawn;    /* lines of bars on screen */
   int                  exit_code;
 } Watch;
+
+static void
+watched_free (Watched *wj)
+{
+  g_object_unref (wj->job);
+  g_clear_pointer (&wj->heard.record, vigil_job_record_free);
+  g_clear_pointer (&wj->heard.progress, vigil_progress_free);
+  g_free (wj->last_line);
+  g_clear_pointer (&wj->failing_since, g_date_time_unref);
+  g_free (wj);
+}
+
+static Watched *
+find_watched (Watch      *w,
+              const char *job_id)
+{
+  if (job_id == NULL)
+    return NULL;
+
+  for (guint i = 0; i < w->watched->len; i++)
+    {
+      Watched *wj = g_ptr_array_index (w->watched, i);
+
+      if (g_str_equal (vigil_job_get_job_id (wj->job), job_id))
+        return wj;
+    }
+  return NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                           */
@@ -59,53 +103,67 @@ final_status_text (VigilJob *job)
     }
 }
 
-/* Trouble following the job says more than the last state seen. */
+/* Trouble following the job says more than the last state seen, and since
+ * when the polls have been failing. */
 static char *
-tracking_status_text (VigilJob *job)
+tracking_status_text (Watched *wj)
 {
-  const char *tracking_error = vigil_job_get_tracking_error (job);
+  const char *tracking_error = vigil_job_get_tracking_error (wj->job);
+  g_autofree char *trouble = NULL;
+  g_autofree char *since = NULL;
 
-  switch (vigil_job_get_tracking_state (job))
+  switch (vigil_job_get_tracking_state (wj->job))
     {
     case VIGIL_TRACKING_STATE_RETRYING:
-      return g_strdup (_("Connection issue, retrying…"));
+      trouble = g_strdup (_("Connection issue, retrying…"));
+      break;
     case VIGIL_TRACKING_STATE_STALLED:
-      return g_strdup_printf (_("Unable to track progress: %s"),
-                              tracking_error ? tracking_error : _("no answer"));
+      trouble = g_strdup_printf (_("Unable to track progress: %s"),
+                                 tracking_error ? tracking_error : _("no answer"));
+      break;
     case VIGIL_TRACKING_STATE_OFFLINE:
       return g_strdup (_("Offline, waiting for the network…"));
     case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
-      return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (job));
+      return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (wj->job));
     case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
     case VIGIL_TRACKING_STATE_SERVER_ERROR:
-      return vigil_tracking_text_server_failing (job);
+      trouble = vigil_tracking_text_server_retry (wj->job);
+      break;
     case VIGIL_TRACKING_STATE_ACTIVE:
     case VIGIL_TRACKING_STATE_STOPPED:
     default:
       return NULL;
     }
+
+  if (wj->failing_since == NULL)
+    return g_steal_pointer (&trouble);
+
+  since = vigilctl_format_since (wj->failing_since);
+  /* Translators: the trouble, then a time: "…; failing since 14:02:11 (3 min)" */
+  return g_strdup_printf (_("%s; failing since %s"), trouble, since);
 }
 
 static char *
-job_status_text (VigilJob *job)
+job_status_text (Watched *wj)
 {
+  VigilJob *job = wj->job;
   char *text;
 
   if ((text = final_status_text (job)) != NULL ||
-      (text = tracking_status_text (job)) != NULL)
+      (text = tracking_status_text (wj)) != NULL)
     return text;
 
   if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
     return g_strdup (_("Waiting for a worker…"));
 
-  return vigil_step_format_with_eta (vigil_job_get_step (job), vigil_job_get_eta_seconds (job));
+  return vigilctl_format_step (vigil_job_get_step (job), vigil_job_get_eta_seconds (job));
 }
 
 static void
 append_bar (GString *line,
             double   fraction)
 {
-  guint filled = (guint) (MAX (fraction, 0) * BAR_WIDTH + 0.5);
+  guint filled = (guint) (CLAMP (fraction, 0, 1) * BAR_WIDTH + 0.5);
 
   g_string_append_c (line, '[');
   for (guint i = 0; i < BAR_WIDTH; i++)
@@ -115,13 +173,15 @@ append_bar (GString *line,
 
 /* "[####----]  42%  Title  Status" with a bar, else "JOB_ID  42%  Title  Status". */
 static char *
-job_line (VigilJob *job,
+job_line (Watched  *wj,
           gboolean  bar)
 {
+  VigilJob *job = wj->job;
   g_autofree char *percent = vigilctl_format_percent (vigil_job_get_fraction (job));
-  g_autofree char *status = job_status_text (job);
+  g_autofree char *status = job_status_text (wj);
   const char *title = vigil_job_get_title (job);
   GString *line = g_string_new (NULL);
+  g_autofree char *shown = NULL;
 
   if (bar)
     append_bar (line, vigil_job_get_fraction (job));
@@ -130,7 +190,9 @@ job_line (VigilJob *job,
 
   vigilctl_append_padded (line, percent, PERCENT_WIDTH, TRUE);
   g_string_append_printf (line, "  %s  %s", title ? title : vigil_job_get_job_id (job), status);
-  return g_string_free (line, FALSE);
+  shown = vigilctl_sanitize (line->str);
+  g_string_free (line, TRUE);
+  return g_steal_pointer (&shown);
 }
 
 static guint
@@ -153,28 +215,28 @@ draw_bars (Watch *w)
 
   if (w->n_drawn > 0)
     g_string_append_printf (out, "\033[%uA", w->n_drawn);
-  for (guint i = 0; i < w->jobs->len; i++)
+  for (guint i = 0; i < w->watched->len; i++)
     {
-      g_autofree char *line = job_line (g_ptr_array_index (w->jobs, i), TRUE);
+      g_autofree char *line = job_line (g_ptr_array_index (w->watched, i), TRUE);
       g_autofree char *shown = vigilctl_truncate (line, columns - 1);
 
       g_string_append_printf (out, "\r\033[2K%s\n", shown);
     }
   /* Wipe what the terminal echoed below the bars (a "^C"). */
   g_string_append (out, "\033[K");
-  w->n_drawn = w->jobs->len;
+  w->n_drawn = w->watched->len;
   fputs (out->str, stdout);
   fflush (stdout);
 }
 
 static char *
-job_json_line (VigilJob *job)
+job_json_line (Watched *wj)
 {
-  g_autoptr(JsonNode) node = vigilctl_job_to_json (job);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = job_status_text (wj);
+  VigilctlJobLine line = { wj->job, &wj->heard, text, wj->failing_since };
+  g_autoptr(JsonNode) node = vigilctl_job_to_json (&line);
 
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  return vigilctl_json_to_string (node);
 }
 
 /* Plain and JSON output: a line per job whenever what it would say
@@ -182,21 +244,25 @@ job_json_line (VigilJob *job)
 static void
 print_changes (Watch *w)
 {
-  for (guint i = 0; i < w->jobs->len; i++)
+  for (guint i = 0; i < w->watched->len; i++)
     {
-      VigilJob *job = g_ptr_array_index (w->jobs, i);
+      Watched *wj = g_ptr_array_index (w->watched, i);
       g_autofree char *line = NULL;
 
       if (w->format == VIGILCTL_WATCH_JSON)
-        line = job_json_line (job);
+        line = job_json_line (wj);
       else
-        line = job_line (job, FALSE);
+        line = job_line (wj, FALSE);
 
-      if (g_strcmp0 (line, g_ptr_array_index (w->last_lines, i)) == 0)
+      if (g_strcmp0 (line, wj->last_line) == 0)
         continue;
-      g_print ("%s\n", line);
-      g_free (g_ptr_array_index (w->last_lines, i));
-      w->last_lines->pdata[i] = g_steal_pointer (&line);
+      /* JSON lines are UTF-8 whatever the locale (see vigilctl_print_json()) */
+      if (w->format == VIGILCTL_WATCH_JSON)
+        printf ("%s\n", line);
+      else
+        g_print ("%s\n", line);
+      g_free (wj->last_line);
+      wj->last_line = g_steal_pointer (&line);
     }
   fflush (stdout);
 }
@@ -223,6 +289,106 @@ queue_redraw (Watch *w)
 }
 
 /* ------------------------------------------------------------------ */
+/* Failing polls, giving up                                            */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+any_failing (Watch *w)
+{
+  for (guint i = 0; i < w->watched->len; i++)
+    if (((Watched *) g_ptr_array_index (w->watched, i))->failing_since != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+give_up (Watch   *w,
+         Watched *wj)
+{
+  w->gave_up = wj;
+  w->exit_code = EXIT_GAVE_UP;
+  g_main_loop_quit (w->loop);
+}
+
+static void
+check_give_up (Watch *w)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (w->give_up_us <= 0 || w->gave_up != NULL)
+    return;
+
+  for (guint i = 0; i < w->watched->len; i++)
+    {
+      Watched *wj = g_ptr_array_index (w->watched, i);
+
+      if (wj->failing_since != NULL && now - wj->failing_since_us >= w->give_up_us)
+        {
+          give_up (w, wj);
+          return;
+        }
+    }
+}
+
+/* Once a second while polls fail: the "failing since" text ages, and the
+ * give-up time may have come without any poll. */
+static gboolean
+on_tick (gpointer data)
+{
+  Watch *w = data;
+
+  if (!any_failing (w))
+    {
+      w->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  check_give_up (w);
+  queue_redraw (w);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A poll that failed leaves its error on the job until one succeeds. */
+static void
+update_failing (Watch   *w,
+                Watched *wj)
+{
+  gboolean failing = vigil_job_get_tracking_error (wj->job) != NULL &&
+                     !vigil_job_get_is_finished (wj->job);
+
+  if (!failing)
+    {
+      g_clear_pointer (&wj->failing_since, g_date_time_unref);
+      return;
+    }
+
+  if (wj->failing_since == NULL)
+    {
+      wj->failing_since = g_date_time_new_now_local ();
+      wj->failing_since_us = g_get_monotonic_time ();
+    }
+  if (w->tick_id == 0)
+    w->tick_id = g_timeout_add (TICK_MS, on_tick, w);
+  check_give_up (w);
+}
+
+static void
+report_give_up (Watch *w)
+{
+  Watched *wj = w->gave_up;
+  const char *job_id = vigil_job_get_job_id (wj->job);
+  const char *last_error = vigil_job_get_tracking_error (wj->job);
+  g_autofree char *since = vigilctl_format_since (wj->failing_since);
+  g_autofree char *when = g_date_time_format_iso8601 (wj->failing_since);
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("Gave up on %s: no good answer since %s (last error: %s)"),
+                             job_id, since, last_error ? last_error : _("none"));
+  vigilctl_print_error (w->format == VIGILCTL_WATCH_JSON, "gave_up", message,
+                        "job_id", job_id, "failing_since", when, NULL);
+}
+
+/* ------------------------------------------------------------------ */
 /* Callbacks                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -231,7 +397,42 @@ on_job_notify (VigilJob   *job,
                GParamSpec *pspec,
                Watch      *w)
 {
+  update_failing (w, find_watched (w, vigil_job_get_job_id (job)));
   queue_redraw (w);
+}
+
+static void
+on_progress_read (VigilApiClient *client,
+                  const char     *job_id,
+                  VigilProgress  *progress,
+                  Watch          *w)
+{
+  Watched *wj = find_watched (w, job_id);
+
+  if (wj == NULL)
+    return;
+
+  g_clear_pointer (&wj->heard.progress, vigil_progress_free);
+  wj->heard.progress = vigil_progress_copy (progress);
+}
+
+/* A record without a progress object: the server no longer states one. */
+static void
+on_record_read (VigilApiClient *client,
+                const char     *job_id,
+                VigilJobRecord *record,
+                Watch          *w)
+{
+  Watched *wj = find_watched (w, job_id);
+
+  if (wj == NULL)
+    return;
+
+  g_clear_pointer (&wj->heard.record, vigil_job_record_free);
+  wj->heard.record = vigil_job_record_copy (record);
+  g_clear_pointer (&wj->heard.progress, vigil_progress_free);
+  if (record->progress != NULL)
+    wj->heard.progress = vigil_progress_copy (record->progress);
 }
 
 static void
@@ -270,32 +471,22 @@ make_poller (VigilApiClient *client,
                        NULL);
 }
 
-static gboolean
-has_job (Watch      *w,
-         const char *job_id)
-{
-  for (guint i = 0; i < w->jobs->len; i++)
-    if (g_str_equal (vigil_job_get_job_id (g_ptr_array_index (w->jobs, i)), job_id))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 add_jobs (Watch              *w,
           const char * const *job_ids)
 {
   for (guint i = 0; job_ids[i] != NULL; i++)
     {
-      VigilJob *job;
+      Watched *wj;
 
-      if (job_ids[i][0] == '\0' || has_job (w, job_ids[i]))
+      if (job_ids[i][0] == '\0' || find_watched (w, job_ids[i]) != NULL)
         continue;
 
-      job = vigil_job_new (job_ids[i], VIGIL_JOB_KIND_UNKNOWN, -1);
-      g_ptr_array_add (w->jobs, job);
-      g_ptr_array_add (w->last_lines, NULL);
-      g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), w);
-      vigil_poller_track (w->poller, job);
+      wj = g_new0 (Watched, 1);
+      wj->job = vigil_job_new (job_ids[i], VIGIL_JOB_KIND_UNKNOWN, -1);
+      g_ptr_array_add (w->watched, wj);
+      g_signal_connect (wj->job, "notify", G_CALLBACK (on_job_notify), w);
+      vigil_poller_track (w->poller, wj->job);
     }
 }
 
@@ -309,18 +500,21 @@ run (Watch *w)
   g_source_remove (sigint_id);
 
   g_clear_handle_id (&w->redraw_id, g_source_remove);
+  g_clear_handle_id (&w->tick_id, g_source_remove);
   redraw (w);
+  if (w->gave_up != NULL)
+    report_give_up (w);
 }
 
 static void
 watch_clear (Watch *w)
 {
-  for (guint i = 0; i < w->jobs->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (w->jobs, i), w);
+  for (guint i = 0; i < w->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (((Watched *) g_ptr_array_index (w->watched, i))->job, w);
+  g_signal_handlers_disconnect_by_data (w->client, w);
   vigil_poller_untrack_all (w->poller);
   g_clear_object (&w->poller);
-  g_clear_pointer (&w->jobs, g_ptr_array_unref);
-  g_clear_pointer (&w->last_lines, g_ptr_array_unref);
+  g_clear_pointer (&w->watched, g_ptr_array_unref);
   g_clear_pointer (&w->loop, g_main_loop_unref);
 }
 
@@ -332,7 +526,8 @@ int
 vigilctl_watch (VigilApiClient      *client,
                 const char * const  *job_ids,
                 VigilctlWatchFormat  format,
-                double               time_scale)
+                double               time_scale,
+                gint64               give_up_after_us)
 {
   Watch w = { 0 };
 
@@ -343,11 +538,14 @@ vigilctl_watch (VigilApiClient      *client,
     format = VIGILCTL_WATCH_PLAIN;
 
   w.format = format;
+  w.give_up_us = MAX (give_up_after_us, 0);
   w.loop = g_main_loop_new (NULL, FALSE);
+  w.client = client;
   w.poller = make_poller (client, time_scale);
-  w.jobs = g_ptr_array_new_with_free_func (g_object_unref);
-  w.last_lines = g_ptr_array_new_with_free_func (g_free);
+  w.watched = g_ptr_array_new_with_free_func ((GDestroyNotify) watched_free);
   g_signal_connect (w.poller, "job-finished", G_CALLBACK (on_job_finished), &w);
+  g_signal_connect (client, "progress-read", G_CALLBACK (on_progress_read), &w);
+  g_signal_connect (client, "job-record-read", G_CALLBACK (on_record_read), &w);
 
   add_jobs (&w, job_ids);
   run (&w);

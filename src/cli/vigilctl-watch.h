@@ -16,10 +16,13 @@ typedef enum
 } VigilctlWatchFormat;
 
 /* Polls job_ids until each ends; returns the exit code: 0 when every job
- * succeeded, 1 when any failed or was lost, 130 on Ctrl+C. */
+ * succeeded, 1 when any failed or was lost, 130 on Ctrl+C, 2 when a job's
+ * polls kept failing for give_up_after_us (0: never give up); giving up is
+ * said on stderr (and as a JSON error object in JSON format). */
 int vigilctl_watch (VigilApiClient      *client,
                     const char * const  *job_ids,
                     VigilctlWatchFormat  format,
-                    double               time_scale);
+                    double               time_scale,
+                    gint64               give_up_after_us);
 
 G_END_DECLS

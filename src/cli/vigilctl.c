@@ -1,8 +1,9 @@
 /* vigilctl.c — Vigil on the command line
  *
  * Exit codes: 0 success; 1 the job or the server reported a failure;
- * 2 usage or connection errors (one line on stderr says why); 130 when
- * Ctrl+C ends a watch.
+ * 2 usage or connection errors, or a watch that gave up (one line on
+ * stderr says why; with --json, also an {"error": …} object on stdout);
+ * 130 when Ctrl+C ends a watch.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +14,10 @@
 #include <stdlib.h>
 
 #include "vigil-api-client.h"
+#include "vigil-json-builder.h"
+#include "vigilctl-json.h"
 #include "vigilctl-output.h"
+#include "vigilctl-queue.h"
 #include "vigilctl-watch.h"
 
 #define EXIT_FAILED 1
@@ -44,6 +48,10 @@ struct _Ctl
   double          time_scale;
 };
 
+/* Whether errors are also JSON objects on stdout: --json anywhere on the
+ * command line, known before the options are parsed (they may be wrong). */
+static gboolean json_errors;
+
 typedef enum
 {
   TARGET_SONG,
@@ -69,7 +77,7 @@ usage_error (const char *format,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_printerr ("vigilctl: %s\n", message);
+  vigilctl_print_error (json_errors, "usage", message, NULL);
   return EXIT_USAGE;
 }
 
@@ -91,10 +99,32 @@ exit_code_of (const GError *error)
   return EXIT_USAGE;
 }
 
+/* The error's code in JSON: "not_found", "network", … */
+static const char *
+error_code_name (const GError *error)
+{
+  static const char * const names[] = {
+    [VIGIL_API_ERROR_NETWORK] = "network",
+    [VIGIL_API_ERROR_TIMEOUT] = "timeout",
+    [VIGIL_API_ERROR_NOT_FOUND] = "not_found",
+    [VIGIL_API_ERROR_UNAUTHORIZED] = "unauthorized",
+    [VIGIL_API_ERROR_FORBIDDEN] = "forbidden",
+    [VIGIL_API_ERROR_SERVER] = "server",
+    [VIGIL_API_ERROR_PROTOCOL] = "protocol",
+    [VIGIL_API_ERROR_RATE_LIMITED] = "rate_limited",
+    [VIGIL_API_ERROR_INVALID_URL] = "invalid_url",
+  };
+
+  if (error->domain == VIGIL_API_ERROR && error->code >= 0 &&
+      (guint) error->code < G_N_ELEMENTS (names) && names[error->code] != NULL)
+    return names[error->code];
+  return "error";
+}
+
 static int
 report_error (const GError *error)
 {
-  g_printerr ("vigilctl: %s\n", error->message);
+  vigilctl_print_error (json_errors, error_code_name (error), error->message, NULL);
   return exit_code_of (error);
 }
 
@@ -142,6 +172,49 @@ parse_target (const char *text,
         *target = (Target) i;
         return TRUE;
       }
+  return FALSE;
+}
+
+/* "90s", "5m", "1h", "1.5h" or plain seconds; up to a year. */
+static gboolean
+parse_duration (const char *text,
+                gint64     *us)
+{
+  static const struct { const char *suffix; double seconds; } units[] = {
+    { "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 60 * 60 },
+  };
+  char *end = NULL;
+  double value;
+
+  if (text == NULL || !g_ascii_isdigit (text[0]))
+    return FALSE;
+
+  value = g_ascii_strtod (text, &end);
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      double seconds = value * units[i].seconds;
+
+      if (!g_str_equal (end, units[i].suffix))
+        continue;
+      if (!(seconds > 0 && seconds <= 366 * 24 * 60 * 60.0))
+        return FALSE;
+      *us = (gint64) (seconds * G_USEC_PER_SEC);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* --give-up-after: 0 (never) when not given. */
+static gboolean
+read_give_up (const char *text,
+              gint64     *us,
+              int        *status)
+{
+  *us = 0;
+  if (text == NULL || parse_duration (text, us))
+    return TRUE;
+
+  *status = usage_error (_("--give-up-after: “%s” is not a duration (such as 90s, 5m or 1h)"), text);
   return FALSE;
 }
 
@@ -224,7 +297,8 @@ ctl_connect (Ctl *ctl,
   ctl->client = make_client (ctl, &error);
   if (ctl->client == NULL)
     {
-      *status = usage_error ("%s", error->message);
+      vigilctl_print_error (json_errors, error_code_name (error), error->message, NULL);
+      *status = EXIT_USAGE;
       return FALSE;
     }
   return TRUE;
@@ -237,6 +311,11 @@ print_node (JsonNode *node)
 
   vigilctl_print_json (owned);
 }
+
+#define GIVE_UP_OPTION(variable) \
+  { "give-up-after", 0, 0, G_OPTION_ARG_STRING, &(variable), \
+    N_("Give up (exit status 2) when the server has been failing for this long " \
+       "(such as 90s, 5m, 1h; default: never)"), N_("DURATION") }
 
 static VigilctlWatchFormat
 watch_format (Ctl *ctl)
@@ -276,12 +355,15 @@ cmd_analyze (Ctl   *ctl,
              char **argv)
 {
   gboolean all = FALSE, follow = FALSE;
+  g_autofree char *give_up_text = NULL;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
       N_("Playlists: analyze every song, not only unanalyzed ones"), NULL },
     { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, N_("Watch the job until it ends"), NULL },
+    GIVE_UP_OPTION (give_up_text),
     { NULL }
   };
+  gint64 give_up_us;
   g_autoptr(VigilStartResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Target target;
@@ -298,6 +380,10 @@ cmd_analyze (Ctl   *ctl,
     return usage_error (_("“%s” is not a valid ID (a positive whole number)"), argv[2]);
   if (all && target != TARGET_PLAYLIST)
     return usage_error (_("--all applies to playlists only"));
+  if (!read_give_up (give_up_text, &give_up_us, &status))
+    return status;
+  if (give_up_us > 0 && !follow)
+    return usage_error (_("--give-up-after applies to --follow only"));
   if (!ctl_connect (ctl, &status))
     return status;
 
@@ -313,7 +399,7 @@ cmd_analyze (Ctl   *ctl,
     {
       const char *ids[] = { result->job_id, NULL };
 
-      return vigilctl_watch (ctl->client, ids, watch_format (ctl), ctl->time_scale);
+      return vigilctl_watch (ctl->client, ids, watch_format (ctl), ctl->time_scale, give_up_us);
     }
   return 0;
 }
@@ -382,20 +468,28 @@ cmd_watch (Ctl   *ctl,
            int    argc,
            char **argv)
 {
+  g_autofree char *give_up_text = NULL;
+  GOptionEntry entries[] = {
+    GIVE_UP_OPTION (give_up_text),
+    { NULL }
+  };
+  gint64 give_up_us;
   int status = 0;
 
-  if (!parse_options (ctl, NULL, &argc, &argv, &status))
+  if (!parse_options (ctl, entries, &argc, &argv, &status))
     return status;
   if (argc < 2)
     return command_usage (ctl);
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '\0')
       return usage_error (_("a job ID cannot be empty"));
+  if (!read_give_up (give_up_text, &give_up_us, &status))
+    return status;
   if (!ctl_connect (ctl, &status) || !check_server (ctl, argv[1], &status))
     return status;
 
   return vigilctl_watch (ctl->client, (const char * const *) argv + 1, watch_format (ctl),
-                         ctl->time_scale);
+                         ctl->time_scale, give_up_us);
 }
 
 /* ------------------------------------------------------------------ */
@@ -408,7 +502,10 @@ cmd_queue (Ctl   *ctl,
            char **argv)
 {
   g_autoptr(VigilQueueStatus) queue = NULL;
+  g_autoptr(VigilQueueHealth) health = NULL;
+  g_autoptr(VigilctlQueueView) view = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) health_error = NULL;
   int status = 0;
 
   if (!parse_options (ctl, NULL, &argc, &argv, &status))
@@ -423,10 +520,17 @@ cmd_queue (Ctl   *ctl,
   if (queue == NULL)
     return report_error (error);
 
+  /* The live service's status counts are all 0: the health answer (a 503
+   * too) has the real ones. It is informational; its failure is said. */
+  vigil_api_client_get_queue_health_async (ctl->client, NULL, on_done, ctl);
+  health = vigil_api_client_get_queue_health_finish (ctl->client, wait_result (ctl),
+                                                     &health_error);
+  view = vigilctl_queue_view_new (queue, health, health_error);
+
   if (ctl->json)
-    print_node (vigilctl_queue_to_json (queue));
+    print_node (vigilctl_queue_view_to_json (view));
   else
-    vigilctl_print_queue (queue);
+    vigilctl_queue_view_print (view);
   return 0;
 }
 
@@ -460,14 +564,17 @@ cmd_workers (Ctl   *ctl,
   return g_ascii_strcasecmp (worker->status, "running") == 0 ? 0 : EXIT_FAILED;
 }
 
+/* The client's text when the server gave no message (the reader's words):
+ * "message" is the server's only. */
 static JsonNode *
-message_to_json (const char *message)
+cleanup_to_json (const char *text)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  gboolean said = g_strcmp0 (text, _("Stale progress records were cleaned up")) != 0;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
+  vigil_json_add_string (b, "message", said ? text : NULL);
+  vigil_json_add_string (b, "text", text);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -502,9 +609,13 @@ cmd_cleanup (Ctl   *ctl,
     return report_error (error);
 
   if (ctl->json)
-    print_node (message_to_json (message));
+    print_node (cleanup_to_json (message));
   else
-    g_print ("%s\n", message);
+    {
+      g_autofree char *shown = vigilctl_sanitize (message);
+
+      g_print ("%s\n", shown);
+    }
   return 0;
 }
 
@@ -544,7 +655,8 @@ commands_summary (void)
     }
   g_string_append (s, _("\n\nRun “vigilctl COMMAND --help” for a command’s options."
                         "\nExit status: 0 success, 1 the job or server reported a failure,"
-                        " 2 usage or connection error, 130 interrupted."
+                        " 2 usage or connection error or gave up, 130 interrupted."
+                        "\nWith --json, every line on stdout is a JSON object, errors too."
                         "\nEnvironment: VIGIL_SERVER is the default --server;"
                         " VIGIL_TIME_SCALE (e.g. 0.05) speeds up polling"
                         " for a demo server run with --speed 20."));
@@ -559,6 +671,16 @@ read_time_scale (void)
   double scale = text ? g_ascii_strtod (text, NULL) : 1.0;
 
   return scale > 0 ? CLAMP (scale, 1e-6, 1e6) : 1.0;
+}
+
+static gboolean
+wants_json (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--json") || g_str_equal (argv[i], "-j"))
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -594,6 +716,7 @@ main (int   argc,
   int status;
 
   init_i18n ();
+  json_errors = wants_json (argc, argv);
 
   context = g_option_context_new (_("COMMAND [ARGS…]"));
   g_option_context_set_summary (context, _("Watch and start song analyses from a terminal."));

@@ -11,6 +11,7 @@
 #include "vigil-reader.h"
 
 #include "vigil-api-client.h"
+#include "vigil-api-client-private.h"
 
 #define DEFAULT_TIMEOUT      15
 #define READ_CHUNK_SIZE      (64 * 1024)
@@ -31,6 +32,14 @@ struct _VigilApiClient
   SoupSession *session;
   guint64      request_count;
 };
+
+enum {
+  SIGNAL_PROGRESS_READ,
+  SIGNAL_JOB_RECORD_READ,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -61,21 +70,44 @@ typedef gpointer (*ReadFunc) (JsonNode  *root,
                               guint      http_status,
                               GError   **error);
 
+typedef struct _Request Request;
+
+/* Tells listeners about what was read (see the read signals). */
+typedef void (*AnnounceFunc) (VigilApiClient *self,
+                              Request        *req,
+                              gpointer        result);
+
 typedef struct
 {
   ReadFunc        read;
   GDestroyNotify  free_result;
   gboolean        unavailable_is_answer;  /* a 503 with a JSON body is a result */
   gsize           max_body;               /* 0: VIGIL_API_MAX_BODY_SIZE */
+  AnnounceFunc    announce;               /* nullable */
 } Endpoint;
 
-/* The task data of one request. */
+/* A complete answer, whatever brought it: a request, or a caller of
+ * vigil_api_read_answer(). */
 typedef struct
+{
+  const Endpoint     *endpoint;
+  guint               status;
+  const char         *reason;          /* the reason phrase, nullable */
+  SoupMessageHeaders *headers;
+  GBytes             *body;
+  gint64              retry_after_ms;
+  const char         *url;             /* the address asked, for messages */
+} Answer;
+
+/* The task data of one request. */
+struct _Request
 {
   const Endpoint *endpoint;
   const char     *method;
   char           *path;
-  char           *authority;        /* "host:port", for messages */
+  char           *server;           /* the base URL, for messages */
+  char           *url;              /* the URL requested, for messages */
+  char           *job_id;           /* the job asked about, or NULL */
   guint           timeout;
   SoupMessage    *msg;
   GInputStream   *stream;
@@ -90,7 +122,7 @@ typedef struct
   gulong          caller_handler;
   GSource        *deadline;
   gboolean        timed_out;
-} Request;
+};
 
 static void
 request_free (Request *req)
@@ -106,7 +138,9 @@ request_free (Request *req)
   g_clear_object (&req->msg);
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_pointer (&req->bytes, g_bytes_unref);
-  g_free (req->authority);
+  g_free (req->server);
+  g_free (req->url);
+  g_free (req->job_id);
   g_free (req->path);
   g_free (req);
 }
@@ -142,21 +176,6 @@ request_start_deadline (Request *req)
   req->deadline = g_timeout_source_new (req->timeout * 1000);
   g_source_set_callback (req->deadline, on_deadline, req, NULL);
   g_source_attach (req->deadline, g_main_context_get_thread_default ());
-}
-
-static char *
-authority_of (GUri *uri)
-{
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-
-  if (port < 0)
-    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%d", host, port);
-
-  return g_strdup_printf ("%s:%d", host, port);
 }
 
 /* A header value must stay on one line. */
@@ -204,7 +223,8 @@ build_message (VigilApiClient *self,
   if (json_body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", json_body);
 
-  req->authority = authority_of (uri);
+  req->server = g_strdup (self->base_url);
+  req->url = g_steal_pointer (&url);
   return msg;
 }
 
@@ -216,6 +236,7 @@ static void
 send_request (VigilApiClient      *self,
               const char          *method,
               char                *path,
+              const char          *job_id,
               GBytes              *json_body,
               const Endpoint      *endpoint,
               GCancellable        *cancellable,
@@ -233,6 +254,7 @@ send_request (VigilApiClient      *self,
   req->endpoint = endpoint;
   req->method = method;
   req->path = path;
+  req->job_id = g_strdup (job_id);
   req->timeout = self->timeout;
   req->retry_after_ms = -1;
   req->started_us = g_get_monotonic_time ();
@@ -327,67 +349,83 @@ set_transport_error (Request       *req,
                  _("The server's answer could not be read: %s"), cause->message);
   else if (cause->domain == G_TLS_ERROR)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("Could not connect securely to %s: %s"), req->authority, cause->message);
+                 _("Could not connect securely to %s: %s"), req->server, cause->message);
   else if (is_connect_error (cause))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("Could not connect to %s: %s"), req->authority, describe_io_error (cause));
+                 _("Could not connect to %s: %s"), req->server, describe_io_error (cause));
   else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NETWORK,
-                 _("The connection to %s was lost: %s"), req->authority,
+                 _("The connection to %s was lost: %s"), req->server,
                  describe_io_error (cause));
 }
 
 static gsize
-max_body (Request *req)
+max_body (const Endpoint *endpoint)
 {
-  return req->endpoint->max_body ? req->endpoint->max_body : VIGIL_API_MAX_BODY_SIZE;
+  return endpoint->max_body ? endpoint->max_body : VIGIL_API_MAX_BODY_SIZE;
 }
 
 static void
-set_too_large_error (Request  *req,
-                     GError  **error)
+set_too_large_error (const Endpoint  *endpoint,
+                     GError         **error)
 {
   g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                _("The server's answer is larger than %d MiB"),
-               (int) (max_body (req) / (1024 * 1024)));
+               (int) (max_body (endpoint) / (1024 * 1024)));
 }
 
-/* The "message" (else "error") of an error body, shortened for display. */
+/* A server's text for an error message: valid UTF-8 on one line, control
+ * characters (terminal escapes too) as spaces, shortened for display. */
 static char *
-server_message (Request *req)
+display_text (const char *text)
 {
-  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (req->bytes, NULL);
-  g_autofree char *text = vigil_reader_parse_error_message (root);
-  g_autofree char *head = NULL;
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  const char *p = valid;
 
-  if (text == NULL || g_utf8_strlen (text, -1) <= MAX_MESSAGE_CHARS)
-    return g_steal_pointer (&text);
+  for (guint n = 0; *p != '\0' && n < MAX_MESSAGE_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
 
-  head = g_utf8_substring (text, 0, MAX_MESSAGE_CHARS);
-  return g_strconcat (head, "…", NULL);
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
 }
 
-static const char *
-reason_of (Request *req,
-           guint    status)
+/* The "message" (else "error") of an error body, for display. */
+static char *
+server_message (const Answer *answer)
 {
-  const char *phrase = soup_message_get_reason_phrase (req->msg);
+  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (answer->body, NULL);
+  g_autofree char *text = vigil_reader_parse_error_message (root);
 
-  if (phrase != NULL && phrase[0] != '\0')
-    return phrase;
+  return text != NULL ? display_text (text) : NULL;
+}
 
-  return soup_status_get_phrase (status);
+/* The reason phrase (any bytes a server sent), for display. */
+static char *
+reason_of (const Answer *answer)
+{
+  if (answer->reason != NULL && answer->reason[0] != '\0')
+    return display_text (answer->reason);
+
+  return g_strdup (soup_status_get_phrase (answer->status));
 }
 
 static void
-set_unavailable_error (Request  *req,
-                       guint     status,
-                       GError  **error)
+set_unavailable_error (const Answer  *answer,
+                       GError       **error)
 {
   /* At most a day: see parse_retry_after(). */
-  guint seconds = (guint) ((req->retry_after_ms + 999) / 1000);
+  guint seconds = (guint) ((answer->retry_after_ms + 999) / 1000);
 
-  if (status == STATUS_TOO_MANY_REQUESTS && req->retry_after_ms < 0)
+  if (answer->status == STATUS_TOO_MANY_REQUESTS && answer->retry_after_ms < 0)
     g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_RATE_LIMITED,
                          _("Too many requests: the server asks to slow down"));
   else
@@ -399,13 +437,27 @@ set_unavailable_error (Request  *req,
                  seconds);
 }
 
+/* "Not found" says nothing that the status did not: the URL says more. */
+static gboolean
+is_generic_not_found (const char *message)
+{
+  g_autofree char *text = g_strstrip (g_strdup (message));
+  gsize len = strlen (text);
+
+  if (len > 0 && text[len - 1] == '.')
+    text[len - 1] = '\0';
+  return g_ascii_strcasecmp (text, "not found") == 0 ||
+         g_ascii_strcasecmp (text, "404 not found") == 0;
+}
+
 /* An HTTP status that is not a success. */
 static void
-set_status_error (Request  *req,
-                  guint     status,
-                  GError  **error)
+set_status_error (const Answer  *answer,
+                  GError       **error)
 {
-  g_autofree char *message = server_message (req);
+  guint status = answer->status;
+  g_autofree char *message = server_message (answer);
+  g_autofree char *reason = reason_of (answer);
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED, _("Not signed in: %s"),
@@ -414,18 +466,26 @@ set_status_error (Request  *req,
     g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_FORBIDDEN,
                          message != NULL ? message : _("Admin privileges required"));
   else if (status == SOUP_STATUS_NOT_FOUND)
-    g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, "%s",
-                 message != NULL ? message : _("The server does not know this address"));
+    {
+      if (message != NULL && !is_generic_not_found (message))
+        g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND, message);
+      else if (answer->url != NULL)
+        g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,
+                     _("The server does not know the address %s"), answer->url);
+      else
+        g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND,
+                             _("The server does not know this address"));
+    }
   else if (status == STATUS_TOO_MANY_REQUESTS ||
-           (status == SOUP_STATUS_SERVICE_UNAVAILABLE && req->retry_after_ms >= 0))
-    set_unavailable_error (req, status, error);
+           (status == SOUP_STATUS_SERVICE_UNAVAILABLE && answer->retry_after_ms >= 0))
+    set_unavailable_error (answer, error);
   else if (SOUP_STATUS_IS_SERVER_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_SERVER, _("Server error (%u): %s"),
-                 status, message != NULL ? message : reason_of (req, status));
+                 status, message != NULL ? message : reason);
   else if (SOUP_STATUS_IS_CLIENT_ERROR (status))
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server refused the request (%u): %s"),
-                 status, message != NULL ? message : reason_of (req, status));
+                 status, message != NULL ? message : reason);
   else
     g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
                  _("The server gave an unexpected answer (%u)"), status);
@@ -437,12 +497,11 @@ set_status_error (Request  *req,
 
 /* A sign-in page reached through a proxy or a followed redirect. */
 static gboolean
-looks_like_html (Request *req)
+looks_like_html (const Answer *answer)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  const char *type = soup_message_headers_get_content_type (answer->headers, NULL);
   gsize len = 0;
-  const char *text = g_bytes_get_data (req->bytes, &len);
+  const char *text = g_bytes_get_data (answer->body, &len);
   gsize i = 0;
 
   if (type != NULL &&
@@ -457,30 +516,29 @@ looks_like_html (Request *req)
 }
 
 static gpointer
-read_answer (Request  *req,
-             guint     status,
-             GError  **error)
+read_answer (const Answer  *answer,
+             GError       **error)
 {
   g_autoptr(JsonNode) root = NULL;
 
-  if (looks_like_html (req))
+  if (looks_like_html (answer))
     {
       g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
                            _("Not signed in: the server answered with a sign-in page"));
       return NULL;
     }
 
-  if ((root = vigil_reader_parse_bytes (req->bytes, error)) == NULL)
+  if ((root = vigil_reader_parse_bytes (answer->body, error)) == NULL)
     return NULL;
 
-  return req->endpoint->read (root, status, error);
+  return answer->endpoint->read (root, answer->status, error);
 }
 
 static gpointer
-process_answer (Request  *req,
-                guint     status,
-                GError  **error)
+process_answer (const Answer  *answer,
+                GError       **error)
 {
+  guint status = answer->status;
   gpointer result;
 
   if (SOUP_STATUS_IS_REDIRECTION (status))
@@ -491,21 +549,20 @@ process_answer (Request  *req,
     }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    return read_answer (req, status, error);
+    return read_answer (answer, error);
 
-  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && req->endpoint->unavailable_is_answer &&
-      (result = read_answer (req, status, NULL)) != NULL)
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && answer->endpoint->unavailable_is_answer &&
+      (result = read_answer (answer, NULL)) != NULL)
     return result;
 
-  set_status_error (req, status, error);
+  set_status_error (answer, error);
   return NULL;
 }
 
 /* Delta seconds or an HTTP date; capped at a day. */
 static gint64
-parse_retry_after (SoupMessage *msg)
+parse_retry_after (SoupMessageHeaders *headers)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
   g_autofree char *text = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
   g_autoptr(GDateTime) date = NULL;
   g_autoptr(GDateTime) now = NULL;
@@ -546,13 +603,20 @@ static void
 complete_request (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
-  guint status = soup_message_get_status (req->msg);
+  Answer answer = { req->endpoint, soup_message_get_status (req->msg),
+                    soup_message_get_reason_phrase (req->msg),
+                    soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms,
+                    req->url };
   g_autoptr(GError) error = NULL;
   gpointer result;
 
   req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
-  result = process_answer (req, status, &error);
-  log_request (req, status, error);
+  answer.body = req->bytes;
+  result = process_answer (&answer, &error);
+  log_request (req, answer.status, error);
+
+  if (result != NULL && req->endpoint->announce != NULL)
+    req->endpoint->announce (g_task_get_source_object (task), req, result);
 
   if (result != NULL)
     g_task_return_pointer (task, result, req->endpoint->free_result);
@@ -598,7 +662,7 @@ fail_too_large (GTask *task)
   Request *req = g_task_get_task_data (task);
   GError *error = NULL;
 
-  set_too_large_error (req, &error);
+  set_too_large_error (req->endpoint, &error);
   fail_request (task, error);
 }
 
@@ -650,7 +714,7 @@ on_read (GObject      *source,
   else if (g_bytes_get_size (chunk) == 0)
     g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, req->cancellable,
                                 on_closed, g_steal_pointer (&task));
-  else if (req->body->len + g_bytes_get_size (chunk) > max_body (req))
+  else if (req->body->len + g_bytes_get_size (chunk) > max_body (req->endpoint))
     fail_too_large (task);
   else
     {
@@ -660,12 +724,11 @@ on_read (GObject      *source,
 }
 
 static gboolean
-announces_too_large (Request *req)
+announces_too_large (SoupMessageHeaders *headers,
+                     const Endpoint     *endpoint)
 {
-  SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
-
   return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-         soup_message_headers_get_content_length (headers) > (goffset) max_body (req);
+         soup_message_headers_get_content_length (headers) > (goffset) max_body (endpoint);
 }
 
 static void
@@ -684,8 +747,8 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->retry_after_ms = parse_retry_after (req->msg);
-  if (announces_too_large (req))
+  req->retry_after_ms = parse_retry_after (soup_message_get_response_headers (req->msg));
+  if (announces_too_large (soup_message_get_response_headers (req->msg), req->endpoint))
     {
       fail_too_large (task);
       return;
@@ -747,18 +810,58 @@ read_cleanup (JsonNode *root, guint http_status, GError **error)
   return vigil_reader_parse_cleanup_response (root, error);
 }
 
+static void
+announce_progress (VigilApiClient *self,
+                   Request        *req,
+                   gpointer        result)
+{
+  VigilProgress *progress = result;
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS_READ], 0, req->job_id, progress);
+}
+
+static void
+announce_job_record (VigilApiClient *self,
+                     Request        *req,
+                     gpointer        result)
+{
+  VigilJobRecord *record = result;
+
+  g_signal_emit (self, signals[SIGNAL_JOB_RECORD_READ], 0, req->job_id, record);
+}
+
+/* Every entry of a batch, named by its job id (the key when it had none). */
+static void
+announce_active_progress (VigilApiClient *self,
+                          Request        *req,
+                          gpointer        result)
+{
+  GPtrArray *jobs = result;
+
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_PROGRESS_READ], 0, TRUE))
+    return;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      VigilProgress *progress = g_ptr_array_index (jobs, i);
+
+      g_signal_emit (self, signals[SIGNAL_PROGRESS_READ], 0, progress->job_id, progress);
+    }
+}
+
 static const Endpoint start_endpoint = {
   read_start, (GDestroyNotify) vigil_start_result_free, FALSE
 };
 static const Endpoint progress_endpoint = {
-  read_progress, (GDestroyNotify) vigil_progress_free, FALSE
+  read_progress, (GDestroyNotify) vigil_progress_free, FALSE, 0, announce_progress
 };
 static const Endpoint job_status_endpoint = {
-  read_job_status, (GDestroyNotify) vigil_job_record_free, FALSE
+  read_job_status, (GDestroyNotify) vigil_job_record_free, FALSE, 0, announce_job_record
 };
 /* Every running job in one answer: its size grows with the server's load. */
 static const Endpoint active_progress_endpoint = {
-  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE, VIGIL_API_MAX_BATCH_BODY_SIZE
+  read_active_progress, (GDestroyNotify) g_ptr_array_unref, FALSE, VIGIL_API_MAX_BATCH_BODY_SIZE,
+  announce_active_progress
 };
 static const Endpoint queue_status_endpoint = {
   read_queue_status, (GDestroyNotify) vigil_queue_status_free, FALSE
@@ -771,6 +874,12 @@ static const Endpoint queue_health_endpoint = {
 };
 static const Endpoint cleanup_endpoint = {
   read_cleanup, g_free, FALSE
+};
+
+/* In the order of VigilApiEndpoint */
+static const Endpoint *const endpoints[VIGIL_API_N_ENDPOINTS] = {
+  &start_endpoint, &progress_endpoint, &job_status_endpoint, &active_progress_endpoint,
+  &queue_status_endpoint, &worker_health_endpoint, &queue_health_endpoint, &cleanup_endpoint,
 };
 
 static gpointer
@@ -834,6 +943,31 @@ check_uri_parts (GUri        *uri,
   return FALSE;
 }
 
+/* Every request path starts with /api/: a base URL ending in /api would ask
+ * for /api/api/…, which no server answers. A deployment under a prefix
+ * (https://host/analysis) is fine. */
+static gboolean
+check_not_api (const char  *normalized,
+               const char  *given,
+               GError     **error)
+{
+  const char *slash = strrchr (normalized, '/');
+  g_autofree char *suggestion = NULL;
+  g_autofree char *shown = NULL;
+
+  if (slash == NULL || g_ascii_strcasecmp (slash, "/api") != 0 ||
+      slash == normalized || slash[-1] == '/')   /* "http://api" is a host */
+    return TRUE;
+
+  suggestion = g_strndup (normalized, slash - normalized);
+  shown = g_strstrip (g_strdup (given));
+  g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
+               /* Translators: the first %s is the address given, the second one without /api */
+               _("“%s” ends in /api, which Vigil adds to every request itself: use %s"),
+               shown, suggestion);
+  return FALSE;
+}
+
 static gboolean
 has_space_or_control (const char *text)
 {
@@ -873,6 +1007,9 @@ normalize_base_url (const char  *base_url,
   len = strlen (text);
   while (len > 0 && text[len - 1] == '/')
     text[--len] = '\0';
+
+  if (!check_not_api (text, base_url, error))
+    return NULL;
 
   return g_steal_pointer (&text);
 }
@@ -1037,6 +1174,20 @@ vigil_api_client_class_init (VigilApiClientClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* For tools that repeat the server's own words: each progress object and
+   * job record read, before the caller gets it. job_id is the id asked
+   * about, or the entry's job id in GET /api/progress. */
+  signals[SIGNAL_PROGRESS_READ] =
+    g_signal_new ("progress-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  VIGIL_TYPE_PROGRESS | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_JOB_RECORD_READ] =
+    g_signal_new ("job-record-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  VIGIL_TYPE_JOB_RECORD | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -1170,7 +1321,7 @@ vigil_api_client_start_song_async (VigilApiClient      *self,
 
   send_request (self, "POST",
                 g_strdup_printf ("/api/songs/%" G_GINT64_FORMAT "/analyze", song_id),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_song_async);
 }
 
@@ -1199,7 +1350,7 @@ vigil_api_client_start_playlist_async (VigilApiClient      *self,
   send_request (self, "POST",
                 g_strdup_printf ("/api/playlists/%" G_GINT64_FORMAT "/%s", playlist_id,
                                  all_songs ? "reanalyze-all" : "analyze-unanalyzed"),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_playlist_async);
 }
 
@@ -1226,7 +1377,7 @@ vigil_api_client_start_user_async (VigilApiClient      *self,
 
   send_request (self, "POST",
                 g_strdup_printf ("/api/admin/reanalyze-user/%" G_GINT64_FORMAT, user_id),
-                body, &start_endpoint, cancellable, callback, user_data,
+                NULL, body, &start_endpoint, cancellable, callback, user_data,
                 vigil_api_client_start_user_async);
 }
 
@@ -1249,7 +1400,7 @@ vigil_api_client_get_progress_async (VigilApiClient      *self,
   g_return_if_fail (self->session != NULL);
   g_return_if_fail (job_id != NULL && job_id[0] != '\0');
 
-  send_request (self, "GET", job_path ("/api/progress/", job_id, ""), NULL,
+  send_request (self, "GET", job_path ("/api/progress/", job_id, ""), job_id, NULL,
                 &progress_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_progress_async);
 }
@@ -1273,7 +1424,7 @@ vigil_api_client_get_job_status_async (VigilApiClient      *self,
   g_return_if_fail (self->session != NULL);
   g_return_if_fail (job_id != NULL && job_id[0] != '\0');
 
-  send_request (self, "GET", job_path ("/api/jobs/", job_id, "/status"), NULL,
+  send_request (self, "GET", job_path ("/api/jobs/", job_id, "/status"), job_id, NULL,
                 &job_status_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_job_status_async);
 }
@@ -1295,7 +1446,7 @@ vigil_api_client_get_active_progress_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/progress"), NULL,
+  send_request (self, "GET", g_strdup ("/api/progress"), NULL, NULL,
                 &active_progress_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_active_progress_async);
 }
@@ -1317,7 +1468,7 @@ vigil_api_client_get_queue_status_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/queue/status"), NULL,
+  send_request (self, "GET", g_strdup ("/api/queue/status"), NULL, NULL,
                 &queue_status_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_queue_status_async);
 }
@@ -1339,7 +1490,7 @@ vigil_api_client_get_worker_health_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/worker/health"), NULL,
+  send_request (self, "GET", g_strdup ("/api/worker/health"), NULL, NULL,
                 &worker_health_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_worker_health_async);
 }
@@ -1361,7 +1512,7 @@ vigil_api_client_get_queue_health_async (VigilApiClient      *self,
   g_return_if_fail (VIGIL_IS_API_CLIENT (self));
   g_return_if_fail (self->session != NULL);
 
-  send_request (self, "GET", g_strdup ("/api/queue/health"), NULL,
+  send_request (self, "GET", g_strdup ("/api/queue/health"), NULL, NULL,
                 &queue_health_endpoint, cancellable, callback, user_data,
                 vigil_api_client_get_queue_health_async);
 }
@@ -1394,7 +1545,7 @@ vigil_api_client_cleanup_async (VigilApiClient      *self,
   else
     body = empty_json_body ();
 
-  send_request (self, "POST", g_strdup ("/api/progress/cleanup"), body,
+  send_request (self, "POST", g_strdup ("/api/progress/cleanup"), NULL, body,
                 &cleanup_endpoint, cancellable, callback, user_data,
                 vigil_api_client_cleanup_async);
 }
@@ -1405,4 +1556,50 @@ vigil_api_client_cleanup_finish (VigilApiClient  *self,
                                  GError         **error)
 {
   return finish_request (self, result, vigil_api_client_cleanup_async, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers without a network (vigil-api-client-private.h)              */
+/* ------------------------------------------------------------------ */
+
+gpointer
+vigil_api_read_answer (VigilApiEndpoint     endpoint,
+                       guint                status,
+                       const char          *reason_phrase,
+                       SoupMessageHeaders  *headers,
+                       GBytes              *body,
+                       gint64              *retry_after_ms,
+                       GError             **error)
+{
+  Answer answer = { NULL, status, reason_phrase, headers, body, -1, NULL };
+
+  g_return_val_if_fail (endpoint < VIGIL_API_N_ENDPOINTS, NULL);
+  g_return_val_if_fail (headers != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* What on_sent() and on_read() check before complete_request(). */
+  answer.endpoint = endpoints[endpoint];
+  answer.retry_after_ms = parse_retry_after (headers);
+  if (retry_after_ms != NULL)
+    *retry_after_ms = answer.retry_after_ms;
+
+  if (announces_too_large (headers, answer.endpoint) ||
+      g_bytes_get_size (body) > max_body (answer.endpoint))
+    {
+      set_too_large_error (answer.endpoint, error);
+      return NULL;
+    }
+
+  return process_answer (&answer, error);
+}
+
+void
+vigil_api_endpoint_free_result (VigilApiEndpoint endpoint,
+                                gpointer         result)
+{
+  g_return_if_fail (endpoint < VIGIL_API_N_ENDPOINTS);
+
+  if (result != NULL)
+    endpoints[endpoint]->free_result (result);
 }

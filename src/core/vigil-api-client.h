@@ -37,12 +37,28 @@ GQuark vigil_api_error_quark (void);
 G_DECLARE_FINAL_TYPE (VigilApiClient, vigil_api_client, VIGIL, API_CLIENT, GObject)
 
 /* Properties:
- *   base-url    char*   construct-only; "http(s)://host[:port][/prefix]"
+ *   base-url    char*   construct-only; "http(s)://host[:port][/prefix]". Paths
+ *                       ("/api/…") are joined onto it, so a service deployed
+ *                       under a prefix (https://host/analysis) works. A base
+ *                       whose path ends in /api is refused (INVALID_URL, the
+ *                       message suggests the address without it): it would
+ *                       ask for /api/api/….
  *   timeout     guint   seconds for a whole request (default 15, 0 = none)
  *   user-agent  char*   default "Vigil/<version>"
  *   token       char*   sent as "Authorization: Bearer <token>"; never logged
  *   cookie      char*   session cookie "name=value"; never logged
  */
+/* Signals, for tools that repeat the server's own words:
+ *   progress-read   (const char *job_id, VigilProgress *progress)
+ *   job-record-read (const char *job_id, VigilJobRecord *record)
+ * emitted for every progress object (GET /api/progress/<id>, and each entry
+ * of GET /api/progress) and job record read, just before the caller's
+ * callback gets it; job_id is the id asked about (a batch entry's job id).
+ * Both arguments are only valid during the emission.
+ *
+ * Error messages name the address: "Could not connect to <base URL>: …",
+ * and a 404 without a message from the server "The server does not know
+ * the address <URL requested>". */
 VigilApiClient    *vigil_api_client_new                    (const char          *base_url,
                                                             GError             **error);
 

@@ -4,24 +4,15 @@
  */
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "vigil-tracking-text.h"
 #include "vigil-util-private.h"
+#include "vigil-eta.h"
+#include "vigil-job-song-list.h"
+#include "vigil-reader.h"
 
 #include "vigil-job.h"
-
-/* Observed (time, fraction) points for the ETA estimate: one per movement. */
-#define N_SAMPLES 6
-/* A garbage total_items must not allocate millions of rows. */
-#define MAX_SONG_ROWS 100000
-
-typedef struct
-{
-  gint64 time_us;
-  double fraction;
-} Sample;
 
 struct _VigilJob
 {
@@ -55,15 +46,12 @@ struct _VigilJob
   GDateTime          *started_at;
   GDateTime          *finished_at;
 
-  GListStore         *songs;
-  GPtrArray          *song_rows;    /* the same rows, for O(1) access */
-  guint               songs_settled;  /* leading rows that are DONE for good */
+  VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
   gboolean            quiet;        /* nobody listens: skip notifications */
   gboolean            title_stale;  /* kind or target changed since the title was made */
   gboolean            seen;         /* the server answered with a record or progress */
 
-  Sample              samples[N_SAMPLES];
-  guint               n_samples;
+  VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
 };
 
 enum {
@@ -336,167 +324,15 @@ learn_identity (VigilJob     *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* "Analyzing 'Title' by Artist"                                       */
-/* ------------------------------------------------------------------ */
-
-typedef struct
-{
-  const char *open;
-  const char *close;
-} QuotePair;
-
-static const QuotePair quote_pairs[] = {
-  { "'", "'" },
-  { "\"", "\"" },
-  { "\u2018", "\u2019" },
-  { "\u201c", "\u201d" },
-};
-
-/* An opening quote starts a word: the apostrophe of "Can't" is not one. */
-static const char *
-find_quote_start (const char *text,
-                  const char *quote)
-{
-  for (const char *at = strstr (text, quote); at != NULL; at = strstr (at + 1, quote))
-    if (at == text || !g_ascii_isalnum (at[-1]))
-      return at;
-
-  return NULL;
-}
-
-static const char *
-find_open_quote (const char       *text,
-                 const QuotePair **pair)
-{
-  const char *best = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (quote_pairs); i++)
-    {
-      const char *at = find_quote_start (text, quote_pairs[i].open);
-
-      if (at != NULL && (best == NULL || at < best))
-        {
-          best = at;
-          *pair = &quote_pairs[i];
-        }
-    }
-
-  return best;
-}
-
-/* Titles may hold apostrophes ('Don't Stop Me Now'): prefer the quote that
- * is followed by " by ", else the last one. */
-static const char *
-find_close_quote (const char *start,
-                  const char *close)
-{
-  g_autofree char *close_by = g_strconcat (close, " by ", NULL);
-  const char *at = strstr (start, close_by);
-
-  return at != NULL ? at : g_strrstr (start, close);
-}
-
-static char *
-clean_artist (const char *text)
-{
-  char *artist = g_strstrip (g_strdup (text));
-
-  if (g_str_has_suffix (artist, "…"))
-    artist[strlen (artist) - strlen ("…")] = '\0';
-  else if (g_str_has_suffix (artist, "..."))
-    artist[strlen (artist) - 3] = '\0';
-  g_strchomp (artist);
-
-  if (artist[0] == '\0')
-    g_clear_pointer (&artist, g_free);
-
-  return artist;
-}
-
-static gboolean
-parse_song_message (const char  *message,
-                    char       **title,
-                    char       **artist)
-{
-  const QuotePair *pair = NULL;
-  const char *open;
-  const char *start;
-  const char *close;
-  const char *rest;
-
-  g_assert (title != NULL && artist != NULL);
-
-  if (message == NULL || (open = find_open_quote (message, &pair)) == NULL)
-    return FALSE;
-
-  start = open + strlen (pair->open);
-  close = find_close_quote (start, pair->close);
-  if (close == NULL || close == start)
-    return FALSE;
-
-  *title = g_strndup (start, close - start);
-  rest = close + strlen (pair->close);
-  *artist = g_str_has_prefix (rest, " by ") ? clean_artist (rest + strlen (" by ")) : NULL;
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
 /* ETA                                                                 */
 /* ------------------------------------------------------------------ */
-
-static void
-add_sample (VigilJob *self,
-            double    fraction,
-            gint64    now_us)
-{
-  if (self->n_samples > 0 && self->samples[self->n_samples - 1].fraction >= fraction)
-    return;
-
-  if (self->n_samples == N_SAMPLES)
-    {
-      memmove (&self->samples[0], &self->samples[1], (N_SAMPLES - 1) * sizeof (Sample));
-      self->n_samples--;
-    }
-
-  self->samples[self->n_samples].time_us = now_us;
-  self->samples[self->n_samples].fraction = fraction;
-  self->n_samples++;
-}
-
-/* remaining / rate over the sample window, counting down since the last
- * movement; unknown once nothing moved for VIGIL_JOB_ETA_STALE_SECONDS. */
-static double
-estimate_eta (VigilJob *self,
-              gint64    now_us)
-{
-  const Sample *first;
-  const Sample *last;
-  double since_move;
-  double rate;
-
-  if (self->n_samples < 2)
-    return VIGIL_UNKNOWN;
-
-  first = &self->samples[0];
-  last = &self->samples[self->n_samples - 1];
-  since_move = (double) (now_us - last->time_us) / G_USEC_PER_SEC;
-  if (since_move >= VIGIL_JOB_ETA_STALE_SECONDS || last->time_us <= first->time_us)
-    return VIGIL_UNKNOWN;
-
-  rate = (last->fraction - first->fraction) /
-         ((double) (last->time_us - first->time_us) / G_USEC_PER_SEC);
-  if (!(rate > 0))
-    return VIGIL_UNKNOWN;
-
-  return MAX ((1.0 - last->fraction) / rate - since_move, 0.0);
-}
 
 static void
 update_eta (VigilJob *self,
             double    server_eta,
             gint64    now_us)
 {
-  double eta = server_eta >= 0 ? server_eta : estimate_eta (self, now_us);
+  double eta = server_eta >= 0 ? server_eta : vigil_eta_estimator_estimate (&self->eta, now_us);
 
   update_double (self, &self->eta_seconds, eta, PROP_ETA_SECONDS);
 }
@@ -532,7 +368,7 @@ update_running_fraction (VigilJob *self,
   if (!(fraction >= 0) || fraction < self->fraction)
     return;
 
-  add_sample (self, fraction, now_us);
+  vigil_eta_estimator_add_sample (&self->eta, now_us, fraction);
   update_double (self, &self->fraction, fraction, PROP_FRACTION);
 }
 
@@ -540,199 +376,25 @@ update_running_fraction (VigilJob *self,
 /* Songs                                                               */
 /* ------------------------------------------------------------------ */
 
-typedef struct
-{
-  gint64      total;
-  gint64      done;
-  double      fraction;  /* of the song being analysed */
-  gint64      id;
-  const char *title;
-  const char *artist;
-} SongsView;
-
-static gboolean
-has_song_rows (VigilJob *self,
-               gint64    total)
-{
-  switch (self->kind)
-    {
-    case VIGIL_JOB_KIND_PLAYLIST:
-    case VIGIL_JOB_KIND_BACKGROUND:
-      return TRUE;
-    case VIGIL_JOB_KIND_UNKNOWN:
-      return total > 1;
-    case VIGIL_JOB_KIND_SONG:
-    default:
-      return FALSE;
-    }
-}
-
-static VigilJobSong *
-new_placeholder_row (guint position)
-{
-  g_autofree char *title = NULL;
-  VigilJobSong *row;
-
-  /* Translators: a song of a playlist whose name the server did not give;
-   * %u is its position, from 1 */
-  title = g_strdup_printf (_("Song %u"), position + 1);
-  row = vigil_job_song_new (-1, title, NULL);
-  vigil_job_song_set_fraction (row, 0.0);
-  return row;
-}
-
 /* Ten thousand tracked song jobs need no song list: it is made when a
  * playlist first names its songs, or when a view asks for it. */
 static GListStore *
 ensure_songs (VigilJob *self)
 {
   if (self->songs == NULL)
-    {
-      self->songs = g_list_store_new (VIGIL_TYPE_JOB_SONG);
-      self->song_rows = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-  return self->songs;
-}
-
-/* Appends or drops rows at the end only: existing rows are reused so a
- * bound list view never rebuilds. */
-static void
-resize_songs (VigilJob *self,
-              guint     n)
-{
-  guint have = g_list_model_get_n_items (G_LIST_MODEL (ensure_songs (self)));
-  g_autoptr(GPtrArray) rows = NULL;
-
-  if (n < have)
-    {
-      g_list_store_splice (self->songs, n, have - n, NULL, 0);
-      g_ptr_array_set_size (self->song_rows, n);
-      self->songs_settled = MIN (self->songs_settled, n);
-      return;
-    }
-  if (n == have)
-    return;
-
-  rows = g_ptr_array_new_full (n - have, g_object_unref);
-  for (guint i = have; i < n; i++)
-    {
-      VigilJobSong *row = new_placeholder_row (i);
-
-      g_ptr_array_add (rows, row);
-      g_ptr_array_add (self->song_rows, g_object_ref (row));
-    }
-
-  g_list_store_splice (self->songs, have, 0, rows->pdata, rows->len);
-}
-
-static void
-set_row (VigilJobSong   *row,
-         VigilSongState  state,
-         double          fraction)
-{
-  vigil_job_song_set_state (row, state);
-  vigil_job_song_set_fraction (row, fraction);
-}
-
-static void
-name_row (VigilJobSong    *row,
-          const SongsView *view)
-{
-  if (view->id >= 0)
-    vigil_job_song_set_id (row, view->id);
-  if (view->title != NULL && view->title[0] != '\0')
-    vigil_job_song_set_title (row, view->title);
-  if (view->artist != NULL && view->artist[0] != '\0')
-    vigil_job_song_set_artist (row, view->artist);
-}
-
-/* A row once DONE stays DONE, whatever a noisy count says. Rows are
- * DONE, then one ANALYZING, then WAITING: only the few around the current
- * song are looked at, so a poll costs the same for 3 songs or 3000. */
-static void
-update_song_rows (VigilJob        *self,
-                  const SongsView *view)
-{
-  GPtrArray *rows = self->song_rows;
-
-  g_assert (VIGIL_IS_JOB (self));
-  g_assert (view != NULL);
-
-  for (guint i = self->songs_settled; i < rows->len; i++)
-    {
-      VigilJobSong *row = g_ptr_array_index (rows, i);
-      VigilSongState state = vigil_job_song_get_state (row);
-
-      if (i < view->done)
-        set_row (row, VIGIL_SONG_STATE_DONE, 1.0);
-      else if (state == VIGIL_SONG_STATE_DONE)
-        continue;
-      else if (i == view->done)
-        {
-          set_row (row, VIGIL_SONG_STATE_ANALYZING, view->fraction);
-          name_row (row, view);
-        }
-      else if (state == VIGIL_SONG_STATE_WAITING)
-        break;
-      else
-        set_row (row, VIGIL_SONG_STATE_WAITING, 0.0);
-    }
-
-  while (self->songs_settled < rows->len &&
-         vigil_job_song_get_state (g_ptr_array_index (rows, self->songs_settled)) ==
-         VIGIL_SONG_STATE_DONE)
-    self->songs_settled++;
-}
-
-static gboolean
-read_songs_view (const VigilProgress *p,
-                 SongsView           *view)
-{
-  if (p->has_metadata && p->total_songs > 0)
-    {
-      view->total = p->total_songs;
-      view->done = p->processed_songs >= 0 ? p->processed_songs : p->completed_items;
-      view->fraction = p->song_progress;
-      if (p->current_song != NULL)
-        {
-          view->id = p->current_song->id;
-          view->title = p->current_song->title;
-          view->artist = p->current_song->artist;
-        }
-      return TRUE;
-    }
-
-  view->total = p->total_items;
-  view->done = p->completed_items;
-  view->fraction = p->step_progress;
-  return view->total > 0;
+    self->songs = vigil_job_song_list_new ();
+  return vigil_job_song_list_get_store (self->songs);
 }
 
 static void
 sync_songs (VigilJob            *self,
             const VigilProgress *p)
 {
-  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
-  g_autofree char *parsed_title = NULL;
-  g_autofree char *parsed_artist = NULL;
-
-  g_assert (VIGIL_IS_JOB (self));
-  g_assert (p != NULL);
-
-  if (!read_songs_view (p, &view) || !has_song_rows (self, view.total))
+  if (self->songs == NULL && !vigil_job_song_list_has_rows (self->kind, p))
     return;
 
-  /* without metadata, the message names the song being analysed */
-  if (view.title == NULL && parse_song_message (p->message, &parsed_title, &parsed_artist))
-    {
-      view.title = parsed_title;
-      view.artist = view.artist != NULL ? view.artist : parsed_artist;
-    }
-
-  view.total = MIN (view.total, MAX_SONG_ROWS);
-  view.done = CLAMP (view.done, 0, view.total);
-  resize_songs (self, view.total);
-  update_song_rows (self, &view);
+  ensure_songs (self);
+  vigil_job_song_list_sync (self->songs, self->kind, p);
 }
 
 static void
@@ -740,18 +402,8 @@ finish_songs (VigilJob       *self,
               VigilSongState  from,
               VigilSongState  to)
 {
-  if (self->song_rows == NULL)
-    return;
-
-  for (guint i = 0; i < self->song_rows->len; i++)
-    {
-      VigilJobSong *row = g_ptr_array_index (self->song_rows, i);
-
-      if (from == to || vigil_job_song_get_state (row) == from)
-        vigil_job_song_set_state (row, to);
-      if (to == VIGIL_SONG_STATE_DONE)
-        vigil_job_song_set_fraction (row, 1.0);
-    }
+  if (self->songs != NULL)
+    vigil_job_song_list_finish (self->songs, from, to);
 }
 
 /* ------------------------------------------------------------------ */
@@ -782,7 +434,7 @@ on_finished (VigilJob *self)
     }
 
   update_double (self, &self->eta_seconds, VIGIL_UNKNOWN, PROP_ETA_SECONDS);
-  self->n_samples = 0;
+  vigil_eta_estimator_reset (&self->eta);
 
   if (self->server_state == VIGIL_SERVER_STATE_SUCCEEDED)
     on_succeeded (self);
@@ -867,7 +519,7 @@ learn_song_from_progress (VigilJob            *self,
   if (p->current_song != NULL && p->current_song->title != NULL)
     return learn_names (self, p->current_song->title, p->current_song->artist, NULL);
 
-  if (!parse_song_message (p->message, &title, &artist))
+  if (!vigil_reader_parse_song_message (p->message, &title, &artist))
     return FALSE;
 
   return learn_names (self, title, artist, NULL);
@@ -990,8 +642,7 @@ vigil_job_dispose (GObject *object)
 {
   VigilJob *self = VIGIL_JOB (object);
 
-  g_clear_pointer (&self->song_rows, g_ptr_array_unref);
-  g_clear_object (&self->songs);
+  g_clear_pointer (&self->songs, vigil_job_song_list_free);
 
   G_OBJECT_CLASS (vigil_job_parent_class)->dispose (object);
 }

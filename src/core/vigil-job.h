@@ -8,13 +8,14 @@
 #include <gio/gio.h>
 
 #include "vigil-enums.h"
+#include "vigil-eta.h"
 #include "vigil-job-song.h"
 #include "vigil-types.h"
 
 G_BEGIN_DECLS
 
 /* Without progress movement for this long, an estimated ETA is unknown. */
-#define VIGIL_JOB_ETA_STALE_SECONDS 60
+#define VIGIL_JOB_ETA_STALE_SECONDS VIGIL_ETA_STALE_SECONDS
 
 #define VIGIL_TYPE_JOB (vigil_job_get_type ())
 G_DECLARE_FINAL_TYPE (VigilJob, vigil_job, VIGIL, JOB, GObject)

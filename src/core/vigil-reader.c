@@ -9,106 +9,20 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "vigil-json-syntax.h"
+
 #include "vigil-reader.h"
 
 /* ------------------------------------------------------------------ */
-/* Scanning the raw text                                               */
+/* Checking the raw text                                               */
 /* ------------------------------------------------------------------ */
 
-/* json-glib recurses once per level and wraps integers beyond gint64 round
+/* json-glib recurses once per level, takes much more than JSON (see
+ * vigil-json-syntax.h) and wraps integers beyond gint64 round
  * (9223372036854775808 reads as G_MININT64). So, before parsing, the text
- * is scanned once: its nesting is measured, and every integer literal out
- * of range is marked so that it can be rewritten as a float (which then
- * clamps). json-glib also takes single-quoted strings: both quotes count. */
-
-typedef struct
-{
-  guint       max_depth;
-  GArray     *overflows;   /* gsize offsets just past an overflowing integer */
-} ScanResult;
-
-static gboolean
-is_word_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '_' || c == '.' || c == '+' || c == '-';
-}
-
-/* At text[i], a '-' or a digit that starts a token. Returns the index just
- * past the token; notes it when it is an integer beyond gint64. */
-static gsize
-scan_number (const char *text,
-             gsize       len,
-             gsize       i,
-             GArray     *overflows)
-{
-  gsize end = i + 1;
-  g_autofree char *literal = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *digits;
-  gint64 value;
-
-  while (end < len && is_word_char (text[end]))
-    end++;
-
-  literal = g_strndup (text + i, end - i);
-  digits = literal + (literal[0] == '-');
-  if (digits[0] == '\0' || strspn (digits, "0123456789") != strlen (digits))
-    return end;   /* a float, hex or junk: json-glib copes or refuses */
-
-  if (!g_ascii_string_to_signed (literal, 10, G_MININT64, G_MAXINT64, &value, &error) &&
-      g_error_matches (error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-    g_array_append_val (overflows, end);
-
-  return end;
-}
-
-static gsize
-skip_string (const char *text,
-             gsize       len,
-             gsize       i)
-{
-  char quote = text[i];
-
-  for (i++; i < len; i++)
-    {
-      if (text[i] == '\\')
-        i++;
-      else if (text[i] == quote)
-        return i + 1;
-    }
-
-  return len;
-}
-
-static void
-scan_text (const char *text,
-           gsize       len,
-           ScanResult *result)
-{
-  guint depth = 0;
-  gsize i = 0;
-
-  while (i < len && result->max_depth <= VIGIL_READER_MAX_DEPTH)
-    {
-      char c = text[i];
-
-      if (c == '"' || c == '\'')
-        i = skip_string (text, len, i);
-      else if ((c == '-' || g_ascii_isdigit (c)) && (i == 0 || !is_word_char (text[i - 1])))
-        i = scan_number (text, len, i, result->overflows);
-      else
-        {
-          if (c == '[' || c == '{')
-            {
-              depth++;
-              result->max_depth = MAX (result->max_depth, depth);
-            }
-          else if ((c == ']' || c == '}') && depth > 0)
-            depth--;
-          i++;
-        }
-    }
-}
+ * is checked to be standard JSON no deeper than VIGIL_READER_MAX_DEPTH, and
+ * every integer literal out of range is marked so that it can be rewritten
+ * as a float (which then clamps). */
 
 /* The text with ".0" after every overflowing integer. */
 static char *
@@ -512,6 +426,9 @@ vigil_reader_parse_job_record (JsonObject *object)
   parse_job_progress (r, object);
   r->estimated_completion_minutes = read_amount (object, "estimated_completion_minutes");
   r->error_message = read_text (object, "error_message");
+  r->status_raw = read_text (object, "status");
+  r->job_type_raw = read_text (object, "job_type");
+  r->priority_raw = read_text (object, "priority");
   return r;
 }
 
@@ -774,6 +691,7 @@ vigil_reader_parse_worker_health_response (JsonNode  *root,
     {
       g_free (h->status);
       h->status = g_ascii_strdown (status, -1);
+      h->status_raw = g_steal_pointer (&status);
     }
   h->uptime_seconds = read_amount (worker, "uptime_seconds");
   h->jobs_processed = read_count (worker, "jobs_processed", -1);
@@ -782,6 +700,84 @@ vigil_reader_parse_worker_health_response (JsonNode  *root,
   h->last_heartbeat = read_timestamp (worker, "last_heartbeat");
   h->current_job = read_job_record (worker, "current_job");
   return h;
+}
+
+/* status_counts: {"pending": 3, "IN_PROGRESS": 1, …}; other statuses ignored */
+static void
+read_status_counts (VigilQueueHealth *h,
+                    JsonObject       *counts)
+{
+  g_autoptr(GList) names = json_object_get_members (counts);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      gint64 count = read_count (counts, l->data, -1);
+
+      switch (vigil_job_status_from_string (l->data))
+        {
+        case VIGIL_JOB_STATUS_PENDING:
+          h->pending_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_IN_PROGRESS:
+          h->in_progress_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_COMPLETED:
+          h->completed_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_FAILED:
+          h->failed_jobs = count;
+          break;
+        case VIGIL_JOB_STATUS_UNKNOWN:
+        case VIGIL_JOB_STATUS_INTERRUPTED:
+        case VIGIL_JOB_STATUS_CANCELLED:
+        default:
+          break;
+        }
+    }
+}
+
+static char **
+read_issues (JsonObject *object)
+{
+  JsonNode *node = member (object, "issues");
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      g_autofree char *text = NULL;
+
+      if (value_type (element) != G_TYPE_STRING)
+        continue;
+      text = g_utf8_make_valid (json_node_get_string (element), -1);
+      g_strv_builder_add (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* queue_health: {"issues": […], "queue_status": {"status_counts": {…},
+ * "total_jobs": n}} (counts found directly in queue_health are read too) */
+static void
+read_queue_health_details (VigilQueueHealth *h,
+                           JsonObject       *details)
+{
+  JsonObject *queue_status = read_object (details, "queue_status");
+  JsonObject *counts;
+
+  if (queue_status == NULL)
+    queue_status = details;
+
+  h->issues = read_issues (details);
+  h->total_jobs = read_count (queue_status, "total_jobs", -1);
+  if ((counts = read_object (queue_status, "status_counts")) != NULL)
+    read_status_counts (h, counts);
 }
 
 VigilQueueHealth *
@@ -807,7 +803,13 @@ vigil_reader_parse_queue_health_response (JsonNode  *root,
                g_ascii_strcasecmp (h->status, "success") == 0;
   details = member (object, "queue_health");
   if (details != NULL && !JSON_NODE_HOLDS_NULL (details))
-    h->details = json_to_string (details, FALSE);
+    {
+      /* Strings json-glib read from lone surrogates are not UTF-8. */
+      g_autofree char *json = json_to_string (details, FALSE);
+
+      h->details = g_utf8_make_valid (json, -1);
+    }
+  read_queue_health_details (h, read_object (object, "queue_health"));
   return h;
 }
 
@@ -910,11 +912,37 @@ parse_text (const char *text,
   return json_node_ref (root);
 }
 
+/* Whether the text may go to json-glib; sets an error when not. */
+static gboolean
+check_syntax (const char  *text,
+              gsize        len,
+              GArray      *overflows,
+              GError     **error)
+{
+  gsize offset = 0;
+
+  switch (vigil_json_syntax_check (text, len, VIGIL_READER_MAX_DEPTH, overflows, &offset))
+    {
+    case VIGIL_JSON_SYNTAX_OK:
+      return TRUE;
+    case VIGIL_JSON_SYNTAX_TOO_DEEP:
+      g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
+                   _("The server's answer is nested too deeply (more than %d levels)"),
+                   VIGIL_READER_MAX_DEPTH);
+      return FALSE;
+    case VIGIL_JSON_SYNTAX_INVALID:
+    default:
+      g_debug ("Not standard JSON at byte %" G_GSIZE_FORMAT, offset);
+      g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
+                   _("The server's answer is not JSON"));
+      return FALSE;
+    }
+}
+
 JsonNode *
 vigil_reader_parse_bytes (GBytes  *body,
                           GError **error)
 {
-  ScanResult scan = { 0, NULL };
   g_autoptr(GArray) overflows = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autofree char *rewritten = NULL;
   const char *text;
@@ -930,18 +958,8 @@ vigil_reader_parse_bytes (GBytes  *body,
       len -= 3;
     }
 
-  if (!check_text (text, len, error))
+  if (!check_text (text, len, error) || !check_syntax (text, len, overflows, error))
     return NULL;
-
-  scan.overflows = overflows;
-  scan_text (text, len, &scan);
-  if (scan.max_depth > VIGIL_READER_MAX_DEPTH)
-    {
-      g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
-                   _("The server's answer is nested too deeply (more than %d levels)"),
-                   VIGIL_READER_MAX_DEPTH);
-      return NULL;
-    }
 
   if (overflows->len > 0)
     text = rewritten = rewrite_overflows (text, len, overflows, &len);

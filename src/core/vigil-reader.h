@@ -74,4 +74,16 @@ char              *vigil_reader_parse_cleanup_response         (JsonNode    *roo
  * object with a "message"), else NULL. root may be NULL or any node. */
 char              *vigil_reader_parse_error_message            (JsonNode    *root);
 
+/* The song a progress message names, for servers that give no metadata:
+ * "Analyzing 'Title' by Artist". The title is the text between the first
+ * quote that starts a word (', ", ‘…’ or “…”) and its closing quote — the
+ * one followed by " by " when there is one, else the last — so apostrophes
+ * and other quotes inside a title stay in it. The artist follows " by ",
+ * without a trailing "…" or "..."; NULL when missing or empty. FALSE (and
+ * both NULL) for a NULL message, no opening or closing quote, or an empty
+ * title. */
+gboolean           vigil_reader_parse_song_message             (const char  *message,
+                                                                char       **title,
+                                                                char       **artist);
+
 G_END_DECLS

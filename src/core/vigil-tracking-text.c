@@ -79,6 +79,33 @@ vigil_tracking_text_server_failing (VigilJob *job)
                           since, seconds);
 }
 
+char *
+vigil_tracking_text_server_retry (VigilJob *job)
+{
+  VigilTrackingState state;
+  guint seconds;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  state = vigil_job_get_tracking_state (job);
+  if (state != VIGIL_TRACKING_STATE_SERVER_UNREACHABLE && state != VIGIL_TRACKING_STATE_SERVER_ERROR)
+    return NULL;
+
+  seconds = interval_seconds (vigil_job_get_retry_interval (job));
+  if (state == VIGIL_TRACKING_STATE_SERVER_UNREACHABLE)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Server not answering — retrying every %u s",
+                                         "Server not answering — retrying every %u s",
+                                         seconds),
+                            seconds);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Server errors — retrying every %u s",
+                                       "Server errors — retrying every %u s",
+                                       seconds),
+                          seconds);
+}
+
 static char *
 stalled_text (VigilJob *job)
 {

@@ -21,6 +21,10 @@ char *vigil_tracking_text_not_signed_in  (const char *host);
  * retrying every 5 s" or "Server errors since 14:02 — retrying every 5 s",
  * from its failing-since and retry-interval. NULL in any other state. */
 char *vigil_tracking_text_server_failing (VigilJob   *job);
+/* The same without the time, for views that say since when themselves:
+ * "Server not answering — retrying every 5 s", "Server errors — retrying
+ * every 5 s". NULL in any other state. */
+char *vigil_tracking_text_server_retry   (VigilJob   *job);
 /* The row's trouble line for the job's tracking-state, or NULL when there
  * is no trouble (or the job is finished): "Connection issue, retrying…",
  * "Unable to track progress — retrying every 5 s", the server's failure

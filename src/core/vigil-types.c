@@ -167,18 +167,54 @@ vigil_step_format_with_eta (VigilStep step,
                             double    eta_seconds)
 {
   const char *label = vigil_step_get_label (step);
-  gulong minutes;
+  gint64 minutes;
 
-  if (!(eta_seconds > 10) || !isfinite (eta_seconds))
+  if (!(eta_seconds > 10) ||
+      (minutes = vigil_seconds_to_units (eta_seconds, 60, VIGIL_ROUND_UP)) < 0)
     return g_strdup (label);
 
-  minutes = (gulong) ceil (eta_seconds / 60.0);
   /* Translators: the first %s is a step such as "Finding song lyrics…" */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s (about %lu minute remaining)",
                                        "%s (about %lu minutes remaining)",
-                                       minutes),
-                          label, minutes);
+                                       (gulong) minutes),
+                          label, (gulong) minutes);
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+/* ------------------------------------------------------------------ */
+
+gint64
+vigil_seconds_to_units (double        seconds,
+                        double        unit_seconds,
+                        VigilRounding rounding)
+{
+  double units;
+
+  g_return_val_if_fail (unit_seconds >= 1e-6 && isfinite (unit_seconds), -1);
+
+  /* false for NaN too */
+  if (!(seconds >= 0 && seconds <= VIGIL_MAX_SECONDS))
+    return -1;
+
+  units = seconds / unit_seconds;
+  switch (rounding)
+    {
+    case VIGIL_ROUND_DOWN:
+      units = floor (units);
+      break;
+    case VIGIL_ROUND_UP:
+      units = ceil (units);
+      break;
+    case VIGIL_ROUND_NEAREST:
+    default:
+      units = round (units);
+      break;
+    }
+
+  /* At most a year in microseconds (3.2e13): well inside gint64. */
+  return (gint64) units;
 }
 
 /* ------------------------------------------------------------------ */
@@ -311,6 +347,9 @@ vigil_job_record_copy (const VigilJobRecord *record)
   copy->playlist_name = g_strdup (record->playlist_name);
   copy->progress = record->progress ? vigil_progress_copy (record->progress) : NULL;
   copy->error_message = g_strdup (record->error_message);
+  copy->status_raw = g_strdup (record->status_raw);
+  copy->job_type_raw = g_strdup (record->job_type_raw);
+  copy->priority_raw = g_strdup (record->priority_raw);
   return copy;
 }
 
@@ -328,6 +367,9 @@ vigil_job_record_free (VigilJobRecord *record)
   g_free (record->playlist_name);
   vigil_progress_free (record->progress);
   g_free (record->error_message);
+  g_free (record->status_raw);
+  g_free (record->job_type_raw);
+  g_free (record->priority_raw);
   g_free (record);
 }
 
@@ -437,6 +479,7 @@ vigil_worker_health_copy (const VigilWorkerHealth *health)
   copy->status = g_strdup (health->status);
   copy->last_heartbeat = ref_date (health->last_heartbeat);
   copy->current_job = health->current_job ? vigil_job_record_copy (health->current_job) : NULL;
+  copy->status_raw = g_strdup (health->status_raw);
   return copy;
 }
 
@@ -449,6 +492,7 @@ vigil_worker_health_free (VigilWorkerHealth *health)
   g_free (health->status);
   g_clear_pointer (&health->last_heartbeat, g_date_time_unref);
   vigil_job_record_free (health->current_job);
+  g_free (health->status_raw);
   g_free (health);
 }
 
@@ -457,7 +501,11 @@ G_DEFINE_BOXED_TYPE (VigilWorkerHealth, vigil_worker_health, vigil_worker_health
 VigilQueueHealth *
 vigil_queue_health_new (void)
 {
-  return g_new0 (VigilQueueHealth, 1);
+  VigilQueueHealth *h = g_new0 (VigilQueueHealth, 1);
+
+  h->total_jobs = h->pending_jobs = h->in_progress_jobs = -1;
+  h->completed_jobs = h->failed_jobs = -1;
+  return h;
 }
 
 VigilQueueHealth *
@@ -470,6 +518,7 @@ vigil_queue_health_copy (const VigilQueueHealth *health)
   copy = g_memdup2 (health, sizeof *health);
   copy->status = g_strdup (health->status);
   copy->details = g_strdup (health->details);
+  copy->issues = g_strdupv (health->issues);
   return copy;
 }
 
@@ -481,6 +530,7 @@ vigil_queue_health_free (VigilQueueHealth *health)
 
   g_free (health->status);
   g_free (health->details);
+  g_strfreev (health->issues);
   g_free (health);
 }
 

@@ -62,10 +62,34 @@ const char     *vigil_step_to_string           (VigilStep       step);   /* "fet
 VigilPriority   vigil_priority_from_string     (const char     *str);
 const char     *vigil_priority_to_string       (VigilPriority   priority); /* "HIGH", … */
 
+/* ---- numbers from a server as integers ---- */
+
+/* Beyond a year, a duration or an estimate from a server is nonsense. */
+#define VIGIL_MAX_SECONDS (366.0 * 24 * 60 * 60)
+
+typedef enum
+{
+  VIGIL_ROUND_DOWN,
+  VIGIL_ROUND_NEAREST,
+  VIGIL_ROUND_UP,
+} VigilRounding;
+
+/* The one way to turn a server's number of seconds (an ETA, a duration, an
+ * uptime, an age) into an integer: seconds / unit_seconds (1 for seconds,
+ * 60 for minutes, …; at least 1e-6), rounded as asked, or -1 ("unknown")
+ * for NaN, infinities, negative values and anything over
+ * VIGIL_MAX_SECONDS. A plain cast is undefined beyond the integer's range
+ * ("eta_seconds": 1e308 printed "about 0 minutes remaining"). For minutes
+ * from a server, pass minutes * 60. */
+gint64          vigil_seconds_to_units         (double          seconds,
+                                                double          unit_seconds,
+                                                VigilRounding   rounding);
+
 /* The user-facing texts of the contract, translated:
  * "Getting ready to analyze…", …, "Processing…". */
 const char     *vigil_step_get_label           (VigilStep       step);
-/* The label plus " (about N minutes remaining)" when eta_seconds > 10. */
+/* The label plus " (about N minutes remaining)", N = ceil (eta / 60), when
+ * eta_seconds > 10 and it is not absurd (see vigil_seconds_to_units()). */
 char           *vigil_step_format_with_eta     (VigilStep       step,
                                                 double          eta_seconds);
 
@@ -137,6 +161,11 @@ typedef struct
                                         * or VIGIL_UNKNOWN */
   double          estimated_completion_minutes; /* or VIGIL_UNKNOWN */
   char           *error_message;       /* nullable */
+  /* The server's own spellings, for tools that repeat them (NULL when the
+   * field is absent or not a string; priority given as a number is NULL) */
+  char           *status_raw;
+  char           *job_type_raw;
+  char           *priority_raw;
 } VigilJobRecord;
 
 #define VIGIL_TYPE_JOB_RECORD (vigil_job_record_get_type ())
@@ -194,6 +223,7 @@ typedef struct
   gint64          jobs_interrupted;
   GDateTime      *last_heartbeat;   /* nullable */
   VigilJobRecord *current_job;      /* nullable */
+  char           *status_raw;       /* the server's spelling; NULL when absent */
 } VigilWorkerHealth;
 
 #define VIGIL_TYPE_WORKER_HEALTH (vigil_worker_health_get_type ())
@@ -208,6 +238,14 @@ typedef struct
   gboolean  healthy;   /* HTTP 200 and status "success" */
   char     *status;    /* the "status" string, nullable */
   char     *details;   /* queue_health re-serialised as compact JSON, nullable */
+  /* queue_health.queue_status: the counts read from the queue itself (the
+   * live service's /api/queue/status counts stay 0); -1 when unknown */
+  gint64    total_jobs;
+  gint64    pending_jobs;
+  gint64    in_progress_jobs;
+  gint64    completed_jobs;
+  gint64    failed_jobs;
+  char    **issues;    /* queue_health.issues (its strings), NULL when absent */
 } VigilQueueHealth;
 
 #define VIGIL_TYPE_QUEUE_HEALTH (vigil_queue_health_get_type ())

@@ -23,8 +23,9 @@ typedef struct
   double    speed;
   double    song_seconds;
   gint64    seed;
-  char     *token;
-  char     *admin_token;
+  char     *token_env;
+  char     *admin_token_env;
+  char     *token_on_command_line;
   gboolean  signin_redirect;
   double    error_rate;
   int       latency_ms;
@@ -40,8 +41,9 @@ static void
 options_clear (Options *options)
 {
   g_clear_pointer (&options->host, g_free);
-  g_clear_pointer (&options->token, g_free);
-  g_clear_pointer (&options->admin_token, g_free);
+  g_clear_pointer (&options->token_env, g_free);
+  g_clear_pointer (&options->admin_token_env, g_free);
+  g_clear_pointer (&options->token_on_command_line, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -62,10 +64,18 @@ option_context_new (Options *o)
       N_("Mean virtual duration of one song (default 20)"), N_("SECONDS") },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed,
       N_("Random seed (default 0: from the clock)"), N_("SEED") },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token,
-      N_("Require “Authorization: Bearer TOKEN” on API calls"), N_("TOKEN") },
-    { "admin-token", 0, 0, G_OPTION_ARG_STRING, &o->admin_token,
-      N_("Token that admin paths need (default: the --token)"), N_("TOKEN") },
+    { "token-env", 0, 0, G_OPTION_ARG_STRING, &o->token_env,
+      N_("Require “Authorization: Bearer TOKEN” on API calls, TOKEN read from "
+         "the environment variable VAR"), N_("VAR") },
+    { "admin-token-env", 0, 0, G_OPTION_ARG_STRING, &o->admin_token_env,
+      N_("Read the token that admin paths need from VAR (default: the --token-env one)"),
+      N_("VAR") },
+    /* Secrets on a command line are visible to every user of the machine:
+     * the old spellings are refused with a pointer to the new ones. */
+    { "token", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &o->token_on_command_line,
+      NULL, NULL },
+    { "admin-token", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &o->token_on_command_line,
+      NULL, NULL },
     { "signin-redirect", 0, 0, G_OPTION_ARG_NONE, &o->signin_redirect,
       N_("Redirect unauthenticated user paths to an HTML sign-in page"), NULL },
     { "error-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->error_rate,
@@ -75,7 +85,9 @@ option_context_new (Options *o)
     { "failure-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->failure_rate,
       N_("Share of jobs that fail (0..1)"), N_("RATE") },
     { "production", 0, 0, G_OPTION_ARG_NONE, &o->production,
-      N_("Production step names (lyrics_fetching, analysis), no metadata"), NULL },
+      N_("Behave like the live service: its step names (lyrics_fetching, analysis), "
+         "no metadata, all counts 0 in /api/queue/status (true ones in /api/queue/health), "
+         "job progress 0 once a job's progress record is gone"), NULL },
     { "old-shape", 0, 0, G_OPTION_ARG_NONE, &o->old_shape,
       N_("Older progress shape: “progress”, “message” and “status”"), NULL },
     { "no-metadata", 0, 0, G_OPTION_ARG_NONE, &o->no_metadata,
@@ -108,13 +120,42 @@ check_rate (const char  *name,
   return FALSE;
 }
 
+/* The value of the environment variable NAME (NULL: no NAME given) */
+static gboolean
+read_token_env (const char  *option,
+                const char  *name,
+                char       **token,
+                GError     **error)
+{
+  const char *value;
+
+  *token = NULL;
+  if (name == NULL)
+    return TRUE;
+
+  value = g_getenv (name);
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--%s: the environment variable %s is not set or empty"), option, name);
+      return FALSE;
+    }
+
+  *token = g_strdup (value);
+  return TRUE;
+}
+
 static gboolean
 check_options (const Options  *o,
                GError        **error)
 {
   const char *message = NULL;
 
-  if (o->port < 0 || o->port > G_MAXUINT16)
+  if (o->token_on_command_line != NULL)
+    message = _("tokens are not taken on the command line, where other users can read "
+                "them; put the token in an environment variable and name it with "
+                "--token-env VAR (or --admin-token-env VAR)");
+  else if (o->port < 0 || o->port > G_MAXUINT16)
     message = _("--port must be between 0 and 65535");
   else if (o->workers < 0 || o->workers > 1024)
     message = _("--workers must be between 0 and 1024");
@@ -138,20 +179,29 @@ check_options (const Options  *o,
 }
 
 static VigilDemoServer *
-server_new_from_options (const Options *o)
+server_new_from_options (const Options  *o,
+                         GError        **error)
 {
+  g_autofree char *token = NULL;
+  g_autofree char *admin_token = NULL;
+
+  if (!read_token_env ("token-env", o->token_env, &token, error) ||
+      !read_token_env ("admin-token-env", o->admin_token_env, &admin_token, error))
+    return NULL;
+
   return g_object_new (VIGIL_TYPE_DEMO_SERVER,
                        "workers", (guint) o->workers,
                        "speed", o->speed,
                        "song-seconds", o->song_seconds,
                        "seed", (guint64) o->seed,
-                       "require-token", o->token,
-                       "admin-token", o->admin_token,
+                       "require-token", token,
+                       "admin-token", admin_token,
                        "signin-redirect", o->signin_redirect,
                        "error-rate", o->error_rate,
                        "latency-ms", (guint) o->latency_ms,
                        "failure-rate", o->failure_rate,
                        "production-steps", o->production,
+                       "production-quirks", o->production,
                        "old-shape", o->old_shape,
                        "no-metadata", o->no_metadata,
                        "batch-route", !o->no_batch_route,
@@ -254,7 +304,9 @@ main (int   argc,
       return EXIT_USAGE;
     }
 
-  server = server_new_from_options (&options);
+  server = server_new_from_options (&options, &error);
+  if (server == NULL)
+    return usage_error (error);
   if (!vigil_demo_server_listen (server, options.host, (guint) options.port, &error))
     return listen_error (error);
 

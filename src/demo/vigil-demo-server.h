@@ -34,6 +34,13 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *   old-shape          gboolean progress objects use "progress"/"message" (+ "status")
  *   no-metadata        gboolean progress objects carry no "metadata"
  *   batch-route        gboolean serve GET /api/progress (default TRUE)
+ *   production-quirks  gboolean what the live service does: /api/queue/status
+ *                               answers every count (and the priority
+ *                               breakdown and the estimate) as 0, and a job
+ *                               record's "progress" is a bare 0 whenever no
+ *                               progress record exists (queued, finished);
+ *                               the worker's current_job carries no status;
+ *                               /api/queue/health carries the true counts
  *   admin-token        char*    (addition) the token that admin paths need; see below
  *
  * Authentication (tokens travel as "Authorization: Bearer <token>", or as a
@@ -75,6 +82,13 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *   songs:     {"status": "error", "message": "Song with ID 9 not found or access denied"}
  *   playlists: {"success": false, "message": "Playlist with ID 9 not found or access denied"}
  *   users:     {"success": false, "error": "User with ID 9 not found"}
+ *
+ * GET /api/queue/health (both modes), 200 when healthy, else 503 with the
+ * same body: {"status": "success"|"error", "queue_health": {"healthy",
+ * "issues": [...], "redis_connected", "queue_length", "active_workers",
+ * "workers", "oldest_pending_seconds", "queue_status": {"status_counts":
+ * {"pending", "in_progress", "completed", "failed"}, "total_jobs",
+ * "queue_length"}}}. Unhealthy means no workers.
  *
  * Cleanup: POST /api/progress/cleanup drops the progress records of running
  * jobs that were picked up more than max_age_hours ago (virtual time, like

@@ -60,10 +60,12 @@ G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
 char *
 vigil_job_row_format_duration (double seconds)
 {
-  guint64 s = seconds > 0 ? (guint64) (seconds + 0.5) : 0;
+  gint64 s = vigil_seconds_to_units (seconds, 1, VIGIL_ROUND_NEAREST);
 
+  if (s < 0)
+    return NULL;
   if (s >= 3600)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u:%02u", s / 3600,
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02u:%02u", s / 3600,
                             (guint) (s / 60 % 60), (guint) (s % 60));
   return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
 }
@@ -180,7 +182,8 @@ seconds_between (GDateTime *from,
 
   if (to == NULL)
     to = now = g_date_time_new_now_utc ();
-  return g_date_time_difference (to, from) / (double) G_USEC_PER_SEC;
+  /* A server clock a little ahead of ours starts jobs in the future. */
+  return MAX (g_date_time_difference (to, from) / (double) G_USEC_PER_SEC, 0.0);
 }
 
 static char *
@@ -196,6 +199,8 @@ time_text (VigilJob *job)
     return g_strdup ("");
 
   duration = vigil_job_row_format_duration (seconds_between (started, finished));
+  if (duration == NULL)
+    return g_strdup ("");   /* a start time from another century */
   if (vigil_job_get_is_finished (job))
     /* Translators: how long a finished job took, "Took 4:02" */
     return g_strdup_printf (_("Took %s"), duration);

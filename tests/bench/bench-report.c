@@ -12,6 +12,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "vigil-json-builder.h"
+
 #include "bench-report.h"
 
 #define GUI_NOTE "GUI cost: measured by vigil-gui-bench, which needs a display (README.md, figure 5)."
@@ -403,27 +405,6 @@ bench_report_table (BenchResults *results)
 /* ------------------------------------------------------------------ */
 
 static void
-add_number (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isnan (value) || isinf (value))
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_double_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
 json_fig1 (JsonBuilder  *b,
            BenchResults *results)
 {
@@ -434,19 +415,19 @@ json_fig1 (JsonBuilder  *b,
       const BenchFig1Row *r = &g_array_index (results->fig1, BenchFig1Row, i);
 
       json_builder_begin_object (b);
-      add_number (b, "duration_s", r->duration);
-      add_string (b, "poller", bench_poller_kind_name (r->kind));
-      add_number (b, "jobs", r->jobs);
-      add_number (b, "requests_per_job", r->requests_per_job);
-      add_number (b, "latency_median_s", r->latency_median);
-      add_number (b, "latency_p90_s", r->latency_p90);
-      add_number (b, "latency_max_s", r->latency_max);
-      add_number (b, "requests_after_end", r->after_end);
-      add_number (b, "completed_share", r->completed_share);
-      add_number (b, "unresolved", r->unresolved);
-      add_number (b, "speed", r->speed);
-      add_number (b, "load", r->load);
-      add_number (b, "max_loop_lag_ms", r->max_lag_ms);
+      vigil_json_add_double (b, "duration_s", r->duration);
+      vigil_json_add_string (b, "poller", bench_poller_kind_name (r->kind));
+      vigil_json_add_double (b, "jobs", r->jobs);
+      vigil_json_add_double (b, "requests_per_job", r->requests_per_job);
+      vigil_json_add_double (b, "latency_median_s", r->latency_median);
+      vigil_json_add_double (b, "latency_p90_s", r->latency_p90);
+      vigil_json_add_double (b, "latency_max_s", r->latency_max);
+      vigil_json_add_double (b, "requests_after_end", r->after_end);
+      vigil_json_add_double (b, "completed_share", r->completed_share);
+      vigil_json_add_double (b, "unresolved", r->unresolved);
+      vigil_json_add_double (b, "speed", r->speed);
+      vigil_json_add_double (b, "load", r->load);
+      vigil_json_add_double (b, "max_loop_lag_ms", r->max_lag_ms);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -463,17 +444,17 @@ json_fig2 (JsonBuilder  *b,
       const BenchFig2Row *r = &g_array_index (results->fig2, BenchFig2Row, i);
 
       json_builder_begin_object (b);
-      add_number (b, "n", r->n);
-      add_string (b, "poller", bench_poller_kind_name (r->kind));
-      add_number (b, "requests_per_s", r->requests_per_s);
-      add_number (b, "bytes_per_s", r->bytes_per_s);
-      add_number (b, "batch_per_s", r->batch_per_s);
-      add_number (b, "single_progress_per_s", r->single_per_s);
-      add_number (b, "status_per_s", r->status_per_s);
-      add_number (b, "window_s", r->window_s);
-      add_number (b, "speed", r->speed);
-      add_number (b, "load", r->load);
-      add_number (b, "max_loop_lag_ms", r->max_lag_ms);
+      vigil_json_add_double (b, "n", r->n);
+      vigil_json_add_string (b, "poller", bench_poller_kind_name (r->kind));
+      vigil_json_add_double (b, "requests_per_s", r->requests_per_s);
+      vigil_json_add_double (b, "bytes_per_s", r->bytes_per_s);
+      vigil_json_add_double (b, "batch_per_s", r->batch_per_s);
+      vigil_json_add_double (b, "single_progress_per_s", r->single_per_s);
+      vigil_json_add_double (b, "status_per_s", r->status_per_s);
+      vigil_json_add_double (b, "window_s", r->window_s);
+      vigil_json_add_double (b, "speed", r->speed);
+      vigil_json_add_double (b, "load", r->load);
+      vigil_json_add_double (b, "max_loop_lag_ms", r->max_lag_ms);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -490,17 +471,17 @@ json_fig3 (JsonBuilder  *b,
       const BenchFig3Row *r = &g_array_index (results->fig3, BenchFig3Row, i);
 
       json_builder_begin_object (b);
-      add_string (b, "poller", bench_poller_kind_name (r->kind));
-      add_number (b, "jobs", r->jobs);
-      add_number (b, "failed_truth", r->failed_truth);
-      add_number (b, "correct_share", (double) r->correct / MAX (r->jobs, 1));
-      add_number (b, "false_completed", r->false_completed);
+      vigil_json_add_string (b, "poller", bench_poller_kind_name (r->kind));
+      vigil_json_add_double (b, "jobs", r->jobs);
+      vigil_json_add_double (b, "failed_truth", r->failed_truth);
+      vigil_json_add_double (b, "correct_share", (double) r->correct / MAX (r->jobs, 1));
+      vigil_json_add_double (b, "false_completed", r->false_completed);
       json_builder_set_member_name (b, "outcomes");
       json_builder_begin_object (b);
       for (guint o = 0; o <= BENCH_OUTCOME_GAVE_UP; o++)
-        add_number (b, bench_outcome_name (o), r->outcomes[o]);
+        vigil_json_add_double (b, bench_outcome_name (o), r->outcomes[o]);
       json_builder_end_object (b);
-      add_number (b, "load", r->load);
+      vigil_json_add_double (b, "load", r->load);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -517,25 +498,25 @@ json_fig4 (JsonBuilder  *b,
 
   json_builder_set_member_name (b, "figure4");
   json_builder_begin_object (b);
-  add_number (b, "updates_timed", c->updates);
-  add_number (b, "cpu_ms_per_1000_single_documented", c->single_documented_ms);
-  add_number (b, "cpu_ms_per_1000_single_production", c->single_production_ms);
-  add_number (b, "cpu_ms_per_1000_batch", c->batch_ms);
-  add_number (b, "batch_jobs", c->batch_jobs);
-  add_number (b, "single_body_bytes", c->single_body_bytes);
-  add_number (b, "batch_body_bytes", c->batch_body_bytes);
-  add_number (b, "rss_jobs", c->rss_jobs);
-  add_number (b, "rss_peak_mb", c->rss_ok ? c->rss_peak_mb : NAN);
-  add_number (b, "rss_baseline_mb", c->rss_ok ? c->rss_baseline_mb : NAN);
-  add_number (b, "rss_tracked_mb", c->rss_ok ? c->rss_tracked_mb : NAN);
-  add_number (b, "rss_end_mb", c->rss_ok ? c->rss_end_mb : NAN);
-  add_number (b, "rss_jobs_running", c->rss_running);
-  add_number (b, "rss_jobs_answered", c->rss_polled);
-  add_number (b, "rss_song_rows", c->rss_songs);
-  add_number (b, "rss_requests", c->rss_requests);
-  add_number (b, "rss_batch_requests", c->rss_batch_requests);
-  add_number (b, "rss_batch_body_bytes", c->rss_batch_body_bytes);
-  add_number (b, "rss_seconds", c->rss_seconds);
+  vigil_json_add_double (b, "updates_timed", c->updates);
+  vigil_json_add_double (b, "cpu_ms_per_1000_single_documented", c->single_documented_ms);
+  vigil_json_add_double (b, "cpu_ms_per_1000_single_production", c->single_production_ms);
+  vigil_json_add_double (b, "cpu_ms_per_1000_batch", c->batch_ms);
+  vigil_json_add_double (b, "batch_jobs", c->batch_jobs);
+  vigil_json_add_double (b, "single_body_bytes", c->single_body_bytes);
+  vigil_json_add_double (b, "batch_body_bytes", c->batch_body_bytes);
+  vigil_json_add_double (b, "rss_jobs", c->rss_jobs);
+  vigil_json_add_double (b, "rss_peak_mb", c->rss_ok ? c->rss_peak_mb : NAN);
+  vigil_json_add_double (b, "rss_baseline_mb", c->rss_ok ? c->rss_baseline_mb : NAN);
+  vigil_json_add_double (b, "rss_tracked_mb", c->rss_ok ? c->rss_tracked_mb : NAN);
+  vigil_json_add_double (b, "rss_end_mb", c->rss_ok ? c->rss_end_mb : NAN);
+  vigil_json_add_double (b, "rss_jobs_running", c->rss_running);
+  vigil_json_add_double (b, "rss_jobs_answered", c->rss_polled);
+  vigil_json_add_double (b, "rss_song_rows", c->rss_songs);
+  vigil_json_add_double (b, "rss_requests", c->rss_requests);
+  vigil_json_add_double (b, "rss_batch_requests", c->rss_batch_requests);
+  vigil_json_add_double (b, "rss_batch_body_bytes", c->rss_batch_body_bytes);
+  vigil_json_add_double (b, "rss_seconds", c->rss_seconds);
   json_builder_end_object (b);
 }
 
@@ -550,14 +531,13 @@ json_targets (JsonBuilder *b,
       const Target *t = &g_array_index (targets, Target, i);
 
       json_builder_begin_object (b);
-      add_string (b, "target", t->label);
-      add_number (b, "value", t->measured ? t->value : NAN);
-      add_number (b, "limit", t->limit);
-      json_builder_set_member_name (b, "met");
+      vigil_json_add_string (b, "target", t->label);
+      vigil_json_add_double (b, "value", t->measured ? t->value : NAN);
+      vigil_json_add_double (b, "limit", t->limit);
       if (t->measured)
-        json_builder_add_boolean_value (b, t->met);
+        vigil_json_add_bool (b, "met", t->met);
       else
-        json_builder_add_null_value (b);
+        vigil_json_add_null (b, "met");
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -576,18 +556,17 @@ bench_report_json (BenchResults *results)
   g_return_if_fail (results != NULL);
 
   json_builder_begin_object (b);
-  add_string (b, "machine", machine);
-  add_string (b, "command", results->command);
-  add_number (b, "seed", results->seed);
-  json_builder_set_member_name (b, "quick");
-  json_builder_add_boolean_value (b, results->quick);
+  vigil_json_add_string (b, "machine", machine);
+  vigil_json_add_string (b, "command", results->command);
+  vigil_json_add_double (b, "seed", results->seed);
+  vigil_json_add_bool (b, "quick", results->quick);
   json_fig1 (b, results);
   json_fig2 (b, results);
   json_fig3 (b, results);
   json_fig4 (b, results);
-  add_string (b, "figure5", GUI_NOTE);
+  vigil_json_add_string (b, "figure5", GUI_NOTE);
   json_targets (b, targets);
-  add_number (b, "runtime_s", results->runtime_s);
+  vigil_json_add_double (b, "runtime_s", results->runtime_s);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

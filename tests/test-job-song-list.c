@@ -1,0 +1,378 @@
+/* test-job-song-list.c — the song rows of a playlist job: which records
+ * have rows, placeholders, states and names, rows reused in place, the row
+ * limit, the end of the job
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "vigil-job-song-list.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A record without metadata: counts, the current step's fraction, a
+ * message. */
+static VigilProgress *
+progress_new (gint64      completed,
+              gint64      total,
+              double      step_progress,
+              const char *message)
+{
+  VigilProgress *p = vigil_progress_new ();
+
+  p->completed_items = completed;
+  p->total_items = total;
+  p->step_progress = step_progress;
+  p->message = g_strdup (message);
+  return p;
+}
+
+static void
+set_metadata (VigilProgress *p,
+              gint64         processed,
+              gint64         total,
+              gint64         song_id,
+              const char    *title,
+              const char    *artist,
+              double         song_progress)
+{
+  p->has_metadata = TRUE;
+  p->total_songs = total;
+  p->processed_songs = processed;
+  p->song_progress = song_progress;
+  g_clear_pointer (&p->current_song, vigil_song_ref_free);
+  p->current_song = vigil_song_ref_new ();
+  p->current_song->id = song_id;
+  p->current_song->title = g_strdup (title);
+  p->current_song->artist = g_strdup (artist);
+}
+
+static guint
+n_rows (VigilJobSongList *list)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (vigil_job_song_list_get_store (list)));
+}
+
+/* transfer none: the store keeps its rows */
+static VigilJobSong *
+row_at (VigilJobSongList *list,
+        guint             position)
+{
+  GListModel *model = G_LIST_MODEL (vigil_job_song_list_get_store (list));
+  g_autoptr(VigilJobSong) row = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+assert_row (VigilJobSongList *list,
+            guint             position,
+            VigilSongState    state,
+            double            fraction,
+            const char       *title,
+            const char       *artist)
+{
+  VigilJobSong *row = row_at (list, position);
+
+  g_assert_cmpint (vigil_job_song_get_state (row), ==, state);
+  g_assert_cmpfloat (vigil_job_song_get_fraction (row), ==, fraction);
+  g_assert_cmpstr (vigil_job_song_get_title (row), ==, title);
+  g_assert_cmpstr (vigil_job_song_get_artist (row), ==, artist);
+}
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint calls;
+} ItemsLog;
+
+static void
+log_items_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   ItemsLog   *log)
+{
+  log->position = position;
+  log->removed = removed;
+  log->added = added;
+  log->calls++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+test_has_rows (void)
+{
+  g_autoptr(VigilProgress) one = progress_new (0, 1, 0, NULL);
+  g_autoptr(VigilProgress) three = progress_new (0, 3, 0, NULL);
+  g_autoptr(VigilProgress) none = progress_new (0, 0, 0, NULL);
+  g_autoptr(VigilProgress) meta = progress_new (0, 0, 0, NULL);
+
+  g_assert_true (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_PLAYLIST, one));
+  g_assert_true (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_BACKGROUND, three));
+  g_assert_false (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_SONG, three));
+  /* a job of unknown kind with one item is probably a song */
+  g_assert_false (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_UNKNOWN, one));
+  g_assert_true (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_UNKNOWN, three));
+  /* no count, no rows */
+  g_assert_false (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_PLAYLIST, none));
+
+  /* metadata's song count wins over total_items */
+  set_metadata (meta, 0, 4, -1, NULL, NULL, 0);
+  g_assert_true (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_PLAYLIST, meta));
+  g_assert_true (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_UNKNOWN, meta));
+  g_assert_false (vigil_job_song_list_has_rows (VIGIL_JOB_KIND_SONG, meta));
+}
+
+static void
+test_no_rows (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (0, 3, 0.5, "Analyzing 'Blue' by Joni Mitchell");
+
+  g_assert_cmpuint (n_rows (list), ==, 0);
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_SONG, p);
+  g_assert_cmpuint (n_rows (list), ==, 0);
+
+  p->total_items = 0;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (n_rows (list), ==, 0);
+}
+
+static void
+test_placeholders (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (1, 4, 0.3, "Analyzing the next song");
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (n_rows (list), ==, 4);
+  assert_row (list, 0, VIGIL_SONG_STATE_DONE, 1.0, "Song 1", NULL);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.3, "Song 2", NULL);
+  assert_row (list, 2, VIGIL_SONG_STATE_WAITING, 0.0, "Song 3", NULL);
+  assert_row (list, 3, VIGIL_SONG_STATE_WAITING, 0.0, "Song 4", NULL);
+  g_assert_cmpint (vigil_job_song_get_id (row_at (list, 1)), ==, -1);
+}
+
+static void
+test_names_from_metadata (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (0, 0, VIGIL_UNKNOWN,
+                                             "Analyzing 'Something else' by Nobody");
+
+  set_metadata (p, 1, 3, 41, "Blue", "Joni Mitchell", 0.5);
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "Blue", "Joni Mitchell");
+  g_assert_cmpint (vigil_job_song_get_id (row_at (list, 1)), ==, 41);
+
+  /* the next song; the finished one keeps its names */
+  set_metadata (p, 2, 3, 42, "Red", NULL, VIGIL_UNKNOWN);
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 1, VIGIL_SONG_STATE_DONE, 1.0, "Blue", "Joni Mitchell");
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, VIGIL_UNKNOWN, "Red", NULL);
+  g_assert_cmpint (vigil_job_song_get_id (row_at (list, 2)), ==, 42);
+}
+
+static void
+test_names_from_message (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (0, 3, 0.3, "Analyzing 'Don't Stop Me Now' by Queen");
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_BACKGROUND, p);
+  assert_row (list, 0, VIGIL_SONG_STATE_ANALYZING, 0.3, "Don't Stop Me Now", "Queen");
+
+  /* metadata without a title: the message names the song, metadata's
+   * artist wins */
+  set_metadata (p, 1, 3, 7, NULL, "Freddie", 0.4);
+  g_free (p->message);
+  p->message = g_strdup ("Analyzing \u201cBohemian Rhapsody\u201d by Queen\u2026");
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_BACKGROUND, p);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.4, "Bohemian Rhapsody", "Freddie");
+
+  /* a message that names nothing leaves the placeholder */
+  g_clear_pointer (&p->current_song, vigil_song_ref_free);
+  p->processed_songs = 2;
+  g_free (p->message);
+  p->message = g_strdup ("Analyzing '' by Nobody");
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_BACKGROUND, p);
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.4, "Song 3", NULL);
+}
+
+static void
+test_rows_reused (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (1, 4, 0.5, NULL);
+  GListModel *model = G_LIST_MODEL (vigil_job_song_list_get_store (list));
+  VigilJobSong *rows[4];
+  ItemsLog log = { 0 };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (log_items_changed), &log);
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (log.calls, ==, 1);
+  g_assert_cmpuint (log.added, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    rows[i] = row_at (list, i);
+
+  /* progress: the same rows, no list change */
+  p->completed_items = 2;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (log.calls, ==, 1);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (row_at (list, i) == rows[i]);
+
+  /* a longer list: rows appended */
+  p->total_items = 6;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (log.calls, ==, 2);
+  g_assert_cmpuint (log.position, ==, 4);
+  g_assert_cmpuint (log.removed, ==, 0);
+  g_assert_cmpuint (log.added, ==, 2);
+  assert_row (list, 5, VIGIL_SONG_STATE_WAITING, 0.0, "Song 6", NULL);
+
+  /* a shorter one: rows dropped at the end */
+  p->total_items = 3;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (log.calls, ==, 3);
+  g_assert_cmpuint (log.position, ==, 3);
+  g_assert_cmpuint (log.removed, ==, 3);
+  g_assert_cmpuint (log.added, ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (row_at (list, i) == rows[i]);
+
+  g_signal_handlers_disconnect_by_data (model, &log);
+}
+
+static void
+test_noisy_counts (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (3, 5, 0.5, NULL);
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 2, VIGIL_SONG_STATE_DONE, 1.0, "Song 3", NULL);
+
+  /* a count going back never un-finishes a row */
+  p->completed_items = 1;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 1, VIGIL_SONG_STATE_DONE, 1.0, "Song 2", NULL);
+  assert_row (list, 2, VIGIL_SONG_STATE_DONE, 1.0, "Song 3", NULL);
+
+  /* counts beyond the list are clamped: every row is DONE */
+  p->completed_items = 99;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (vigil_job_song_get_state (row_at (list, i)), ==, VIGIL_SONG_STATE_DONE);
+
+  /* negative counts are 0 */
+  g_clear_pointer (&list, vigil_job_song_list_free);
+  list = vigil_job_song_list_new ();
+  p->completed_items = -4;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 0, VIGIL_SONG_STATE_ANALYZING, 0.5, "Song 1", NULL);
+}
+
+/* A row past the current song that is not WAITING goes back to WAITING;
+ * the walk stops at the first WAITING row after the current song. */
+static void
+test_current_moves_back (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (0, 4, 0.2, NULL);
+
+  set_metadata (p, 2, 4, -1, NULL, NULL, 0.2);
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.2, "Song 3", NULL);
+
+  /* processed_songs missing: completed_items counts */
+  p->processed_songs = -1;
+  p->completed_items = 1;
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  assert_row (list, 1, VIGIL_SONG_STATE_DONE, 1.0, "Song 2", NULL);
+  assert_row (list, 2, VIGIL_SONG_STATE_WAITING, 0.0, "Song 3", NULL);
+  assert_row (list, 3, VIGIL_SONG_STATE_WAITING, 0.0, "Song 4", NULL);
+}
+
+static void
+test_row_limit (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_SONG_LIST_MAX_ROWS + 5, G_MAXINT64,
+                                             0.5, NULL);
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  g_assert_cmpuint (n_rows (list), ==, VIGIL_JOB_SONG_LIST_MAX_ROWS);
+  g_assert_cmpint (vigil_job_song_get_state (row_at (list, VIGIL_JOB_SONG_LIST_MAX_ROWS - 1)),
+                   ==, VIGIL_SONG_STATE_DONE);
+}
+
+static void
+test_finish (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (1, 3, 0.5, NULL);
+
+  /* failure: the song being analysed failed, the others stay as they are */
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  vigil_job_song_list_finish (list, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+  assert_row (list, 0, VIGIL_SONG_STATE_DONE, 1.0, "Song 1", NULL);
+  assert_row (list, 1, VIGIL_SONG_STATE_FAILED, 0.5, "Song 2", NULL);
+  assert_row (list, 2, VIGIL_SONG_STATE_WAITING, 0.0, "Song 3", NULL);
+
+  /* success: every row DONE and complete */
+  vigil_job_song_list_finish (list, VIGIL_SONG_STATE_DONE, VIGIL_SONG_STATE_DONE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (vigil_job_song_get_state (row_at (list, i)), ==, VIGIL_SONG_STATE_DONE);
+      g_assert_cmpfloat (vigil_job_song_get_fraction (row_at (list, i)), ==, 1.0);
+    }
+}
+
+/* The store and its rows live as long as a view holds them. */
+static void
+test_lifetimes (void)
+{
+  VigilJobSongList *list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) p = progress_new (0, 2, 0, NULL);
+  GListStore *store = g_object_ref (vigil_job_song_list_get_store (list));
+  VigilJobSong *row;
+
+  vigil_job_song_list_sync (list, VIGIL_JOB_KIND_PLAYLIST, p);
+  row = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  vigil_job_song_list_free (list);
+  vigil_job_song_list_free (NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_finalize_object (store);
+  g_assert_finalize_object (row);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/vigil/job-song-list/has-rows", test_has_rows);
+  g_test_add_func ("/vigil/job-song-list/no-rows", test_no_rows);
+  g_test_add_func ("/vigil/job-song-list/placeholders", test_placeholders);
+  g_test_add_func ("/vigil/job-song-list/names-from-metadata", test_names_from_metadata);
+  g_test_add_func ("/vigil/job-song-list/names-from-message", test_names_from_message);
+  g_test_add_func ("/vigil/job-song-list/rows-reused", test_rows_reused);
+  g_test_add_func ("/vigil/job-song-list/noisy-counts", test_noisy_counts);
+  g_test_add_func ("/vigil/job-song-list/current-moves-back", test_current_moves_back);
+  g_test_add_func ("/vigil/job-song-list/row-limit", test_row_limit);
+  g_test_add_func ("/vigil/job-song-list/finish", test_finish);
+  g_test_add_func ("/vigil/job-song-list/lifetimes", test_lifetimes);
+
+  return g_test_run ();
+}
