@@ -198,11 +198,19 @@ test_enum_types (void)
   g_autoptr(GEnumClass) kind = g_type_class_ref (VIGIL_TYPE_JOB_KIND);
   g_autoptr(GEnumClass) step = g_type_class_ref (VIGIL_TYPE_STEP);
 
-  g_assert_cmpuint (server->n_values, ==, 5);
+  g_assert_cmpuint (server->n_values, ==, 6);
   g_assert_cmpstr (g_enum_get_value (server, VIGIL_SERVER_STATE_LOST)->value_nick, ==, "lost");
-  g_assert_cmpuint (tracking->n_values, ==, 5);
+  g_assert_cmpstr (g_enum_get_value (server, VIGIL_SERVER_STATE_NOT_FOUND)->value_nick, ==,
+                   "not-found");
+  g_assert_cmpuint (tracking->n_values, ==, 8);
   g_assert_cmpstr (g_enum_get_value (tracking, VIGIL_TRACKING_STATE_STALLED)->value_nick, ==,
                    "stalled");
+  g_assert_cmpstr (g_enum_get_value (tracking, VIGIL_TRACKING_STATE_NOT_SIGNED_IN)->value_nick,
+                   ==, "not-signed-in");
+  g_assert_cmpstr (g_enum_get_value (tracking, VIGIL_TRACKING_STATE_SERVER_UNREACHABLE)->value_nick,
+                   ==, "server-unreachable");
+  g_assert_cmpstr (g_enum_get_value (tracking, VIGIL_TRACKING_STATE_SERVER_ERROR)->value_nick,
+                   ==, "server-error");
   g_assert_cmpuint (song->n_values, ==, 4);
   g_assert_cmpuint (kind->n_values, ==, 4);
   g_assert_cmpstr (g_enum_get_value (step, VIGIL_STEP_FETCHING_LYRICS)->value_nick, ==,
@@ -458,6 +466,21 @@ test_setters (void)
   g_object_set (job, "sequence", (guint64) 7, NULL);
   assert_notified (counts, NULL);
 
+  /* what the poller says about following the job */
+  vigil_job_set_server_host (job, "analysis.example.org");
+  g_object_set (job, "server-host", "analysis.example.org", NULL);
+  g_assert_cmpstr (vigil_job_get_server_host (job), ==, "analysis.example.org");
+  assert_notified (counts, "server-host", NULL);
+  vigil_job_set_failing_since (job, G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC);
+  vigil_job_set_retry_interval (job, 5000);
+  g_object_set (job, "failing-since", G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC, "retry-interval", 5000, NULL);
+  g_assert_cmpint (vigil_job_get_failing_since (job), ==, G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC);
+  g_assert_cmpuint (vigil_job_get_retry_interval (job), ==, 5000);
+  assert_notified (counts, "failing-since", "retry-interval", NULL);
+  vigil_job_set_failing_since (job, 0);
+  vigil_job_set_retry_interval (job, 0);
+  assert_notified (counts, "failing-since", "retry-interval", NULL);
+
   g_assert_finalize_object (job);
 }
 
@@ -584,13 +607,17 @@ static void
 test_lost (void)
 {
   VigilJob *job = vigil_job_new ("j", VIGIL_JOB_KIND_SONG, 1);
-  g_autoptr(GHashTable) counts = watch (job);
+  g_autoptr(GHashTable) counts = NULL;
   g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_SONG, 0, 1, 0.2);
+  g_autoptr(VigilJobRecord) queued = record_new (VIGIL_JOB_STATUS_PENDING, NULL);
 
+  /* the server knew the job once */
+  vigil_job_apply_record (job, queued, 0);
+  counts = watch (job);
   vigil_job_mark_lost (job, SECONDS (1));
   g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_LOST);
   g_assert_true (vigil_job_get_is_finished (job));
-  g_assert_nonnull (vigil_job_get_error_message (job));
+  g_assert_cmpstr (vigil_job_get_error_message (job), ==, "The server no longer knows this job");
   g_assert_nonnull (vigil_job_get_finished_at (job));
   assert_notified (counts, "server-state", "is-finished", "error-message", "finished-at", NULL);
 
@@ -618,6 +645,43 @@ test_lost (void)
   g_assert_null (vigil_job_get_finished_at (job));
 
   g_assert_finalize_object (job);
+}
+
+/* A 404 for a job that never had a record or progress: the server never
+ * knew it, which is not "lost" (issue 9, item 10). */
+static void
+test_not_found (void)
+{
+  VigilJob *job = vigil_job_new ("never", VIGIL_JOB_KIND_UNKNOWN, -1);
+  VigilJob *anonymous = vigil_job_new ("nowhere", VIGIL_JOB_KIND_SONG, 1);
+  g_autoptr(GHashTable) counts = NULL;
+  g_autoptr(VigilJobRecord) running = record_new (VIGIL_JOB_STATUS_IN_PROGRESS, NULL);
+
+  vigil_job_set_server_host (job, "analysis.example.org");
+  counts = watch (job);
+  vigil_job_mark_lost (job, SECONDS (1));
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_NOT_FOUND);
+  g_assert_true (vigil_job_get_is_finished (job));
+  g_assert_cmpstr (vigil_job_get_error_message (job), ==, "No such job on analysis.example.org");
+  assert_notified (counts, "server-state", "is-finished", "error-message", "finished-at", NULL);
+  vigil_job_mark_lost (job, SECONDS (2));
+  assert_notified (counts, NULL);
+
+  /* known after all (another process behind a load balancer) … */
+  vigil_job_apply_record (job, running, SECONDS (3));
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_RUNNING);
+  g_assert_false (vigil_job_get_is_finished (job));
+  g_assert_null (vigil_job_get_error_message (job));
+  /* … so gone again is lost */
+  vigil_job_mark_lost (job, SECONDS (4));
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_LOST);
+
+  vigil_job_mark_lost (anonymous, 0);
+  g_assert_cmpint (vigil_job_get_server_state (anonymous), ==, VIGIL_SERVER_STATE_NOT_FOUND);
+  g_assert_cmpstr (vigil_job_get_error_message (anonymous), ==, "No such job on the server");
+
+  g_assert_finalize_object (job);
+  g_assert_finalize_object (anonymous);
 }
 
 static void
@@ -1095,6 +1159,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/progress-terminal", test_progress_terminal);
   g_test_add_func ("/vigil/job/terminal-sticky", test_terminal_sticky);
   g_test_add_func ("/vigil/job/lost", test_lost);
+  g_test_add_func ("/vigil/job/not-found", test_not_found);
   g_test_add_func ("/vigil/job/dates", test_dates);
   g_test_add_func ("/vigil/job/one-song-fraction", test_one_song_fraction);
   g_test_add_func ("/vigil/job/fraction-from-counts", test_fraction_from_counts);

@@ -73,6 +73,7 @@ test_input_defaults (void)
   g_assert_cmpuint (in.errors, ==, 0);
   g_assert_cmpfloat (in.eta_seconds, ==, VIGIL_UNKNOWN);
   g_assert_cmpint (in.retry_after_ms, ==, -1);
+  g_assert_false (in.overdue);
 }
 
 static void
@@ -175,14 +176,16 @@ test_background_preset (void)
   VigilPollSettings s = vigil_poll_settings_background ();
   VigilPollInput in = running (0.05);
 
+  /* "5 s: … background/admin jobs": the preset's factors would say 10, 15
+   * and 25 s, and an end would be reported that late (issue 9, item 11). */
   in.kind = VIGIL_JOB_KIND_BACKGROUND;
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_INITIAL);
   in.fraction = 0.5;
-  assert_decision (&s, &in, 10000, VIGIL_POLL_REASON_MIDDLE);
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
   in.eta_seconds = 3600;
-  assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
   in.fraction = 0.95;
-  assert_decision (&s, &in, 25000, VIGIL_POLL_REASON_FINAL);
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
 }
 
 static void
@@ -201,13 +204,48 @@ test_background_floor (void)
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
   /* the floor holds for any settings, above max_ms too */
   assert_decision (&tight, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
-  /* and under the final approach */
+  /* but not for the poll at the predicted end (issue 9, item 11) … */
   in.eta_seconds = 1;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  assert_decision (&s, &in, 1250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  assert_decision (&tight, &in, 1250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* … once: a job still running after it is polled at the floor again */
+  in.overdue = TRUE;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  assert_decision (&tight, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  in.overdue = FALSE;
+  /* nor for retries */
+  in.eta_seconds = VIGIL_UNKNOWN;
+  in.errors = 1;
+  assert_decision (&s, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
+  in.errors = 0;
 
   /* other kinds have no floor */
+  in.eta_seconds = 1;
   in.kind = VIGIL_JOB_KIND_PLAYLIST;
   assert_decision (&s, &in, 1250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* and no "once": overdue or not, their final approach is the same */
+  in.overdue = TRUE;
+  assert_decision (&s, &in, 1250, VIGIL_POLL_REASON_FINAL_APPROACH);
+}
+
+/* The background preset starts at 5 s: its final approach may come sooner,
+ * at 1 s, as for any other job. */
+static void
+test_background_final_approach (void)
+{
+  VigilPollSettings s = vigil_poll_settings_background ();
+  VigilPollInput in = running (0.5);
+
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  in.eta_seconds = 2;
+  assert_decision (&s, &in, 2250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.eta_seconds = 0;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.eta_seconds = 4.9;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
+  in.eta_seconds = 2;
+  in.overdue = TRUE;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
 }
 
 static void
@@ -241,11 +279,13 @@ test_queued (void)
   assert_decision (&low_max, &in, 5000, VIGIL_POLL_REASON_BACKGROUND);
 }
 
+/* A job's own failed poll, while its server answers others, is retried
+ * soon: one unlucky 500 must not push its next poll out, and the backoff
+ * belongs to the server (issue 9, item 11). */
 static void
-test_backoff_sequence (void)
+test_error_retry (void)
 {
   VigilPollSettings s = vigil_poll_settings_default ();
-  VigilPollSettings patient = { 1000, 5000, 10, 2.0 };
   VigilPollInput in;
   VigilPollDecision d;
 
@@ -253,55 +293,65 @@ test_backoff_sequence (void)
   assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
 
   in.errors = 1;
-  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_BACKOFF);
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
   d = vigil_poll_policy_decide (&s, &in);
   g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_RETRYING);
   g_assert_false (d.stalled);
 
   in.errors = 2;
-  assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_BACKOFF);
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
   d = vigil_poll_policy_decide (&s, &in);
   g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_RETRYING);
 
-  /* with room for more retries, the next step is capped at max */
-  in.errors = 3;
-  assert_decision (&patient, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
-  in.errors = 9;
-  assert_decision (&patient, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
-
-  /* the multiplier applies to the normal delay of the job's phase */
+  /* later in a job, and near its end: no doubling */
   in = running (0.5);
-  in.errors = 1;
-  assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_BACKOFF);
+  in.errors = 2;
+  assert_decision (&s, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
+  in = running (0.95);
+  in.errors = 2;
+  assert_decision (&s, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
 
   /* no final approach while erroring */
-  in = running (0.95);
-  in.eta_seconds = 1;
+  in.eta_seconds = 0.2;
   in.errors = 1;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+  assert_decision (&s, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
+
+  /* a normal pace faster than the retry is kept */
+  {
+    VigilPollSettings fast = { 200, 1000, 3, 2.0 };
+
+    in = running (0.05);
+    in.errors = 1;
+    assert_decision (&fast, &in, 200, VIGIL_POLL_REASON_BACKOFF);
+  }
 }
 
+/* The production preset (3 s / 15 s, 1.5×) and background jobs retry as
+ * soon: their slower pace is for jobs that answer. */
 static void
-test_backoff_production (void)
+test_error_retry_presets (void)
 {
-  VigilPollSettings s = vigil_poll_settings_production ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollSettings background = vigil_poll_settings_background ();
   VigilPollInput in;
-  guint expected[] = { 3000, 4500, 6750, 10125, 15000 };
 
   vigil_poll_input_init (&in);
-  for (guint errors = 0; errors < G_N_ELEMENTS (expected); errors++)
+  for (guint errors = 1; errors < 5; errors++)
     {
       in.errors = errors;
-      assert_decision (&s, &in, expected[errors],
-                       errors == 0 ? VIGIL_POLL_REASON_INITIAL : VIGIL_POLL_REASON_BACKOFF);
+      assert_decision (&production, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
     }
 
-  in.errors = 5;
-  assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_STALLED);
+  in = running (0.95);
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  in.errors = 1;
+  assert_decision (&background, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
+  in.errors = 2;
+  assert_decision (&background, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
 }
 
 static void
-test_backoff_queued (void)
+test_error_retry_queued (void)
 {
   VigilPollSettings s = vigil_poll_settings_production ();
   VigilPollInput in;
@@ -310,10 +360,11 @@ test_backoff_queued (void)
   in.queued = TRUE;
   in.age_seconds = 60;
   in.errors = 2;
-  /* 5000 × 1.5² */
-  assert_decision (&s, &in, 11250, VIGIL_POLL_REASON_BACKOFF);
+  assert_decision (&s, &in, VIGIL_POLL_ERROR_RETRY_MS, VIGIL_POLL_REASON_BACKOFF);
 }
 
+/* max_retries failed polls in a row: the user is told, the retry stays
+ * soon. */
 static void
 test_stalled (void)
 {
@@ -328,7 +379,7 @@ test_stalled (void)
 
       in.errors = errors[i];
       d = vigil_poll_policy_decide (&s, &in);
-      g_assert_cmpuint (d.delay_ms, ==, 5000);
+      g_assert_cmpuint (d.delay_ms, ==, VIGIL_POLL_ERROR_RETRY_MS);
       g_assert_cmpint (d.reason, ==, VIGIL_POLL_REASON_STALLED);
       g_assert_true (d.stalled);
       g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_STALLED);
@@ -341,18 +392,92 @@ test_stalled (void)
   g_assert_false (vigil_poll_policy_decide (&production, &in).stalled);
   in.errors = 5;
   g_assert_true (vigil_poll_policy_decide (&production, &in).stalled);
-  g_assert_cmpuint (vigil_poll_policy_decide (&production, &in).delay_ms, ==, 15000);
+  g_assert_cmpuint (vigil_poll_policy_decide (&production, &in).delay_ms, ==, VIGIL_POLL_ERROR_RETRY_MS);
+}
+
+/* When the server as a whole fails: VIGIL_POLL_SERVER_FAILURES failed
+ * requests in a row, never fewer than max_retries. */
+static void
+test_server_is_failing (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings patient = { 1000, 5000, 8, 2.0 };
+
+  g_assert_false (vigil_poll_policy_server_is_failing (&s, 0));
+  g_assert_false (vigil_poll_policy_server_is_failing (&s, VIGIL_POLL_SERVER_FAILURES - 1));
+  g_assert_true (vigil_poll_policy_server_is_failing (&s, VIGIL_POLL_SERVER_FAILURES));
+  g_assert_true (vigil_poll_policy_server_is_failing (&s, G_MAXUINT));
+  g_assert_false (vigil_poll_policy_server_is_failing (&patient, 7));
+  g_assert_true (vigil_poll_policy_server_is_failing (&patient, 8));
 }
 
 static void
-test_huge_backoff (void)
+assert_probe (const VigilPollSettings *s,
+              VigilServerHealth        health,
+              guint                    failed_probes,
+              gint64                   retry_after_ms,
+              guint                    delay_ms,
+              VigilPollReason          reason)
 {
-  VigilPollSettings s = { 1000, 5000, G_MAXUINT, 2.0 };
-  VigilPollInput in;
+  VigilPollDecision d = vigil_poll_policy_decide_probe (s, health, failed_probes, retry_after_ms);
 
-  vigil_poll_input_init (&in);
-  in.errors = 5000;  /* 2^5000 overflows a double */
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_BACKOFF);
+  if (d.delay_ms != delay_ms || d.reason != reason)
+    g_error ("health %d, %u failed probes, Retry-After %" G_GINT64_FORMAT ": got %u ms (%s), "
+             "expected %u ms (%s)", health, failed_probes, retry_after_ms, d.delay_ms,
+             vigil_poll_reason_to_string (d.reason), delay_ms, vigil_poll_reason_to_string (reason));
+  g_assert_true (d.stalled);
+}
+
+/* A failing server is probed once at a time: soon at first, then backing
+ * off exponentially up to max_ms; Retry-After is honoured. */
+static void
+test_probe_failing (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollSettings tiny = { 100, 500, 3, 2.0 };
+  guint expected[] = { 1000, 2000, 4000, 5000, 5000 };
+  guint expected_production[] = { 1000, 1500, 2250, 3375, 5062, 7593, 11390, 15000, 15000 };
+  VigilPollDecision d;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    assert_probe (&s, VIGIL_SERVER_HEALTH_FAILING, i, -1, expected[i], VIGIL_POLL_REASON_PROBE);
+  for (guint i = 0; i < G_N_ELEMENTS (expected_production); i++)
+    assert_probe (&production, VIGIL_SERVER_HEALTH_FAILING, i, -1, expected_production[i],
+                  VIGIL_POLL_REASON_PROBE);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_FAILING, G_MAXUINT, -1, 5000, VIGIL_POLL_REASON_PROBE);
+  /* never sooner than a second, whatever max_ms */
+  assert_probe (&tiny, VIGIL_SERVER_HEALTH_FAILING, 3, -1, 1000, VIGIL_POLL_REASON_PROBE);
+
+  d = vigil_poll_policy_decide_probe (&s, VIGIL_SERVER_HEALTH_FAILING, 0, -1);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_SERVER_FAILING);
+
+  /* Retry-After: at least that long, up to the ceiling */
+  assert_probe (&s, VIGIL_SERVER_HEALTH_FAILING, 0, 20000, 20000, VIGIL_POLL_REASON_RETRY_AFTER);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_FAILING, 3, 500, 5000, VIGIL_POLL_REASON_PROBE);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_FAILING, 0, G_MAXINT64, VIGIL_POLL_RETRY_AFTER_LIMIT_MS,
+                VIGIL_POLL_REASON_RETRY_AFTER);
+}
+
+/* Not signed in: one slow probe, 30 s then 60 s apart, whatever the
+ * settings. */
+static void
+test_probe_sign_in (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollDecision d;
+
+  assert_probe (&s, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 0, -1, 30000, VIGIL_POLL_REASON_SIGN_IN);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 1, -1, 60000, VIGIL_POLL_REASON_SIGN_IN);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 9, -1, 60000, VIGIL_POLL_REASON_SIGN_IN);
+  assert_probe (&production, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 0, -1, 30000,
+                VIGIL_POLL_REASON_SIGN_IN);
+  assert_probe (&s, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 0, 120000, 120000,
+                VIGIL_POLL_REASON_RETRY_AFTER);
+
+  d = vigil_poll_policy_decide_probe (&s, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN, 0, -1);
+  g_assert_cmpint (d.tracking, ==, VIGIL_POLL_TRACKING_NOT_SIGNED_IN);
 }
 
 static void
@@ -432,6 +557,9 @@ test_sanitized_settings (void)
   in.errors = 2;
   assert_decision (&shrinking, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
   assert_decision (&nan_mult, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
+  /* a shrinking or NaN multiplier never makes probes come sooner */
+  assert_probe (&shrinking, VIGIL_SERVER_HEALTH_FAILING, 4, -1, 1000, VIGIL_POLL_REASON_PROBE);
+  assert_probe (&nan_mult, VIGIL_SERVER_HEALTH_FAILING, 4, -1, 1000, VIGIL_POLL_REASON_PROBE);
 }
 
 static void
@@ -439,7 +567,7 @@ test_reason_strings (void)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint r = VIGIL_POLL_REASON_INITIAL; r <= VIGIL_POLL_REASON_RETRY_AFTER; r++)
+  for (guint r = VIGIL_POLL_REASON_INITIAL; r <= VIGIL_POLL_REASON_SIGN_IN; r++)
     {
       const char *name = vigil_poll_reason_to_string (r);
 
@@ -450,7 +578,9 @@ test_reason_strings (void)
 
   g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_FINAL_APPROACH), ==,
                    "final-approach");
-  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_RETRY_AFTER + 1), ==,
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_PROBE), ==, "probe");
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_SIGN_IN), ==, "sign-in");
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_SIGN_IN + 1), ==,
                    "unknown");
 }
 
@@ -521,12 +651,15 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/poll-policy/production-preset", test_production_preset);
   g_test_add_func ("/vigil/poll-policy/background-preset", test_background_preset);
   g_test_add_func ("/vigil/poll-policy/background-floor", test_background_floor);
+  g_test_add_func ("/vigil/poll-policy/background-final-approach", test_background_final_approach);
   g_test_add_func ("/vigil/poll-policy/queued", test_queued);
-  g_test_add_func ("/vigil/poll-policy/backoff-sequence", test_backoff_sequence);
-  g_test_add_func ("/vigil/poll-policy/backoff-production", test_backoff_production);
-  g_test_add_func ("/vigil/poll-policy/backoff-queued", test_backoff_queued);
+  g_test_add_func ("/vigil/poll-policy/error-retry", test_error_retry);
+  g_test_add_func ("/vigil/poll-policy/error-retry-presets", test_error_retry_presets);
+  g_test_add_func ("/vigil/poll-policy/error-retry-queued", test_error_retry_queued);
   g_test_add_func ("/vigil/poll-policy/stalled", test_stalled);
-  g_test_add_func ("/vigil/poll-policy/huge-backoff", test_huge_backoff);
+  g_test_add_func ("/vigil/poll-policy/server-is-failing", test_server_is_failing);
+  g_test_add_func ("/vigil/poll-policy/probe-failing", test_probe_failing);
+  g_test_add_func ("/vigil/poll-policy/probe-sign-in", test_probe_sign_in);
   g_test_add_func ("/vigil/poll-policy/final-approach", test_final_approach);
   g_test_add_func ("/vigil/poll-policy/retry-after", test_retry_after);
   g_test_add_func ("/vigil/poll-policy/sanitized-settings", test_sanitized_settings);

@@ -40,6 +40,48 @@ vigil_test_spin (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static gboolean
+count_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_ticks (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+static gboolean
+is_allocated (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0;
+}
+
+gboolean
+vigil_test_wait_drawn (GtkWidget *widget,
+                       guint      timeout_ms)
+{
+  guint ticks = 0;
+  guint id;
+  gboolean drawn;
+
+  if (!vigil_test_wait_for (is_allocated, widget, timeout_ms))
+    return FALSE;
+
+  /* A whole frame after the one in progress: styles and layout are done. */
+  id = gtk_widget_add_tick_callback (widget, count_tick, &ticks, NULL);
+  drawn = vigil_test_wait_for (two_ticks, &ticks, timeout_ms);
+  gtk_widget_remove_tick_callback (widget, id);
+  return drawn && is_allocated (widget);
+}
+
 static void
 collect (GtkWidget *widget,
          GType      type,

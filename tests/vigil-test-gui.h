@@ -26,6 +26,10 @@ gboolean vigil_test_wait_for (VigilTestCond cond,
                               guint         timeout_ms);
 /* Iterate the main context for ms milliseconds. */
 void     vigil_test_spin     (guint ms);
+/* Wait until widget is mapped with a size and a frame has been drawn since
+ * (its styles and layout are current), however slow the machine. */
+gboolean vigil_test_wait_drawn (GtkWidget *widget,
+                                guint      timeout_ms);
 
 /* Every descendant of root (root included) of the given type, in tree
  * order. */

@@ -230,6 +230,7 @@ vigilctl_server_state_name (VigilServerState state)
     case VIGIL_SERVER_STATE_SUCCEEDED: return "succeeded";
     case VIGIL_SERVER_STATE_FAILED: return "failed";
     case VIGIL_SERVER_STATE_LOST: return "lost";
+    case VIGIL_SERVER_STATE_NOT_FOUND: return "not-found";
     default: return NULL;
     }
 }
@@ -244,6 +245,9 @@ vigilctl_tracking_state_name (VigilTrackingState state)
     case VIGIL_TRACKING_STATE_STALLED: return "stalled";
     case VIGIL_TRACKING_STATE_OFFLINE: return "offline";
     case VIGIL_TRACKING_STATE_STOPPED: return "stopped";
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN: return "not-signed-in";
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE: return "server-unreachable";
+    case VIGIL_TRACKING_STATE_SERVER_ERROR: return "server-error";
     default: return NULL;
     }
 }
@@ -255,7 +259,7 @@ job_state (const VigilctlJobLine *line)
   VigilServerState state = vigil_job_get_server_state (line->job);
 
   if (line->heard->record == NULL && line->heard->progress == NULL &&
-      state != VIGIL_SERVER_STATE_LOST)
+      state != VIGIL_SERVER_STATE_LOST && state != VIGIL_SERVER_STATE_NOT_FOUND)
     return NULL;
   return vigilctl_server_state_name (state);
 }
@@ -267,6 +271,7 @@ job_reason (VigilJob *job)
     {
     case VIGIL_SERVER_STATE_FAILED:
     case VIGIL_SERVER_STATE_LOST:
+    case VIGIL_SERVER_STATE_NOT_FOUND:
       return vigil_job_get_error_message (job);
     case VIGIL_SERVER_STATE_QUEUED:
     case VIGIL_SERVER_STATE_RUNNING:

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vigil-poller.h"
+#include "vigil-tracking-text.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 
@@ -93,6 +94,8 @@ final_status_text (VigilJob *job)
       return g_strdup_printf (_("Failed: %s"), error_message ? error_message : _("unknown error"));
     case VIGIL_SERVER_STATE_LOST:
       return g_strdup (_("Lost: the server no longer knows this job"));
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return vigil_tracking_text_not_found (vigil_job_get_server_host (job));
     case VIGIL_SERVER_STATE_QUEUED:
     case VIGIL_SERVER_STATE_RUNNING:
     default:
@@ -120,6 +123,12 @@ tracking_status_text (Watched *wj)
       break;
     case VIGIL_TRACKING_STATE_OFFLINE:
       return g_strdup (_("Offline, waiting for the network…"));
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
+      return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (wj->job));
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
+    case VIGIL_TRACKING_STATE_SERVER_ERROR:
+      trouble = vigil_tracking_text_server_retry (wj->job);
+      break;
     case VIGIL_TRACKING_STATE_ACTIVE:
     case VIGIL_TRACKING_STATE_STOPPED:
     default:

@@ -18,7 +18,8 @@ typedef enum
   VIGIL_SERVER_STATE_RUNNING,    /* IN_PROGRESS, or a progress record exists */
   VIGIL_SERVER_STATE_SUCCEEDED,  /* COMPLETED without an error_message */
   VIGIL_SERVER_STATE_FAILED,     /* FAILED, INTERRUPTED, CANCELLED, or an error_message */
-  VIGIL_SERVER_STATE_LOST,       /* the server no longer knows the job */
+  VIGIL_SERVER_STATE_LOST,       /* the server no longer knows a job Vigil had seen */
+  VIGIL_SERVER_STATE_NOT_FOUND,  /* the server never knew the job: 404 before any record */
 } VigilServerState;
 
 /* How well Vigil is following the job. */
@@ -29,6 +30,9 @@ typedef enum
   VIGIL_TRACKING_STATE_STALLED,   /* too many failed polls: progress can't be tracked */
   VIGIL_TRACKING_STATE_OFFLINE,   /* no network: polling paused */
   VIGIL_TRACKING_STATE_STOPPED,   /* the user stopped tracking the job */
+  VIGIL_TRACKING_STATE_NOT_SIGNED_IN,       /* the server wants a sign-in: one slow probe */
+  VIGIL_TRACKING_STATE_SERVER_UNREACHABLE,  /* the server does not answer at all */
+  VIGIL_TRACKING_STATE_SERVER_ERROR,        /* the server answers with errors only */
 } VigilTrackingState;
 
 /* One song of a playlist or background job. */
@@ -60,5 +64,9 @@ GType vigil_step_get_type (void) G_GNUC_CONST;
 
 #define VIGIL_TYPE_PRIORITY (vigil_priority_get_type ())
 GType vigil_priority_get_type (void) G_GNUC_CONST;
+
+/* VigilServerHealth, of vigil-poll-policy.h */
+#define VIGIL_TYPE_SERVER_HEALTH (vigil_server_health_get_type ())
+GType vigil_server_health_get_type (void) G_GNUC_CONST;
 
 G_END_DECLS

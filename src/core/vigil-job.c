@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-tracking-text.h"
 #include "vigil-util-private.h"
 #include "vigil-eta.h"
 #include "vigil-job-song-list.h"
@@ -31,6 +32,9 @@ struct _VigilJob
   VigilServerState    server_state;
   VigilTrackingState  tracking_state;
   char               *tracking_error;
+  char               *server_host;
+  gint64              failing_since;
+  guint               retry_interval;
   double              fraction;
   VigilStep           step;
   char               *message;
@@ -45,6 +49,7 @@ struct _VigilJob
   VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
   gboolean            batching;     /* this update's notifications wait for its end */
   gboolean            title_stale;  /* kind or target changed since the title was made */
+  gboolean            seen;         /* the server answered with a record or progress */
 
   VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
 
@@ -60,6 +65,9 @@ enum {
   PROP_SERVER_STATE,
   PROP_TRACKING_STATE,
   PROP_TRACKING_ERROR,
+  PROP_SERVER_HOST,
+  PROP_FAILING_SINCE,
+  PROP_RETRY_INTERVAL,
   PROP_FRACTION,
   PROP_STEP,
   PROP_MESSAGE,
@@ -176,11 +184,12 @@ is_finished_state (VigilServerState state)
 {
   return state == VIGIL_SERVER_STATE_SUCCEEDED ||
          state == VIGIL_SERVER_STATE_FAILED ||
-         state == VIGIL_SERVER_STATE_LOST;
+         state == VIGIL_SERVER_STATE_LOST ||
+         state == VIGIL_SERVER_STATE_NOT_FOUND;
 }
 
-/* SUCCEEDED and FAILED are final; LOST is not (the server may know the job
- * again behind another load-balanced process). */
+/* SUCCEEDED and FAILED are final; LOST and NOT_FOUND are not (the server
+ * may know the job again behind another load-balanced process). */
 static gboolean
 is_done (VigilJob *self)
 {
@@ -656,6 +665,7 @@ vigil_job_finalize (GObject *object)
   g_free (self->message);
   g_free (self->error_message);
   g_free (self->tracking_error);
+  g_free (self->server_host);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->finished_at, g_date_time_unref);
@@ -693,6 +703,15 @@ vigil_job_get_property (GObject    *object,
       break;
     case PROP_TRACKING_ERROR:
       g_value_set_string (value, self->tracking_error);
+      break;
+    case PROP_SERVER_HOST:
+      g_value_set_string (value, self->server_host);
+      break;
+    case PROP_FAILING_SINCE:
+      g_value_set_int64 (value, self->failing_since);
+      break;
+    case PROP_RETRY_INTERVAL:
+      g_value_set_uint (value, self->retry_interval);
       break;
     case PROP_FRACTION:
       g_value_set_double (value, self->fraction);
@@ -766,6 +785,15 @@ vigil_job_set_property (GObject      *object,
     case PROP_TRACKING_ERROR:
       vigil_job_set_tracking_error (self, g_value_get_string (value));
       break;
+    case PROP_SERVER_HOST:
+      vigil_job_set_server_host (self, g_value_get_string (value));
+      break;
+    case PROP_FAILING_SINCE:
+      vigil_job_set_failing_since (self, g_value_get_int64 (value));
+      break;
+    case PROP_RETRY_INTERVAL:
+      vigil_job_set_retry_interval (self, g_value_get_uint (value));
+      break;
     case PROP_ERROR_MESSAGE:
       vigil_job_set_error_message (self, g_value_get_string (value));
       break;
@@ -814,6 +842,11 @@ install_properties (GObjectClass *object_class)
   install_enum (PROP_TRACKING_STATE, "tracking-state", VIGIL_TYPE_TRACKING_STATE,
                 VIGIL_TRACKING_STATE_ACTIVE, rw);
   properties[PROP_TRACKING_ERROR] = g_param_spec_string ("tracking-error", NULL, NULL, NULL, rw);
+  properties[PROP_SERVER_HOST] = g_param_spec_string ("server-host", NULL, NULL, NULL, rw);
+  properties[PROP_FAILING_SINCE] = g_param_spec_int64 ("failing-since", NULL, NULL,
+                                                       0, G_MAXINT64, 0, rw);
+  properties[PROP_RETRY_INTERVAL] = g_param_spec_uint ("retry-interval", NULL, NULL,
+                                                       0, G_MAXUINT, 0, rw);
   properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL,
                                                    -1.0, 1.0, -1.0, ro);
   install_enum (PROP_STEP, "step", VIGIL_TYPE_STEP, VIGIL_STEP_OTHER, ro);
@@ -886,6 +919,7 @@ vigil_job_apply_progress (VigilJob            *self,
   g_return_if_fail (VIGIL_IS_JOB (self));
   g_return_if_fail (progress != NULL);
 
+  self->seen = TRUE;
   /* a stale answer from another server process after the end */
   if (is_done (self))
     return;
@@ -907,6 +941,7 @@ vigil_job_apply_record (VigilJob             *self,
   g_return_if_fail (VIGIL_IS_JOB (self));
   g_return_if_fail (record != NULL);
 
+  self->seen = TRUE;
   begin_update (self);
   named = apply_record_fields (self, record, now_us);
   enter_state_from_record (self, record);
@@ -925,9 +960,19 @@ vigil_job_mark_lost (VigilJob *self,
     return;
 
   g_object_freeze_notify (G_OBJECT (self));
-  update_string (self, &self->error_message,
-                 _("The server no longer knows this job"), PROP_ERROR_MESSAGE);
-  enter_state (self, VIGIL_SERVER_STATE_LOST);
+  if (self->seen)
+    {
+      update_string (self, &self->error_message,
+                     _("The server no longer knows this job"), PROP_ERROR_MESSAGE);
+      enter_state (self, VIGIL_SERVER_STATE_LOST);
+    }
+  else
+    {
+      g_autofree char *text = vigil_tracking_text_not_found (self->server_host);
+
+      update_string (self, &self->error_message, text, PROP_ERROR_MESSAGE);
+      enter_state (self, VIGIL_SERVER_STATE_NOT_FOUND);
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -1009,6 +1054,61 @@ vigil_job_set_tracking_state (VigilJob           *self,
 
   self->tracking_state = state;
   notify (self, PROP_TRACKING_STATE);
+}
+
+const char *
+vigil_job_get_server_host (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->server_host;
+}
+
+void
+vigil_job_set_server_host (VigilJob   *self,
+                           const char *host)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  update_string (self, &self->server_host, host, PROP_SERVER_HOST);
+}
+
+gint64
+vigil_job_get_failing_since (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
+
+  return self->failing_since;
+}
+
+void
+vigil_job_set_failing_since (VigilJob *self,
+                             gint64    since_us)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  update_int64 (self, &self->failing_since, MAX (since_us, 0), PROP_FAILING_SINCE);
+}
+
+guint
+vigil_job_get_retry_interval (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
+
+  return self->retry_interval;
+}
+
+void
+vigil_job_set_retry_interval (VigilJob *self,
+                              guint     interval_ms)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  if (self->retry_interval == interval_ms)
+    return;
+
+  self->retry_interval = interval_ms;
+  notify (self, PROP_RETRY_INTERVAL);
 }
 
 const char *

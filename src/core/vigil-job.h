@@ -29,6 +29,15 @@ G_DECLARE_FINAL_TYPE (VigilJob, vigil_job, VIGIL, JOB, GObject)
  *   tracking-state   VigilTrackingState  READWRITE
  *   tracking-error   char*               why the last poll failed, NULL after a
  *                                        good one (set by the poller); READWRITE
+ *   server-host      char*               "host[:port]" of the server the job lives
+ *                                        on, for messages; set by the poller
+ *   failing-since    gint64              wall-clock time (g_get_real_time(), µs)
+ *                                        since when polls of the job (or its
+ *                                        whole server) fail; 0 while they work.
+ *                                        Set by the poller; READWRITE
+ *   retry-interval   guint               while failing: the poller's current
+ *                                        retry interval in ms (virtual ms under
+ *                                        a time-scale), 0 while fine; READWRITE
  *   fraction         double              0..1, -1 unknown; read-only
  *   step             VigilStep           read-only
  *   message          char*               the server's current message; read-only
@@ -39,7 +48,7 @@ G_DECLARE_FINAL_TYPE (VigilJob, vigil_job, VIGIL, JOB, GObject)
  *   created-at       GDateTime           read-only, nullable
  *   started-at       GDateTime           read-only, nullable
  *   finished-at      GDateTime           read-only, nullable (local observation time)
- *   is-finished      gboolean            SUCCEEDED, FAILED or LOST; read-only
+ *   is-finished      gboolean            SUCCEEDED, FAILED, LOST or NOT_FOUND; read-only
  *   songs            GListModel          of VigilJobSong; read-only
  *   sequence         guint64             the order in which a tracker listed the
  *                                        job (1, 2, …; 0 for none): views sort
@@ -67,8 +76,9 @@ void                vigil_job_apply_progress         (VigilJob           *self,
 void                vigil_job_apply_record           (VigilJob           *self,
                                                       const VigilJobRecord *record,
                                                       gint64              now_us);
-/* The server no longer knows the job (404 on its status). A later progress
- * or record brings it back. */
+/* The server does not know the job (404 on its status): LOST when a
+ * progress or record of it was applied before, NOT_FOUND when none ever
+ * was. A later progress or record brings it back. */
 void                vigil_job_mark_lost              (VigilJob           *self,
                                                       gint64              now_us);
 
@@ -82,6 +92,15 @@ VigilServerState    vigil_job_get_server_state       (VigilJob           *self);
 VigilTrackingState  vigil_job_get_tracking_state     (VigilJob           *self);
 void                vigil_job_set_tracking_state     (VigilJob           *self,
                                                       VigilTrackingState  state);
+const char         *vigil_job_get_server_host        (VigilJob           *self);
+void                vigil_job_set_server_host        (VigilJob           *self,
+                                                      const char         *host);
+gint64              vigil_job_get_failing_since      (VigilJob           *self);
+void                vigil_job_set_failing_since      (VigilJob           *self,
+                                                      gint64              since_us);
+guint               vigil_job_get_retry_interval     (VigilJob           *self);
+void                vigil_job_set_retry_interval     (VigilJob           *self,
+                                                      guint               interval_ms);
 const char         *vigil_job_get_tracking_error     (VigilJob           *self);
 void                vigil_job_set_tracking_error     (VigilJob           *self,
                                                       const char         *error);

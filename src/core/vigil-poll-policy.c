@@ -13,6 +13,8 @@
 #define FINAL_FRACTION         0.90
 #define LONG_ETA_SECONDS       60.0
 #define FINAL_APPROACH_SLACK_MS 250.0
+/* A background job's final approach may come this soon, below its floor. */
+#define BACKGROUND_FINAL_APPROACH_MIN_MS 1000
 
 /* ------------------------------------------------------------------ */
 /* Settings                                                            */
@@ -59,6 +61,7 @@ vigil_poll_input_init (VigilPollInput *input)
   input->errors = 0;
   input->eta_seconds = VIGIL_UNKNOWN;
   input->retry_after_ms = -1;
+  input->overdue = FALSE;
 }
 
 const char *
@@ -75,6 +78,8 @@ vigil_poll_reason_to_string (VigilPollReason reason)
     [VIGIL_POLL_REASON_STALLED] = "stalled",
     [VIGIL_POLL_REASON_FINAL_APPROACH] = "final-approach",
     [VIGIL_POLL_REASON_RETRY_AFTER] = "retry-after",
+    [VIGIL_POLL_REASON_PROBE] = "probe",
+    [VIGIL_POLL_REASON_SIGN_IN] = "sign-in",
   };
 
   if ((guint) reason >= G_N_ELEMENTS (names))
@@ -172,6 +177,11 @@ decide_queued (const VigilPollSettings *s,
   out->reason = VIGIL_POLL_REASON_QUEUED;
 }
 
+/* The server answers other requests: this job's failure is its own bad
+ * luck, so retry soon, however often it happened (with a fifth of all
+ * requests failing at random, six in a row for one of a few dozen jobs is
+ * no rarity). Backing off is the server's business: when it fails as a
+ * whole, the poller probes it instead of asking this. */
 static void
 decide_errors (const VigilPollSettings *s,
                guint                    errors,
@@ -180,38 +190,40 @@ decide_errors (const VigilPollSettings *s,
   g_assert (s != NULL && out != NULL);
   g_assert (errors > 0);
 
+  out->delay_ms = MIN (out->delay_ms, VIGIL_POLL_ERROR_RETRY_MS);
   if (errors >= s->max_retries)
     {
-      out->delay_ms = s->max_ms;
       out->reason = VIGIL_POLL_REASON_STALLED;
       out->stalled = TRUE;
       out->tracking = VIGIL_POLL_TRACKING_STALLED;
       return;
     }
 
-  out->delay_ms = cap_ms (out->delay_ms * pow (s->multiplier, errors), s->max_ms);
   out->reason = VIGIL_POLL_REASON_BACKOFF;
   out->tracking = VIGIL_POLL_TRACKING_RETRYING;
 }
 
 static void
 decide_final_approach (const VigilPollSettings *s,
-                       double                   eta_seconds,
+                       const VigilPollInput    *in,
                        VigilPollDecision       *out)
 {
   double eta_ms;
   double delay;
+  double min_ms = s->initial_ms;
 
-  g_assert (s != NULL && out != NULL);
+  g_assert (s != NULL && in != NULL && out != NULL);
 
-  if (!is_known (eta_seconds))
+  if (!is_known (in->eta_seconds))
     return;
 
-  eta_ms = eta_seconds * 1000.0;
+  eta_ms = in->eta_seconds * 1000.0;
   if (!(eta_ms < out->delay_ms))
     return;
 
-  delay = MAX (eta_ms + FINAL_APPROACH_SLACK_MS, (double) s->initial_ms);
+  if (in->kind == VIGIL_JOB_KIND_BACKGROUND)
+    min_ms = MIN (min_ms, BACKGROUND_FINAL_APPROACH_MIN_MS);
+  delay = MAX (eta_ms + FINAL_APPROACH_SLACK_MS, min_ms);
   if (delay < out->delay_ms)
     {
       out->delay_ms = (guint) ceil (delay);
@@ -227,6 +239,20 @@ apply_floor (guint              floor_ms,
   if (out->delay_ms < floor_ms)
     {
       out->delay_ms = floor_ms;
+      out->reason = reason;
+    }
+}
+
+/* The contract's "5 s: … background/admin jobs": not more often, and not
+ * less often either, or an end would be reported up to 25 s late. */
+static void
+apply_pace (guint              pace_ms,
+            VigilPollReason    reason,
+            VigilPollDecision *out)
+{
+  if (out->delay_ms != pace_ms)
+    {
+      out->delay_ms = pace_ms;
       out->reason = reason;
     }
 }
@@ -250,16 +276,64 @@ vigil_poll_policy_decide (const VigilPollSettings *settings,
   else
     decide_progress (&s, input, &out);
 
+  if (input->kind == VIGIL_JOB_KIND_BACKGROUND)
+    apply_pace (VIGIL_POLL_BACKGROUND_FLOOR_MS, VIGIL_POLL_REASON_BACKGROUND, &out);
+
+  /* A retry and the poll at the predicted end are one request each: they
+   * need not wait for a background job's gentle pace. A background job
+   * still running after its final approach waits for the pace again. */
   if (input->errors > 0)
     decide_errors (&s, input->errors, &out);
-  else if (!input->queued)
-    decide_final_approach (&s, input->eta_seconds, &out);
-
-  if (input->kind == VIGIL_JOB_KIND_BACKGROUND)
-    apply_floor (VIGIL_POLL_BACKGROUND_FLOOR_MS, VIGIL_POLL_REASON_BACKGROUND, &out);
+  else if (!input->queued && !(input->kind == VIGIL_JOB_KIND_BACKGROUND && input->overdue))
+    decide_final_approach (&s, input, &out);
 
   if (input->retry_after_ms > 0)
     apply_floor (MIN (input->retry_after_ms, VIGIL_POLL_RETRY_AFTER_LIMIT_MS),
+                 VIGIL_POLL_REASON_RETRY_AFTER, &out);
+
+  return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* The server as a whole                                               */
+/* ------------------------------------------------------------------ */
+
+gboolean
+vigil_poll_policy_server_is_failing (const VigilPollSettings *settings,
+                                     guint                    failures)
+{
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  return failures >= MAX (VIGIL_POLL_SERVER_FAILURES, settings->max_retries);
+}
+
+VigilPollDecision
+vigil_poll_policy_decide_probe (const VigilPollSettings *settings,
+                                VigilServerHealth        health,
+                                guint                    failed_probes,
+                                gint64                   retry_after_ms)
+{
+  VigilPollDecision out = { 0, VIGIL_POLL_REASON_PROBE, TRUE, VIGIL_POLL_TRACKING_SERVER_FAILING };
+  VigilPollSettings s;
+
+  g_return_val_if_fail (settings != NULL, out);
+  g_return_val_if_fail (health != VIGIL_SERVER_HEALTH_OK, out);
+
+  s = sanitize (settings);
+
+  if (health == VIGIL_SERVER_HEALTH_NOT_SIGNED_IN)
+    {
+      out.delay_ms = cap_ms (VIGIL_POLL_SIGN_IN_PROBE_MS * pow (2.0, failed_probes),
+                             VIGIL_POLL_SIGN_IN_PROBE_MAX_MS);
+      out.reason = VIGIL_POLL_REASON_SIGN_IN;
+      out.tracking = VIGIL_POLL_TRACKING_NOT_SIGNED_IN;
+    }
+  else
+    out.delay_ms = cap_ms (VIGIL_POLL_ERROR_RETRY_MS * pow (s.multiplier, failed_probes),
+                           MAX (s.max_ms, VIGIL_POLL_ERROR_RETRY_MS));
+
+  if (retry_after_ms > 0)
+    apply_floor (MIN (retry_after_ms, VIGIL_POLL_RETRY_AFTER_LIMIT_MS),
                  VIGIL_POLL_REASON_RETRY_AFTER, &out);
 
   return out;

@@ -8,9 +8,17 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "vigil-util-private.h"
+
 #include "vigil-poller.h"
+
+/* Failed batch requests in a row (while the server answers others) before
+ * the jobs are polled one by one for BATCH_PAUSE_S virtual seconds. */
+#define BATCH_MAX_FAILURES 3
+#define BATCH_PAUSE_S      30
 
 typedef enum
 {
@@ -26,6 +34,7 @@ typedef struct
   gint64           due_us;          /* monotonic, real */
   guint            heap_index;      /* G_MAXUINT when not in the heap */
   gint64           tracked_since_us;
+  gint64           failing_since;   /* real time of the first failed poll in a row; 0 */
   gint64           retry_after_ms;
   guint64          requests;
   guint            errors;
@@ -37,6 +46,7 @@ typedef struct
   guint            confirm : 1;     /* the next request asks the job record */
   guint            fresh : 1;       /* nothing heard from the server about it yet */
   guint            expect_end : 1;  /* the ETA runs out before the next poll */
+  guint            probe : 1;       /* in flight as the failing server's probe */
 } Entry;
 
 typedef struct
@@ -56,6 +66,7 @@ struct _VigilPoller
   GHashTable        *entries;        /* job id → Entry (owned, refcounted) */
   GPtrArray         *heap;           /* Entry*, min-heap on due_us */
   GSource           *timer;
+  char              *server_host;    /* "host[:port]" for the jobs' messages */
 
   VigilPollSettings  settings;
   VigilPollSettings  background;
@@ -64,12 +75,31 @@ struct _VigilPoller
 
   guint              n_in_flight;
   gint64             batch_unsupported_until_us;
+  guint              batch_failures;      /* failed batch requests in a row */
   guint64            total_requests;
   guint64            n_delays;
   double             sum_delays;
   gulong             monitor_handler;
+  gulong             token_handler;
+  gulong             cookie_handler;
+
+  /* The server as a whole: every request counts. While it is not OK, no
+   * job is polled on its own; one probe (some job's request) at a time
+   * tells when it is back, and then every job is polled at once. */
+  VigilServerHealth  health;
+  guint              failures;            /* failed requests in a row, any job */
+  gint64             failing_since;       /* real µs of the first of them; 0 */
+  guint              failed_probes;
+  guint              probe_delay_ms;      /* the current retry interval (virtual) */
+  gint64             probe_due_us;        /* monotonic, real */
+  gint64             probe_retry_after_ms;
+  char              *last_error;          /* why the last request failed */
+
   guint              offline : 1;
   guint              ignore_monitor : 1;  /* the system's monitor, a loopback server */
+  guint              probing : 1;         /* the probe is in flight */
+  guint              unreachable : 1;     /* the last failure had no answer at all */
+  guint              recheck : 1;         /* credentials changed while probing */
 };
 
 enum {
@@ -80,6 +110,9 @@ enum {
   PROP_NETWORK_MONITOR,
   PROP_N_TRACKED,
   PROP_OFFLINE,
+  PROP_SERVER_HEALTH,
+  PROP_FAILING_SINCE,
+  PROP_RETRY_INTERVAL,
   N_PROPS
 };
 
@@ -95,6 +128,8 @@ G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
 
 static void vigil_poller_arm      (VigilPoller *self);
 static void vigil_poller_dispatch (VigilPoller *self);
+static void apply_server_trouble  (VigilPoller *self,
+                                   Entry       *entry);
 
 /* ------------------------------------------------------------------ */
 /* Entries                                                             */
@@ -249,16 +284,22 @@ static GSourceFuncs timer_funcs = {
   .dispatch = timer_dispatch,
 };
 
-/* Arm the timer for the earliest due job, or disarm it when nothing is due,
- * the network is down, or every request slot is taken (a finishing request
- * re-arms it). */
+/* Arm the timer for the earliest due job (the probe, while the server is
+ * not OK), or disarm it when nothing is due, the network is down, or every
+ * request slot is taken (a finishing request re-arms it). A probe waits
+ * for every other request to finish: one request at a time. */
 static void
 vigil_poller_arm (VigilPoller *self)
 {
   gint64 ready = -1;
 
   if (self->heap->len > 0 && !self->offline && self->n_in_flight < VIGIL_POLLER_MAX_IN_FLIGHT)
-    ready = heap_at (self, 0)->due_us;
+    {
+      if (self->health == VIGIL_SERVER_HEALTH_OK)
+        ready = heap_at (self, 0)->due_us;
+      else if (!self->probing && self->n_in_flight == 0)
+        ready = self->probe_due_us;
+    }
 
   if (self->timer == NULL && ready >= 0)
     {
@@ -311,17 +352,23 @@ settings_for (VigilPoller *self,
   return &self->settings;
 }
 
+/* The job's tracking-state, and while its polls fail, since when and how
+ * often they are retried. */
 static void
 apply_tracking (Entry             *entry,
-                VigilPollTracking  tracking)
+                VigilPollTracking  tracking,
+                guint              delay_ms)
 {
   VigilTrackingState state = VIGIL_TRACKING_STATE_ACTIVE;
+  gboolean failing = tracking != VIGIL_POLL_TRACKING_OK;
 
   if (tracking == VIGIL_POLL_TRACKING_RETRYING)
     state = VIGIL_TRACKING_STATE_RETRYING;
   else if (tracking == VIGIL_POLL_TRACKING_STALLED)
     state = VIGIL_TRACKING_STATE_STALLED;
 
+  vigil_job_set_failing_since (entry->job, failing ? entry->failing_since : 0);
+  vigil_job_set_retry_interval (entry->job, failing ? delay_ms : 0);
   vigil_job_set_tracking_state (entry->job, state);
 }
 
@@ -342,6 +389,7 @@ schedule_next (VigilPoller *self,
   input.errors = entry->errors;
   input.eta_seconds = vigil_job_get_eta_seconds (entry->job);
   input.retry_after_ms = entry->retry_after_ms;
+  input.overdue = entry->reason == VIGIL_POLL_REASON_FINAL_APPROACH;
 
   decision = vigil_poll_policy_decide (settings_for (self, entry), &input);
   delay = vigil_poll_policy_jitter (decision.delay_ms, self->jitter, self->rand);
@@ -353,12 +401,12 @@ schedule_next (VigilPoller *self,
   self->n_delays++;
   self->sum_delays += delay;
 
-  apply_tracking (entry, decision.tracking);
+  apply_tracking (entry, decision.tracking, delay);
   heap_schedule (self, entry, g_get_monotonic_time () + (gint64) (delay * 1000.0 * self->time_scale));
 
-  g_debug ("poll %s in %u ms (%s%s)", entry->job_id, delay,
+  g_debug ("poll %s in %u ms (%s%s; fraction %.2f, eta %.1f s)", entry->job_id, delay,
            vigil_poll_reason_to_string (decision.reason),
-           entry->confirm ? ", confirm with job status" : "");
+           entry->confirm ? ", confirm with job status" : "", input.fraction, input.eta_seconds);
 }
 
 static void
@@ -382,6 +430,270 @@ finish_entry (VigilPoller *self,
   g_debug ("job %s finished after %" G_GUINT64_FORMAT " requests", entry->job_id, entry->requests);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
   g_signal_emit (self, signals[JOB_FINISHED], 0, entry->job);
+}
+
+/* ------------------------------------------------------------------ */
+/* The server as a whole                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum
+{
+  ANSWER_OK,             /* the server answered (a 404 and a 403 are answers) */
+  ANSWER_FAILED,         /* no answer, a server error, garbage, "slow down" */
+  ANSWER_NOT_SIGNED_IN,  /* 401, a redirect or a sign-in page */
+} AnswerKind;
+
+static AnswerKind
+classify_answer (const GError *error)
+{
+  if (error == NULL ||
+      g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND) ||
+      g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_FORBIDDEN))
+    return ANSWER_OK;
+  if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED))
+    return ANSWER_NOT_SIGNED_IN;
+  return ANSWER_FAILED;
+}
+
+/* "Not answering" rather than "errors": nothing came back at all. */
+static gboolean
+is_unreachable (const GError *error)
+{
+  return error->domain != VIGIL_API_ERROR ||
+         error->code == VIGIL_API_ERROR_NETWORK ||
+         error->code == VIGIL_API_ERROR_TIMEOUT ||
+         error->code == VIGIL_API_ERROR_INVALID_URL;
+}
+
+static VigilTrackingState
+server_tracking_state (VigilPoller *self)
+{
+  if (self->health == VIGIL_SERVER_HEALTH_NOT_SIGNED_IN)
+    return VIGIL_TRACKING_STATE_NOT_SIGNED_IN;
+  return self->unreachable ? VIGIL_TRACKING_STATE_SERVER_UNREACHABLE
+                           : VIGIL_TRACKING_STATE_SERVER_ERROR;
+}
+
+/* The job waits for the server's probe: say why, since when and how often
+ * the server is asked. */
+static void
+apply_server_trouble (VigilPoller *self,
+                      Entry       *entry)
+{
+  vigil_job_set_tracking_error (entry->job, self->last_error);
+  vigil_job_set_failing_since (entry->job, self->failing_since);
+  vigil_job_set_retry_interval (entry->job, self->probe_delay_ms);
+  if (!self->offline)
+    vigil_job_set_tracking_state (entry->job, server_tracking_state (self));
+}
+
+static void
+show_server_trouble (VigilPoller *self)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    apply_server_trouble (self, entry);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILING_SINCE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_INTERVAL]);
+}
+
+static void
+schedule_probe (VigilPoller *self)
+{
+  VigilPollDecision decision;
+  guint delay;
+
+  decision = vigil_poll_policy_decide_probe (&self->settings, self->health,
+                                             self->failed_probes, self->probe_retry_after_ms);
+  delay = vigil_poll_policy_jitter (decision.delay_ms, self->jitter, self->rand);
+  self->probe_retry_after_ms = -1;
+  self->probe_delay_ms = delay;
+  self->probe_due_us = g_get_monotonic_time () + (gint64) (delay * 1000.0 * self->time_scale);
+
+  g_debug ("server %s: probe in %u ms (%s, %u failed)", self->server_host, delay,
+           vigil_poll_reason_to_string (decision.reason), self->failed_probes);
+  show_server_trouble (self);
+}
+
+static void
+set_health (VigilPoller       *self,
+            VigilServerHealth  health)
+{
+  if (self->health == health)
+    return;
+
+  self->health = health;
+  self->failed_probes = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_HEALTH]);
+}
+
+/* Back to OK without a word from the server (offline and back, nothing
+ * tracked any more). */
+static void
+reset_health (VigilPoller *self)
+{
+  gboolean was_down = self->health != VIGIL_SERVER_HEALTH_OK;
+
+  self->failures = 0;
+  self->failing_since = 0;
+  self->probe_delay_ms = 0;
+  self->probe_retry_after_ms = -1;
+  self->recheck = FALSE;
+  set_health (self, VIGIL_SERVER_HEALTH_OK);
+  if (was_down)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILING_SINCE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_INTERVAL]);
+    }
+}
+
+/* Every job's own trouble is forgotten and it is polled now. */
+static void
+resume_all (VigilPoller *self)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    {
+      entry->errors = 0;
+      entry->failing_since = 0;
+      vigil_job_set_tracking_error (entry->job, NULL);
+      vigil_job_set_failing_since (entry->job, 0);
+      vigil_job_set_retry_interval (entry->job, 0);
+      vigil_job_set_tracking_state (entry->job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
+                                                              : VIGIL_TRACKING_STATE_ACTIVE);
+      if (!entry->in_flight)
+        schedule_now (self, entry);
+    }
+}
+
+static void
+server_answered (VigilPoller *self)
+{
+  if (self->health == VIGIL_SERVER_HEALTH_OK)
+    {
+      self->failures = 0;
+      self->failing_since = 0;
+      return;
+    }
+
+  g_debug ("server %s answers again: polling every job now", self->server_host);
+  reset_health (self);
+  resume_all (self);
+}
+
+static void
+server_failed (VigilPoller  *self,
+               gboolean      probe,
+               GAsyncResult *result,
+               const GError *error)
+{
+  gint64 retry_after = result != NULL ? vigil_api_result_get_retry_after_ms (result) : -1;
+  gboolean was_unreachable = self->unreachable;
+
+  self->failures++;
+  if (self->failing_since == 0)
+    self->failing_since = g_get_real_time ();
+  self->unreachable = is_unreachable (error);
+  if (retry_after > 0)
+    self->probe_retry_after_ms = MAX (self->probe_retry_after_ms, retry_after);
+
+  if (self->health == VIGIL_SERVER_HEALTH_OK)
+    {
+      if (!vigil_poll_policy_server_is_failing (&self->settings, self->failures))
+        return;
+      g_debug ("server %s failing (%u failed requests in a row): one probe at a time",
+               self->server_host, self->failures);
+      set_health (self, VIGIL_SERVER_HEALTH_FAILING);
+      schedule_probe (self);
+    }
+  else if (probe)
+    {
+      self->failed_probes++;
+      schedule_probe (self);
+    }
+  else if (was_unreachable != self->unreachable)
+    show_server_trouble (self);
+}
+
+static void
+server_wants_sign_in (VigilPoller *self,
+                      gboolean     probe)
+{
+  self->failures = 0;
+  if (self->health != VIGIL_SERVER_HEALTH_NOT_SIGNED_IN)
+    {
+      g_debug ("server %s wants a sign-in: one probe at a time", self->server_host);
+      self->failing_since = g_get_real_time ();
+      set_health (self, VIGIL_SERVER_HEALTH_NOT_SIGNED_IN);
+      schedule_probe (self);
+    }
+  else if (probe)
+    {
+      self->failed_probes++;
+      schedule_probe (self);
+    }
+
+  /* Credentials that changed while the probe was out are tried now. */
+  if (probe && self->recheck)
+    {
+      self->recheck = FALSE;
+      self->failed_probes = 0;
+      self->probe_due_us = g_get_monotonic_time ();
+    }
+}
+
+/* Count an answer for the server as a whole (entry: the job it was for,
+ * NULL for a batch). Returns whether the job's own handling goes on; when
+ * not, the job waits in the heap for the server's probe. */
+static gboolean
+note_answer (VigilPoller  *self,
+             Entry        *entry,
+             GAsyncResult *result,
+             const GError *error)
+{
+  gboolean probe = entry != NULL && entry->probe;
+
+  if (probe)
+    {
+      entry->probe = FALSE;
+      self->probing = FALSE;
+    }
+
+  /* Failures while offline say nothing about the server. */
+  if (self->offline && error != NULL)
+    return TRUE;
+
+  if (error != NULL)
+    vigil_replace_str (&self->last_error, error->message);
+
+  switch (classify_answer (error))
+    {
+    case ANSWER_OK:
+      server_answered (self);
+      return TRUE;
+    case ANSWER_FAILED:
+      server_failed (self, probe, result, error);
+      if (self->health == VIGIL_SERVER_HEALTH_OK)
+        return TRUE;
+      break;
+    case ANSWER_NOT_SIGNED_IN:
+    default:
+      server_wants_sign_in (self, probe);
+      break;
+    }
+
+  if (entry != NULL)
+    {
+      apply_server_trouble (self, entry);
+      schedule_now (self, entry);
+    }
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -418,6 +730,8 @@ handle_error (VigilPoller  *self,
     }
 
   entry->errors++;
+  if (entry->failing_since == 0)
+    entry->failing_since = g_get_real_time ();
   entry->retry_after_ms = vigil_api_result_get_retry_after_ms (result);
   vigil_job_set_tracking_error (entry->job, error->message);
   g_debug ("poll %s failed (%u in a row): %s", entry->job_id, entry->errors, error->message);
@@ -428,6 +742,7 @@ static void
 poll_succeeded (Entry *entry)
 {
   entry->errors = 0;
+  entry->failing_since = 0;
   vigil_job_set_tracking_error (entry->job, NULL);
 }
 
@@ -465,6 +780,12 @@ on_progress (GObject      *object,
   if (!request_done (entry, error))
     return;
   self = entry->poller;
+
+  if (!note_answer (self, entry, result, error))
+    {
+      vigil_poller_arm (self);
+      return;
+    }
 
   if (progress != NULL)
     apply_progress (self, entry, progress);
@@ -517,6 +838,12 @@ on_status (GObject      *object,
   if (!request_done (entry, error))
     return;
   self = entry->poller;
+
+  if (!note_answer (self, entry, result, error))
+    {
+      vigil_poller_arm (self);
+      return;
+    }
 
   if (record != NULL)
     apply_record (self, entry, record);
@@ -622,6 +949,63 @@ apply_batch (VigilPoller *self,
     }
 }
 
+/* The batch's jobs wait for the server's probe (or go one by one). */
+static void
+requeue_batch (VigilPoller *self,
+               Batch       *batch)
+{
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL)
+        schedule_now (self, entry);
+    }
+}
+
+static void
+pause_batching (VigilPoller *self,
+                double       seconds)
+{
+  self->batch_unsupported_until_us = g_get_monotonic_time () +
+                                     (gint64) (seconds * G_USEC_PER_SEC * self->time_scale);
+}
+
+static void
+batch_failed (VigilPoller  *self,
+              Batch        *batch,
+              GAsyncResult *result,
+              const GError *error)
+{
+  /* The server has no such route: don't ask for a while. */
+  if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      g_debug ("no batch route (%s); polling one by one", error->message);
+      pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
+      requeue_batch (self, batch);
+      return;
+    }
+
+  /* One failed request for all its jobs: each retries soon, batched again,
+   * unless batches keep failing while the server answers other requests
+   * (when everything fails, the server is down, not the route). */
+  if (++self->batch_failures >= BATCH_MAX_FAILURES && self->failures < self->batch_failures)
+    {
+      g_debug ("batch poll failed %u times (%s); polling one by one", self->batch_failures,
+               error->message);
+      self->batch_failures = 0;
+      pause_batching (self, BATCH_PAUSE_S);
+    }
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL)
+        handle_error (self, entry, result, error);
+    }
+}
+
 static void
 on_batch (GObject      *object,
           GAsyncResult *result,
@@ -646,26 +1030,15 @@ on_batch (GObject      *object,
         entry->in_flight = FALSE;
     }
 
-  if (active != NULL)
-    apply_batch (self, batch, active);
-  else
+  if (!note_answer (self, NULL, result, error))
+    requeue_batch (self, batch);
+  else if (active != NULL)
     {
-      /* Without the route, don't ask for a while; on another failure, let
-       * each job find out for itself. */
-      gboolean missing = g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND);
-      double wait_s = missing ? VIGIL_POLLER_BATCH_RETRY_S : 30;
-
-      g_debug ("batch poll failed (%s); polling one by one", error->message);
-      self->batch_unsupported_until_us = g_get_monotonic_time () +
-                                         (gint64) (wait_s * G_USEC_PER_SEC * self->time_scale);
-      for (guint i = 0; i < batch->entries->len; i++)
-        {
-          Entry *entry = g_ptr_array_index (batch->entries, i);
-
-          if (entry->poller != NULL)
-            schedule_now (self, entry);
-        }
+      self->batch_failures = 0;
+      apply_batch (self, batch, active);
     }
+  else
+    batch_failed (self, batch, result, error);
 
   vigil_poller_arm (self);
 }
@@ -729,6 +1102,24 @@ collect_due (VigilPoller *self,
     }
 }
 
+/* While the server is not OK: the earliest due job's request is the one
+ * probe, sent when nothing else is in flight. */
+static void
+dispatch_probe (VigilPoller *self,
+                gint64       now)
+{
+  Entry *entry;
+
+  if (self->probing || self->n_in_flight > 0 || self->heap->len == 0 || now < self->probe_due_us)
+    return;
+
+  entry = heap_pop (self);
+  entry->probe = TRUE;
+  self->probing = TRUE;
+  g_debug ("probe server %s with job %s", self->server_host, entry->job_id);
+  send_single (self, entry);
+}
+
 /* Send what is due: two or more batchable jobs share one GET /api/progress
  * (it takes a slot before any single request); the rest are asked one by
  * one, as request slots allow. */
@@ -743,6 +1134,13 @@ vigil_poller_dispatch (VigilPoller *self)
 
   if (self->offline || self->n_in_flight >= VIGIL_POLLER_MAX_IN_FLIGHT)
     return;
+
+  if (self->health != VIGIL_SERVER_HEALTH_OK)
+    {
+      dispatch_probe (self, now);
+      vigil_poller_arm (self);
+      return;
+    }
 
   free_slots = VIGIL_POLLER_MAX_IN_FLIGHT - self->n_in_flight;
   collect_due (self, now, free_slots, batch, singles, later);
@@ -775,6 +1173,23 @@ vigil_poller_dispatch (VigilPoller *self)
 /* ------------------------------------------------------------------ */
 /* Network                                                             */
 /* ------------------------------------------------------------------ */
+
+/* The server as people name it: the host, and the port when the address
+ * gives one. */
+static char *
+server_host_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  int port = uri ? g_uri_get_port (uri) : -1;
+  gboolean ipv6 = host != NULL && strchr (host, ':') != NULL;
+
+  if (host == NULL)
+    return NULL;
+  if (port < 0)
+    return ipv6 ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+  return g_strdup_printf (ipv6 ? "[%s]:%d" : "%s:%d", host, port);
+}
 
 /* "localhost" (or *.localhost) or a loopback address. */
 static gboolean
@@ -810,9 +1225,6 @@ on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     VigilPoller     *self)
 {
-  GHashTableIter iter;
-  Entry *entry;
-
   /* The system's monitor says "no network" without a default route, yet a
    * server on this machine answers all the same. */
   available = self->ignore_monitor || g_network_monitor_get_network_available (monitor);
@@ -826,14 +1238,9 @@ on_network_changed (GNetworkMonitor *monitor,
     set_all_tracking (self, VIGIL_TRACKING_STATE_OFFLINE);
   else
     {
-      g_hash_table_iter_init (&iter, self->entries);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-        {
-          entry->errors = 0;
-          vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_ACTIVE);
-          if (!entry->in_flight)
-            schedule_now (self, entry);
-        }
+      /* What failed before says little about the server now. */
+      reset_health (self);
+      resume_all (self);
     }
 
   vigil_poller_arm (self);
@@ -871,6 +1278,16 @@ vigil_poller_constructed (GObject *object)
 
   G_OBJECT_CLASS (vigil_poller_parent_class)->constructed (object);
 
+  if (self->client != NULL)
+    {
+      self->server_host = server_host_of (vigil_api_client_get_base_url (self->client));
+      self->token_handler = g_signal_connect_swapped (self->client, "notify::token",
+                                                      G_CALLBACK (vigil_poller_credentials_changed),
+                                                      self);
+      self->cookie_handler = g_signal_connect_swapped (self->client, "notify::cookie",
+                                                       G_CALLBACK (vigil_poller_credentials_changed),
+                                                       self);
+    }
   if (self->monitor == NULL)
     vigil_poller_set_network_monitor (self, NULL);
 }
@@ -889,6 +1306,8 @@ vigil_poller_dispose (GObject *object)
     }
   g_clear_signal_handler (&self->monitor_handler, self->monitor);
   g_clear_object (&self->monitor);
+  g_clear_signal_handler (&self->token_handler, self->client);
+  g_clear_signal_handler (&self->cookie_handler, self->client);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (vigil_poller_parent_class)->dispose (object);
@@ -900,6 +1319,8 @@ vigil_poller_finalize (GObject *object)
   VigilPoller *self = VIGIL_POLLER (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->server_host, g_free);
+  g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->heap, g_ptr_array_unref);
@@ -934,6 +1355,15 @@ vigil_poller_get_property (GObject    *object,
       break;
     case PROP_OFFLINE:
       g_value_set_boolean (value, self->offline);
+      break;
+    case PROP_SERVER_HEALTH:
+      g_value_set_enum (value, self->health);
+      break;
+    case PROP_FAILING_SINCE:
+      g_value_set_int64 (value, vigil_poller_get_failing_since (self));
+      break;
+    case PROP_RETRY_INTERVAL:
+      g_value_set_uint (value, vigil_poller_get_retry_interval (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -996,6 +1426,15 @@ vigil_poller_class_init (VigilPollerClass *klass)
   properties[PROP_OFFLINE] =
     g_param_spec_boolean ("offline", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_HEALTH] =
+    g_param_spec_enum ("server-health", NULL, NULL, VIGIL_TYPE_SERVER_HEALTH,
+                       VIGIL_SERVER_HEALTH_OK, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILING_SINCE] =
+    g_param_spec_int64 ("failing-since", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETRY_INTERVAL] =
+    g_param_spec_uint ("retry-interval", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[JOB_FINISHED] =
@@ -1015,6 +1454,7 @@ vigil_poller_init (VigilPoller *self)
   self->background = vigil_poll_settings_background ();
   self->time_scale = 1.0;
   self->jitter = 0.10;
+  self->probe_retry_after_ms = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1112,8 +1552,12 @@ vigil_poller_track (VigilPoller *self,
   entry->fresh = TRUE;
   g_hash_table_insert (self->entries, entry->job_id, entry);
 
+  vigil_job_set_server_host (job, self->server_host);
   vigil_job_set_tracking_state (job, self->offline ? VIGIL_TRACKING_STATE_OFFLINE
                                                    : VIGIL_TRACKING_STATE_ACTIVE);
+  /* It waits for the probe like every other job. */
+  if (self->health != VIGIL_SERVER_HEALTH_OK)
+    apply_server_trouble (self, entry);
   schedule_now (self, entry);
   vigil_poller_arm (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
@@ -1128,6 +1572,10 @@ untrack_entry (VigilPoller *self,
    * request holds its slot until it answers. */
   if (entry->in_flight && !entry->in_batch)
     self->n_in_flight--;
+  /* Its probe will never report: the next one goes out when due. */
+  if (entry->probe)
+    self->probing = FALSE;
+  entry->probe = FALSE;
   entry->in_flight = FALSE;
   entry->poller = NULL;
   vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_STOPPED);
@@ -1148,6 +1596,8 @@ vigil_poller_untrack (VigilPoller *self,
 
   untrack_entry (self, entry);
   g_hash_table_remove (self->entries, vigil_job_get_job_id (job));
+  if (g_hash_table_size (self->entries) == 0)
+    reset_health (self);
   vigil_poller_arm (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
 }
@@ -1170,6 +1620,7 @@ vigil_poller_untrack_all (VigilPoller *self)
       g_hash_table_iter_remove (&iter);
     }
 
+  reset_health (self);
   vigil_poller_arm (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TRACKED]);
 }
@@ -1189,7 +1640,50 @@ vigil_poller_poll_now (VigilPoller *self,
 
   entry->errors = 0;
   schedule_now (self, entry);
+  /* While the server is not OK, this asks it now: one probe. */
+  if (self->health != VIGIL_SERVER_HEALTH_OK)
+    self->probe_due_us = g_get_monotonic_time ();
   vigil_poller_arm (self);
+}
+
+void
+vigil_poller_credentials_changed (VigilPoller *self)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+
+  if (self->health != VIGIL_SERVER_HEALTH_NOT_SIGNED_IN)
+    return;
+
+  g_debug ("credentials changed: asking server %s now", self->server_host);
+  self->failed_probes = 0;
+  self->probe_due_us = g_get_monotonic_time ();
+  /* A probe already out carries the old ones: ask again when it is back. */
+  self->recheck = self->probing;
+  vigil_poller_arm (self);
+}
+
+VigilServerHealth
+vigil_poller_get_server_health (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), VIGIL_SERVER_HEALTH_OK);
+
+  return self->health;
+}
+
+gint64
+vigil_poller_get_failing_since (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->health != VIGIL_SERVER_HEALTH_OK ? self->failing_since : 0;
+}
+
+guint
+vigil_poller_get_retry_interval (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), 0);
+
+  return self->health != VIGIL_SERVER_HEALTH_OK ? self->probe_delay_ms : 0;
 }
 
 gboolean

@@ -47,9 +47,29 @@ typedef struct
  *                            machine without a default route)
  *   n-tracked       guint    (read-only)
  *   offline         gboolean (read-only)
+ *   server-health   VigilServerHealth (read-only): OK; FAILING after
+ *                   vigil_poll_policy_server_is_failing() failed requests in
+ *                   a row (any job's); NOT_SIGNED_IN after a 401, a redirect
+ *                   or a sign-in page. While not OK no job is polled on its
+ *                   own: one probe (the earliest due job's request) at a
+ *                   time, spaced by vigil_poll_policy_decide_probe(); when
+ *                   it is answered every job is polled at once. Every job
+ *                   shows it: tracking-state SERVER_UNREACHABLE,
+ *                   SERVER_ERROR or NOT_SIGNED_IN, with the failing-since
+ *                   and retry-interval below.
+ *   failing-since   gint64   (read-only) wall-clock µs (g_get_real_time())
+ *                            of the first failed request of the current run
+ *                            (of the first sign-in answer), 0 while fine
+ *   retry-interval  guint    (read-only) while not OK: the current probe
+ *                            interval in virtual ms; 0 while OK
+ * A job's own failed poll while the server answers others is retried soon
+ * (vigil_poll_policy_decide(), rule 3); its tracking-state is RETRYING or
+ * STALLED and its failing-since / retry-interval are its own.
+ * The client's token and cookie are watched: a change while NOT_SIGNED_IN
+ * probes at once (vigil_poller_credentials_changed()).
  * Signals:
- *   job-finished (VigilJob *job)   the job reached SUCCEEDED, FAILED or LOST
- *                                  and polling for it stopped
+ *   job-finished (VigilJob *job)   the job reached SUCCEEDED, FAILED, LOST or
+ *                                  NOT_FOUND and polling for it stopped
  */
 
 VigilPoller       *vigil_poller_new              (VigilApiClient    *client);
@@ -72,9 +92,17 @@ void               vigil_poller_track            (VigilPoller       *self,
 void               vigil_poller_untrack          (VigilPoller       *self,
                                                   VigilJob          *job);
 void               vigil_poller_untrack_all      (VigilPoller       *self);
-/* Poll now, resetting the error count (a "Retry Now" button). */
+/* Poll now, resetting the error count (a "Retry Now" button). While the
+ * server is not OK, this sends its probe now. */
 void               vigil_poller_poll_now         (VigilPoller       *self,
                                                   VigilJob          *job);
+/* The client's credentials changed (also called on its notify::token and
+ * notify::cookie): while NOT_SIGNED_IN, ask the server at once; every job
+ * resumes as soon as it answers. */
+void               vigil_poller_credentials_changed (VigilPoller    *self);
+VigilServerHealth  vigil_poller_get_server_health (VigilPoller      *self);
+gint64             vigil_poller_get_failing_since (VigilPoller      *self);
+guint              vigil_poller_get_retry_interval (VigilPoller     *self);
 
 gboolean           vigil_poller_is_tracking      (VigilPoller       *self,
                                                   VigilJob          *job);

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n.h>
 
-#include "vigil-poll-policy.h"
 #include "vigil-song-row.h"
+#include "vigil-tracking-text.h"
 
 #include "vigil-job-row.h"
 
@@ -135,10 +135,42 @@ subtitle_text (VigilJob *job)
     }
 }
 
+static gboolean
+is_signed_out (VigilJob *job)
+{
+  return !vigil_job_get_is_finished (job) &&
+         vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_NOT_SIGNED_IN;
+}
+
+/* Progress can't be followed: the bar turns red. */
+static gboolean
+is_untrackable (VigilJob *job)
+{
+  switch (vigil_job_get_tracking_state (job))
+    {
+    case VIGIL_TRACKING_STATE_STALLED:
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
+    case VIGIL_TRACKING_STATE_SERVER_ERROR:
+      return TRUE;
+    case VIGIL_TRACKING_STATE_ACTIVE:
+    case VIGIL_TRACKING_STATE_RETRYING:
+    case VIGIL_TRACKING_STATE_OFFLINE:
+    case VIGIL_TRACKING_STATE_STOPPED:
+    default:
+      return FALSE;
+    }
+}
+
 static char *
 step_text (VigilJob *job)
 {
   const char *error = vigil_job_get_error_message (job);
+
+  /* What the server last said (often only Vigil's guess, "queued") says
+   * less than why it says nothing now. */
+  if (is_signed_out (job))
+    return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (job));
 
   switch (vigil_job_get_server_state (job))
     {
@@ -151,6 +183,8 @@ step_text (VigilJob *job)
                    : g_strdup (_("Analysis failed"));
     case VIGIL_SERVER_STATE_LOST:
       return g_strdup (_("The server no longer knows this job"));
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return vigil_tracking_text_not_found (vigil_job_get_server_host (job));
     case VIGIL_SERVER_STATE_RUNNING:
     default:
       return vigil_step_format_with_eta (vigil_job_get_step (job),
@@ -177,7 +211,7 @@ time_text (VigilJob *job)
   GDateTime *finished = vigil_job_get_finished_at (job);
   g_autofree char *duration = NULL;
 
-  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
+  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED && !is_signed_out (job))
     return g_strdup (C_("job time", "Queued"));
   if (started == NULL)
     return g_strdup ("");
@@ -190,36 +224,6 @@ time_text (VigilJob *job)
     return g_strdup_printf (_("Took %s"), duration);
   /* Translators: time since a running job started, "4:02 elapsed" */
   return g_strdup_printf (_("%s elapsed"), duration);
-}
-
-static char *
-trouble_text (VigilJob *job)
-{
-  VigilPollSettings settings = vigil_job_get_kind (job) == VIGIL_JOB_KIND_BACKGROUND
-                               ? vigil_poll_settings_background ()
-                               : vigil_poll_settings_default ();
-
-  if (vigil_job_get_is_finished (job))
-    return NULL;
-
-  switch (vigil_job_get_tracking_state (job))
-    {
-    case VIGIL_TRACKING_STATE_RETRYING:
-      return g_strdup (_("Connection issue, retrying…"));
-    case VIGIL_TRACKING_STATE_STALLED:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Unable to track progress — retrying every %u s",
-                                           "Unable to track progress — retrying every %u s",
-                                           settings.max_ms / 1000),
-                              settings.max_ms / 1000);
-    case VIGIL_TRACKING_STATE_OFFLINE:
-      return g_strdup (_("Offline — waiting for the network"));
-    case VIGIL_TRACKING_STATE_STOPPED:
-      return g_strdup (_("Not being watched"));
-    case VIGIL_TRACKING_STATE_ACTIVE:
-    default:
-      return NULL;
-    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -238,7 +242,7 @@ static void
 update_bar_style (VigilJobRow *self)
 {
   VigilServerState state = vigil_job_get_server_state (self->job);
-  gboolean stalled = vigil_job_get_tracking_state (self->job) == VIGIL_TRACKING_STATE_STALLED;
+  gboolean untrackable = !vigil_job_get_is_finished (self->job) && is_untrackable (self->job);
   GtkWidget *bar = GTK_WIDGET (self->progress_bar);
   double fraction = vigil_job_get_fraction (self->job);
 
@@ -251,7 +255,8 @@ update_bar_style (VigilJobRow *self)
   gtk_widget_remove_css_class (bar, "accent");
   if (state == VIGIL_SERVER_STATE_SUCCEEDED)
     gtk_widget_add_css_class (bar, "success");
-  else if (state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST || stalled)
+  else if (state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST ||
+           state == VIGIL_SERVER_STATE_NOT_FOUND || untrackable)
     gtk_widget_add_css_class (bar, "error");
   else if (state == VIGIL_SERVER_STATE_RUNNING)
     gtk_widget_add_css_class (bar, "accent");
@@ -374,7 +379,7 @@ vigil_job_row_update (VigilJobRow *self)
     title = vigil_job_get_job_id (self->job);
   subtitle = subtitle_text (self->job);
   step = step_text (self->job);
-  trouble = trouble_text (self->job);
+  trouble = vigil_tracking_text_trouble (self->job);
 
   gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (vigil_job_get_kind (self->job)));
   set_label_if_changed (self->title_label, title);

@@ -99,7 +99,8 @@ job_is_failed (VigilJob *job)
 {
   VigilServerState state = vigil_job_get_server_state (job);
 
-  return state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST;
+  return state == VIGIL_SERVER_STATE_FAILED || state == VIGIL_SERVER_STATE_LOST ||
+         state == VIGIL_SERVER_STATE_NOT_FOUND;
 }
 
 static gboolean
