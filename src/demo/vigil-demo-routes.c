@@ -26,16 +26,13 @@ respond_ok (DemoRequest *req,
   vigil_demo_respond_json (req, SOUP_STATUS_OK, b);
 }
 
-/* The demo's one id parser: {id} as a positive integer, else -1 */
+/* {id} as a positive integer (the core's one id parser), else -1 */
 static gint64
 parse_id (const char *text)
 {
-  guint64 value;
+  gint64 value = -1;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return -1;
-
-  return (gint64) value;
+  return vigil_parse_positive_id (text, &value, NULL) ? value : -1;
 }
 
 /* 404 for a target the catalog does not have, in each route family's shape */
