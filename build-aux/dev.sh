@@ -121,6 +121,7 @@ cmd_asan () {
   ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   LSAN_OPTIONS="suppressions=$top/build-aux/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  VIGIL_TEST_TIMEOUT_FACTOR=${VIGIL_TEST_TIMEOUT_FACTOR:-6} \
     meson test -C "$builddir" --print-errorlogs --timeout-multiplier 4 "$@" || status=$?
   summarize
   return $status

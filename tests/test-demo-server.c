@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-test-timeout.h"
 
 /* 1 virtual second = 5 ms */
 #define SPEED 200.0
@@ -360,7 +361,7 @@ wait_for (Fixture    *f,
           const char *finished_id,
           guint       started_count)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + vigil_test_limit_ms (5000) * (gint64) 1000;
   guint wake = g_timeout_add (20, on_wake, NULL);
 
   while ((finished_id != NULL && !has_id (f->finished, finished_id)) ||

@@ -23,6 +23,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-test-timeout.h"
 
 /* The demo server runs SPEED virtual seconds per real second; vigilctl
  * scales its polling by VIGIL_TIME_SCALE = 1/SPEED to keep pace. */
@@ -323,7 +324,7 @@ on_communicated (GObject      *source,
 static int
 wait_exit (Pending *p)
 {
-  guint guard = g_timeout_add_seconds (RUN_TIMEOUT_S, on_run_timeout, p);
+  guint guard = g_timeout_add (vigil_test_limit_ms (RUN_TIMEOUT_S * 1000), on_run_timeout, p);
 
   g_main_loop_run (p->loop);
   if (!p->timed_out)
@@ -648,7 +649,7 @@ static void
 wait_finished (Fixture    *f,
                const char *job_id)
 {
-  guint guard = g_timeout_add_seconds (RUN_TIMEOUT_S, on_spin_timeout, NULL);
+  guint guard = g_timeout_add (vigil_test_limit_ms (RUN_TIMEOUT_S * 1000), on_spin_timeout, NULL);
 
   while (vigil_demo_server_get_finish_time (f->server, job_id) < 0)
     g_main_context_iteration (NULL, TRUE);
@@ -661,7 +662,7 @@ static void
 wait_started (Fixture    *f,
               const char *job_id)
 {
-  guint guard = g_timeout_add_seconds (RUN_TIMEOUT_S, on_spin_timeout, NULL);
+  guint guard = g_timeout_add (vigil_test_limit_ms (RUN_TIMEOUT_S * 1000), on_spin_timeout, NULL);
 
   while (!g_hash_table_contains (f->started, job_id))
     g_main_context_iteration (NULL, TRUE);

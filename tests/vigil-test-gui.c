@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vigil-test-gui.h"
+#include "vigil-test-timeout.h"
 
 static gboolean
 flag_true (gpointer data)
@@ -19,7 +20,7 @@ vigil_test_wait_for (VigilTestCond cond,
                      guint         timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, flag_true, &timed_out);
+  guint id = g_timeout_add (vigil_test_limit_ms (timeout_ms), flag_true, &timed_out);
 
   while (!cond (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
