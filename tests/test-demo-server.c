@@ -1015,6 +1015,117 @@ test_signin_redirect (Fixture       *f,
   g_assert_cmpuint (signed_in->status, ==, 404);
 }
 
+/* POST the sign-in form; the answer's status, and its Set-Cookie in *cookie */
+static guint
+post_signin (Fixture     *f,
+             const char  *path,
+             const char  *user,
+             const char  *password,
+             char       **cookie)
+{
+  g_autofree char *uri = g_strconcat (f->url, path, NULL);
+  g_autofree char *form = soup_form_encode ("username", user, "password", password, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", uri,
+                                                                   g_steal_pointer (&form));
+  g_autoptr(GBytes) bytes = NULL;
+  FetchState state = { f->loop, NULL, NULL };
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, on_fetched, &state);
+  g_main_loop_run (f->loop);
+  g_assert_no_error (state.error);
+  bytes = state.bytes;
+
+  *cookie = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                    "Set-Cookie"));
+  return soup_message_get_status (msg);
+}
+
+/* The sign-in page sets the session cookie that API calls then carry, as
+ * the real service does after its web sign-in. */
+static void
+test_signin_form (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Reply) page = NULL;
+  g_autoptr(Reply) with_cookie = NULL;
+  g_autoptr(Reply) admin_cookie = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *cookie = NULL;
+  g_autofree char *admin = NULL;
+
+  g_object_set (f->server, "require-token", "user-t0ken", "admin-token", "admin-t0ken",
+                "signin-redirect", TRUE, "signin-password", "pw", NULL);
+
+  page = get (f, "/auth/login");
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "<form method=\"post\""));
+
+  g_assert_cmpuint (post_signin (f, "/auth/login", "ana", "nope", &wrong), ==, 401);
+  g_assert_null (wrong);
+
+  g_assert_cmpuint (post_signin (f, "/auth/login", "ana", "pw", &cookie), ==, 302);
+  g_assert_true (g_str_has_prefix (cookie, "session=user-t0ken;"));
+  g_assert_cmpuint (post_signin (f, "/login", "admin", "pw", &admin), ==, 302);
+  g_assert_true (g_str_has_prefix (admin, "session=admin-t0ken;"));
+
+  with_cookie = fetch_full (f, "GET", "/api/progress", NULL, "Cookie: session=user-t0ken",
+                            SOUP_MESSAGE_NO_REDIRECT);
+  g_assert_cmpuint (with_cookie->status, ==, 200);
+  admin_cookie = fetch_full (f, "GET", "/api/queue/status", NULL, "Cookie: session=admin-t0ken",
+                             SOUP_MESSAGE_NO_REDIRECT);
+  g_assert_cmpuint (admin_cookie->status, ==, 200);
+}
+
+/* Member names of the answer's active_jobs */
+static GHashTable *
+batch_ids (Fixture *f)
+{
+  g_autoptr(Reply) reply = get (f, "/api/progress");
+  JsonObject *active = member_object (reply_object (reply), "active_jobs");
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GList) names = json_object_get_members (active);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  for (GList *l = names; l != NULL; l = l->next)
+    g_hash_table_add (ids, g_strdup (l->data));
+  return ids;
+}
+
+/* With four web processes each answer lists one process's jobs: none lists
+ * them all, and every running job turns up in some answer. */
+static void
+test_web_processes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint largest = 0;
+
+  freeze_clock (f);
+  g_object_set (f->server, "workers", 16, "web-processes", 4, "seed", (guint64) 3, NULL);
+  for (guint i = 0; i < 16; i++)
+    g_ptr_array_add (ids, add_job (f, VIGIL_JOB_KIND_PLAYLIST, 1 + i % 5, 5, 1000, 0.2));
+  wait_for (f, NULL, 16);
+
+  for (guint round = 0; round < 200 && g_hash_table_size (seen) < ids->len; round++)
+    {
+      g_autoptr(GHashTable) answer = batch_ids (f);
+      GHashTableIter iter;
+      gpointer id;
+
+      largest = MAX (largest, g_hash_table_size (answer));
+      g_hash_table_iter_init (&iter, answer);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_hash_table_add (seen, g_strdup (id));
+    }
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, ids->len);
+  g_assert_cmpuint (largest, <, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (g_hash_table_contains (seen, g_ptr_array_index (ids, i)));
+}
+
 static void
 test_error_rate (Fixture       *f,
                  gconstpointer  data)
@@ -1420,6 +1531,8 @@ main (int   argc,
   ADD_TEST ("token", test_token);
   ADD_TEST ("token-variants", test_token_variants);
   ADD_TEST ("signin-redirect", test_signin_redirect);
+  ADD_TEST ("signin-form", test_signin_form);
+  ADD_TEST ("web-processes", test_web_processes);
   ADD_TEST ("error-rate", test_error_rate);
   ADD_TEST ("old-shape", test_old_shape);
   ADD_TEST ("production-steps", test_production_steps);

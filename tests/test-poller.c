@@ -275,6 +275,55 @@ test_failure_reported (Fixture       *f,
   g_assert_nonnull (vigil_job_get_error_message (job));
 }
 
+static void
+on_true_end (VigilDemoServer *server,
+             const char      *job_id,
+             int              status,
+             GHashTable      *ends)
+{
+  g_hash_table_insert (ends, g_strdup (job_id), GINT_TO_POINTER (status));
+}
+
+/* Several web processes behind a load balancer: each GET /api/progress
+ * lists a quarter of the running jobs. Absence from the batch proves
+ * nothing, so every job still ends as the server says it did. */
+static void
+test_web_processes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GHashTable) ends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  VigilJob *jobs[12];
+  const VigilJobKind kinds[] = { VIGIL_JOB_KIND_SONG, VIGIL_JOB_KIND_PLAYLIST,
+                                 VIGIL_JOB_KIND_BACKGROUND };
+  guint failed = 0;
+
+  g_object_set (f->server, "workers", 12, "web-processes", 4, "failure-rate", 0.3,
+                "seed", (guint64) 11, NULL);
+  g_signal_connect (f->server, "job-finished", G_CALLBACK (on_true_end), ends);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    jobs[i] = add_job (f, kinds[i % G_N_ELEMENTS (kinds)], 2 + i % 4, 3 + i % 3);
+
+  g_assert_true (wait_finished (jobs, G_N_ELEMENTS (jobs), 20000));
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/progress"), >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      gpointer status;
+
+      g_assert_true (g_hash_table_lookup_extended (ends, vigil_job_get_job_id (jobs[i]),
+                                                   NULL, &status));
+      if (GPOINTER_TO_INT (status) == VIGIL_JOB_STATUS_FAILED)
+        {
+          g_assert_cmpint (vigil_job_get_server_state (jobs[i]), ==, VIGIL_SERVER_STATE_FAILED);
+          failed++;
+        }
+      else
+        g_assert_cmpint (vigil_job_get_server_state (jobs[i]), ==, VIGIL_SERVER_STATE_SUCCEEDED);
+      g_object_unref (jobs[i]);
+    }
+  g_test_message ("%u of %zu jobs failed on the server", failed, G_N_ELEMENTS (jobs));
+  g_signal_handlers_disconnect_by_data (f->server, ends);
+}
+
 /* A job behind another for more than a (virtual) minute: tracked as queued
  * at a gentle pace, then to its end. What is checked is the poller's own
  * choice after each answer, not a count over time: a loaded machine makes
@@ -1236,6 +1285,7 @@ main (int argc, char *argv[])
   ADD ("server-down-one-probe", test_server_down_one_probe);
   ADD ("not-signed-in", test_not_signed_in);
   ADD ("batch", test_batch);
+  ADD ("web-processes", test_web_processes);
   ADD ("batch-route-missing", test_batch_route_missing);
   ADD ("untrack", test_untrack);
   ADD ("offline", test_offline);

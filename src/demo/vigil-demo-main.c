@@ -34,6 +34,7 @@ typedef struct
   gboolean  old_shape;
   gboolean  no_metadata;
   gboolean  no_batch_route;
+  int       web_processes;
   gboolean  verbose;
 } Options;
 
@@ -94,6 +95,9 @@ option_context_new (Options *o)
       N_("Leave “metadata” out of progress records"), NULL },
     { "no-batch-route", 0, 0, G_OPTION_ARG_NONE, &o->no_batch_route,
       N_("Answer 404 to GET /api/progress"), NULL },
+    { "web-processes", 0, 0, G_OPTION_ARG_INT, &o->web_processes,
+      N_("Act as N web processes behind a load balancer: each GET /api/progress "
+         "lists only one process’s jobs (default 1)"), N_("N") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
       N_("Print a line when a job starts or finishes"), NULL },
     { NULL }
@@ -165,6 +169,8 @@ check_options (const Options  *o,
     message = _("--song-seconds must be between 0.001 and 1000000");
   else if (o->seed < 0)
     message = _("--seed must not be negative");
+  else if (o->web_processes < 1 || o->web_processes > 64)
+    message = _("--web-processes must be between 1 and 64");
   else if (o->latency_ms < 0 || o->latency_ms > 600000)
     message = _("--latency-ms must be between 0 and 600000");
 
@@ -205,6 +211,7 @@ server_new_from_options (const Options  *o,
                        "old-shape", o->old_shape,
                        "no-metadata", o->no_metadata,
                        "batch-route", !o->no_batch_route,
+                       "web-processes", (guint) o->web_processes,
                        NULL);
 }
 
@@ -283,7 +290,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(Options) options = { .port = 5001, .workers = 1, .speed = 1.0, .song_seconds = 20.0 };
+  g_auto(Options) options = { .port = 5001, .workers = 1, .speed = 1.0, .song_seconds = 20.0,
+                              .web_processes = 1 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(VigilDemoServer) server = NULL;
   g_autoptr(GError) error = NULL;

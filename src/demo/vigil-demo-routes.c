@@ -223,11 +223,25 @@ handle_job_status (DemoRequest *req)
   respond_ok (req, b);
 }
 
+/* Behind a load balancer each answer comes from one web process, which
+ * holds the progress of the jobs it started: a job belongs to the process
+ * its id hashes to, and each answer picks a process at random. */
+static gboolean
+listed_by_process (VigilDemoServer *self,
+                   const DemoJob   *job,
+                   guint            process)
+{
+  return self->web_processes <= 1 || g_str_hash (job->id) % self->web_processes == process;
+}
+
 static void
 handle_progress_all (DemoRequest *req)
 {
   VigilDemoServer *self = req->self;
   g_autoptr(JsonBuilder) b = vigil_demo_json_begin_success (FALSE);
+  guint process = self->web_processes > 1
+                  ? (guint) g_rand_int_range (self->fault_rand, 0, (gint32) self->web_processes)
+                  : 0;
   guint active = 0;
 
   json_builder_set_member_name (b, "active_jobs");
@@ -236,7 +250,7 @@ handle_progress_all (DemoRequest *req)
     {
       const DemoJob *job = g_ptr_array_index (self->running, i);
 
-      if (!vigil_demo_job_has_progress (job))
+      if (!vigil_demo_job_has_progress (job) || !listed_by_process (self, job, process))
         continue;
 
       json_builder_set_member_name (b, job->id);
@@ -379,10 +393,70 @@ static const char login_page[] =
   "</body>\n"
   "</html>\n";
 
+static const char login_failed_page[] =
+  "<!DOCTYPE html>\n"
+  "<html lang=\"en\">\n"
+  "<head><meta charset=\"utf-8\"><title>Sign in · Song Analysis</title></head>\n"
+  "<body><h1>Sign in</h1><p>Wrong username or password.</p></body>\n"
+  "</html>\n";
+
 static void
 handle_login (DemoRequest *req)
 {
   vigil_demo_respond_html (req, SOUP_STATUS_OK, login_page);
+}
+
+/* The form's fields, from an application/x-www-form-urlencoded body */
+static GHashTable *
+read_form (DemoRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return soup_form_decode (text);
+}
+
+/* A right password sets the session cookie, as the real service's OAuth
+ * callback does, and sends the browser home. */
+static void
+handle_login_post (DemoRequest *req)
+{
+  VigilDemoServer *self = req->self;
+  g_autoptr(GHashTable) form = read_form (req);
+  const char *user = g_hash_table_lookup (form, "username");
+  const char *password = g_hash_table_lookup (form, "password");
+  const char *token = self->require_token;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_autofree char *cookie = NULL;
+
+  if (g_strcmp0 (user, "admin") == 0 && self->admin_token != NULL)
+    token = self->admin_token;
+
+  if (user == NULL || *user == '\0' || g_strcmp0 (password, self->signin_password) != 0)
+    {
+      vigil_demo_respond_html (req, SOUP_STATUS_UNAUTHORIZED, login_failed_page);
+      return;
+    }
+
+  cookie = g_strdup_printf ("session=%s; Path=/; HttpOnly; SameSite=Lax",
+                            token != NULL ? token : "demo-session");
+  soup_message_headers_append (headers, "Set-Cookie", cookie);
+  soup_message_headers_replace (headers, "Location", "/");
+  vigil_demo_respond_html (req, SOUP_STATUS_FOUND, "<!DOCTYPE html>\n<p>Signed in.</p>\n");
+}
+
+static const char home_page[] =
+  "<!DOCTYPE html>\n"
+  "<html lang=\"en\">\n"
+  "<head><meta charset=\"utf-8\"><title>Song Analysis</title></head>\n"
+  "<body><h1>Song Analysis</h1><p>Vigil demo server.</p></body>\n"
+  "</html>\n";
+
+static void
+handle_home (DemoRequest *req)
+{
+  vigil_demo_respond_html (req, SOUP_STATUS_OK, home_page);
 }
 
 /* ------------------------------------------------------------------ */
@@ -408,6 +482,10 @@ static const DemoRoute routes[] = {
   { "GET", "/api/queue/health", ROUTE_ADMIN | ROUTE_API, FAULT_DASHBOARD, handle_queue_health },
   { "GET", "/_demo/stats", ROUTE_DEMO, FAULT_PLAIN, handle_stats },
   { "GET", "/login", 0, FAULT_PLAIN, handle_login },
+  { "POST", "/login", 0, FAULT_PLAIN, handle_login_post },
+  { "GET", "/auth/login", 0, FAULT_PLAIN, handle_login },
+  { "POST", "/auth/login", 0, FAULT_PLAIN, handle_login_post },
+  { "GET", "/", 0, FAULT_PLAIN, handle_home },
 };
 
 /* Pattern segments equal the path's, "{id}" matching any non-empty one */

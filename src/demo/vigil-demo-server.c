@@ -29,6 +29,8 @@ enum {
   PROP_NO_METADATA,
   PROP_BATCH_ROUTE,
   PROP_PRODUCTION_QUIRKS,
+  PROP_WEB_PROCESSES,
+  PROP_SIGNIN_PASSWORD,
   N_PROPS
 };
 
@@ -277,6 +279,12 @@ vigil_demo_server_get_property (GObject    *object,
     case PROP_PRODUCTION_QUIRKS:
       g_value_set_boolean (value, self->production_quirks);
       break;
+    case PROP_WEB_PROCESSES:
+      g_value_set_uint (value, self->web_processes);
+      break;
+    case PROP_SIGNIN_PASSWORD:
+      g_value_set_string (value, self->signin_password);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -337,6 +345,12 @@ vigil_demo_server_set_property (GObject      *object,
     case PROP_PRODUCTION_QUIRKS:
       update_boolean (self, &self->production_quirks, g_value_get_boolean (value), pspec);
       break;
+    case PROP_WEB_PROCESSES:
+      update_uint (self, &self->web_processes, g_value_get_uint (value), pspec);
+      break;
+    case PROP_SIGNIN_PASSWORD:
+      update_string (self, &self->signin_password, g_value_get_string (value), pspec);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -379,6 +393,7 @@ vigil_demo_server_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->require_token, g_free);
   g_clear_pointer (&self->admin_token, g_free);
+  g_clear_pointer (&self->signin_password, g_free);
 
   G_OBJECT_CLASS (vigil_demo_server_parent_class)->finalize (object);
 }
@@ -407,6 +422,10 @@ install_properties (GObjectClass *object_class)
   properties[PROP_BATCH_ROUTE] = g_param_spec_boolean ("batch-route", NULL, NULL, TRUE, flags);
   properties[PROP_PRODUCTION_QUIRKS] =
     g_param_spec_boolean ("production-quirks", NULL, NULL, FALSE, flags);
+  properties[PROP_WEB_PROCESSES] =
+    g_param_spec_uint ("web-processes", NULL, NULL, 1, 64, 1, flags);
+  properties[PROP_SIGNIN_PASSWORD] =
+    g_param_spec_string ("signin-password", NULL, NULL, "vigil", flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -438,6 +457,8 @@ vigil_demo_server_init (VigilDemoServer *self)
   self->speed = 1.0;
   self->song_seconds = 20.0;
   self->batch_route = TRUE;
+  self->web_processes = 1;
+  self->signin_password = g_strdup ("vigil");
   self->anchor_mono = g_get_monotonic_time ();
 
   self->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_demo_job_free);

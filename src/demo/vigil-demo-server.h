@@ -42,6 +42,14 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *                               the worker's current_job carries no status;
  *                               /api/queue/health carries the true counts
  *   admin-token        char*    (addition) the token that admin paths need; see below
+ *   web-processes      guint    the service behind a load balancer with N web
+ *                               processes (default 1): each job belongs to one
+ *                               process, and each GET /api/progress answer lists
+ *                               the running jobs of one process chosen at random
+ *   signin-password    char*    what the sign-in form at /login and /auth/login
+ *                               accepts (default "vigil"): a POST with it sets the
+ *                               "session" cookie to the admin token for the user
+ *                               "admin", else to require-token, and redirects to /
  *
  * Authentication (tokens travel as "Authorization: Bearer <token>", or as a
  * "session=<token>" cookie, the way a signed-in browser would send them):
@@ -55,7 +63,7 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *     else require-token when that is set, else nothing. A request carrying
  *     the valid user token but not the admin token gets 403
  *     {"error": "Admin privileges required"}; no or another token gets 401.
- *   - /_demo/stats and /login are always open and never fail (error-rate);
+ *   - /_demo/stats, /login and /auth/login are always open and never fail (error-rate);
  *     /_demo/ requests are left out of the request statistics.
  *
  * Speed changes take effect at once: the virtual clock keeps its value and
