@@ -1259,8 +1259,10 @@ test_error_rate_latency (Fixture       *f,
                   run.max_raw, run.canary.stalled,
                   vigil_demo_server_get_total_requests (f->server));
   g_assert_cmpuint (run.wrong, ==, 0);
-  g_assert_cmpfloat (max, <=, 10.0);
-  g_assert_cmpfloat (median, <=, 2.0);
+  /* The targets, on a normal run; a sanitized run (VIGIL_TEST_TIMEOUT_FACTOR)
+   * checks memory, and its slowness shows in the virtual clock. */
+  g_assert_cmpfloat (max, <=, vigil_test_limit_ms (10000) / 1000.0);
+  g_assert_cmpfloat (median, <=, vigil_test_limit_ms (2000) / 1000.0);
 
   canary_stop (&run.canary);
   g_signal_handlers_disconnect_by_data (f->server, &run);
