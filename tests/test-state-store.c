@@ -756,7 +756,7 @@ test_corrupt (Fixture       *f,
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_corrupt_copies (f, &copy_name), ==, 1);
   g_assert_nonnull (strstr (error->message, copy_name));
-  g_assert_nonnull (strstr (error->message, "starts with no saved jobs"));
+  g_assert_true (g_str_has_prefix (error->message, "Starting with no saved jobs. "));
   copy_path = g_build_filename (f->dir, copy_name, NULL);
   if (original != NULL)
     {
@@ -814,7 +814,7 @@ test_corrupt_cannot_move (Fixture       *f,
   open_store (f);
   g_assert_false (vigil_state_store_load (f->store, &error));
   g_assert_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_NOT_JSON);
-  g_assert_nonnull (strstr (error->message, "will not save"));
+  g_assert_true (g_str_has_prefix (error->message, "Not saving jobs until Vigil restarts. "));
   g_assert_cmpint (g_chmod (f->dir, 0700), ==, 0);
 
   vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_SONG, 1);

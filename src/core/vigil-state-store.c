@@ -430,18 +430,20 @@ set_aside (VigilStateStore  *self,
   g_autofree char *name = moved_to != NULL ? g_path_get_basename (moved_to) : NULL;
   g_autofree char *reason = g_strdup ((*error)->message);
 
+  /* A toast shows the first line only: the conclusion comes first. */
   g_clear_pointer (&(*error)->message, g_free);
   if (moved_to != NULL)
-    /* Translators: the first %s says why, the second is a file name */
-    (*error)->message = g_strdup_printf (_("%s. It was moved aside as %s; Vigil starts with no saved jobs."),
+    /* Translators: the first %s says why the file is unusable, the second is
+     * a file name */
+    (*error)->message = g_strdup_printf (_("Starting with no saved jobs. %s; it was kept as %s."),
                                          reason, name);
   else
     {
       self->read_only = TRUE;
       /* Translators: the first %s says why the file is unusable, the second why
        * it could not be renamed */
-      (*error)->message = g_strdup_printf (_("%s. It could not be moved aside either (%s), so Vigil "
-                                             "will not save jobs until it is restarted."),
+      (*error)->message = g_strdup_printf (_("Not saving jobs until Vigil restarts. %s, and it "
+                                             "could not be moved aside: %s."),
                                            reason, move_error->message);
     }
   g_debug ("state file %s set aside as %s", self->path, moved_to ? moved_to : "(not moved)");
