@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-state-store.h"
 #include "vigil-tracker.h"
 #include "vigil-window.h"
 
@@ -20,6 +21,7 @@ struct _VigilApplication
   GSettings       *settings;
   VigilApiClient  *client;
   VigilTracker    *tracker;
+  VigilStateStore *state_store;
   VigilDemoServer *demo_server;
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
@@ -100,6 +102,46 @@ static const GActionEntry app_actions[] = {
 /* GApplication overrides                                              */
 /* ------------------------------------------------------------------ */
 
+static void
+add_startup_error (VigilApplication *self,
+                   const char       *message)
+{
+  char *joined = self->startup_error != NULL
+                 ? g_strdup_printf ("%s\n%s", self->startup_error, message)
+                 : g_strdup (message);
+
+  g_free (self->startup_error);
+  self->startup_error = joined;
+}
+
+static void
+on_state_save_failed (VigilStateStore  *store,
+                      const GError     *error,
+                      VigilApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (VIGIL_IS_WINDOW (window))
+    vigil_window_add_toast (VIGIL_WINDOW (window), error->message);
+}
+
+/* The watched jobs and the history of finished ones, kept across restarts
+ * in $XDG_STATE_HOME/vigil (the demo's jobs die with it: kept in memory). */
+static void
+setup_state_store (VigilApplication *self)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->demo_server == NULL)
+    dir = g_build_filename (g_get_user_state_dir (), "vigil", NULL);
+  self->state_store = vigil_state_store_new (self->tracker, dir);
+  g_signal_connect_object (self->state_store, "save-failed", G_CALLBACK (on_state_save_failed),
+                           self, 0);
+  if (!vigil_state_store_load (self->state_store, &error))
+    add_startup_error (self, error->message);
+}
+
 /* Start one job of each kind so a newcomer sees Vigil at work. */
 static void
 start_demo_jobs (VigilApplication *self)
@@ -163,6 +205,7 @@ setup_client (VigilApplication *self)
     self->server_label = g_steal_pointer (&url);
 
   self->tracker = vigil_tracker_new (self->client, NULL);
+  setup_state_store (self);
 }
 
 static void
@@ -242,11 +285,27 @@ vigil_application_startup (GApplication *app)
                                          help_accels);
 }
 
+/* Everything saved before the tracker stops polling (which would read as
+ * "stopped by the user"). Nobody is left to see a toast: say it on stderr. */
+static void
+vigil_application_shutdown (GApplication *app)
+{
+  VigilApplication *self = VIGIL_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (self->state_store != NULL && !vigil_state_store_flush (self->state_store, &error))
+    g_printerr ("vigil: %s\n", error->message);
+  g_clear_object (&self->state_store);
+
+  G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
+}
+
 static void
 vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->state_store);
   g_clear_object (&self->tracker);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
@@ -268,6 +327,7 @@ vigil_application_class_init (VigilApplicationClass *klass)
   app_class->activate = vigil_application_activate;
   app_class->handle_local_options = vigil_application_handle_local_options;
   app_class->startup = vigil_application_startup;
+  app_class->shutdown = vigil_application_shutdown;
 }
 
 static const GOptionEntry options[] = {
@@ -317,6 +377,14 @@ vigil_application_get_demo_server (VigilApplication *self)
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
 
   return self->demo_server;
+}
+
+VigilStateStore *
+vigil_application_get_state_store (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->state_store;
 }
 
 GSettings *

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-state-store.h"
 #include "vigil-tracker.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,9 @@ VigilApplication *vigil_application_new          (const char       *application_
 GSettings        *vigil_application_get_settings (VigilApplication *self);
 /* NULL until the first window opens. */
 VigilTracker     *vigil_application_get_tracker  (VigilApplication *self);
+/* The saved jobs and the history of finished ones (its "history" model is
+ * what the Finished filter shows); NULL until the first window opens. */
+VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */
 VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
 
