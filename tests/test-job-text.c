@@ -158,6 +158,15 @@ test_counts (void)
   assert_text (vigil_job_text_counts (340, 2), "340 songs analyzed, 2 failed");
   assert_text (vigil_job_text_counts (1, 1), "1 song analyzed, 1 failed");
   assert_text (vigil_job_text_counts (-1, -1), "0 songs analyzed");
+  assert_text (vigil_job_text_percent (0.424), "42%");
+  assert_text (vigil_job_text_percent (0.006), "1%");
+  assert_text (vigil_job_text_percent (1), "100%");
+  assert_text (vigil_job_text_percent (VIGIL_UNKNOWN), "—");
+  assert_text (vigil_job_text_percent (NAN), "—");
+  assert_text (vigil_job_text_progress (0.42, 5, 12), "42% (5 of 12)");
+  assert_text (vigil_job_text_progress (1.0, 0, 12), "100% (12 of 12)");
+  assert_text (vigil_job_text_progress (0.5, 0, 0), "50%");
+  assert_text (vigil_job_text_progress (VIGIL_UNKNOWN, 3, 1), "— (3 of 1)");
   assert_text (vigil_job_text_songs_done (5, 12), "Songs (5 of 12 done)");
   assert_text (vigil_job_text_songs_done (0, 1), "Songs (0 of 1 done)");
 

@@ -328,14 +328,6 @@ vigilctl_print_error (gboolean    json,
 #define LABEL_WIDTH 10
 
 char *
-vigilctl_format_percent (double fraction)
-{
-  if (!(fraction >= 0 && fraction <= 1))
-    return g_strdup ("—");
-  return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
-}
-
-char *
 vigilctl_format_estimate (double minutes)
 {
   gint64 n = vigil_seconds_to_units (minutes * 60, 60, VIGIL_ROUND_NEAREST);
@@ -571,19 +563,13 @@ vigilctl_print_start (const VigilStartResult *result)
     vigilctl_print_field (_("Job"), result->job_id);
 }
 
-/* "42%", "100% (12 of 12)" or "—" */
 static char *
 progress_text (const VigilJobRecord *r)
 {
   const VigilProgress *p = r->progress;
-  double fraction = vigilctl_record_fraction (r);
-  g_autofree char *percent = vigilctl_format_percent (fraction);
 
-  if (p == NULL || p->total_items <= 0)
-    return g_steal_pointer (&percent);
-  return g_strdup_printf (_("%s (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")"),
-                          percent, fraction >= 1.0 ? p->total_items : p->completed_items,
-                          p->total_items);
+  return vigil_job_text_progress (vigilctl_record_fraction (r), p ? p->completed_items : 0,
+                                  p ? p->total_items : 0);
 }
 
 void

@@ -62,8 +62,6 @@ double      vigilctl_record_fraction (const VigilJobRecord  *record);
 char       *vigilctl_record_reason   (const VigilJobRecord  *record);
 char       *vigilctl_record_text     (const VigilJobRecord  *record);
 
-/* "42%", or "—" when unknown */
-char *vigilctl_format_percent      (double                   fraction);
 /* "about 3 minutes", "less than a minute", or "unknown" for a value that is
  * missing or absurd (negative, not a number, over a year) */
 char *vigilctl_format_estimate     (double                   minutes);

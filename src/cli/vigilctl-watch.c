@@ -111,7 +111,7 @@ job_line (Watched  *wj,
           gboolean  bar)
 {
   VigilJob *job = wj->job;
-  g_autofree char *percent = vigilctl_format_percent (vigil_job_get_fraction (job));
+  g_autofree char *percent = vigil_job_text_percent (vigil_job_get_fraction (job));
   g_autofree char *status = job_status_text (wj);
   const char *title = vigil_job_get_title (job);
   GString *line = g_string_new (NULL);

@@ -181,6 +181,30 @@ vigil_job_text_counts (gint64 analyzed,
                           done, n_failed);
 }
 
+char *
+vigil_job_text_percent (double fraction)
+{
+  if (!(fraction >= 0 && fraction <= 1))
+    return g_strdup ("—");
+  return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
+}
+
+char *
+vigil_job_text_progress (double fraction,
+                         gint64 completed,
+                         gint64 total)
+{
+  g_autofree char *percent = vigil_job_text_percent (fraction);
+  int n = count_int (total);
+
+  if (n <= 0)
+    return g_steal_pointer (&percent);
+
+  /* Translators: a percentage, then how many items are done: "42% (5 of 12)" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%d of %d)", "%s (%d of %d)", n),
+                          percent, fraction >= 1.0 ? n : count_int (completed), n);
+}
+
 const char *
 vigil_job_text_song_state (VigilSongState state)
 {

@@ -48,6 +48,13 @@ char       *vigil_job_text_songs_done       (gint64            completed,
  * out). */
 char       *vigil_job_text_counts           (gint64            analyzed,
                                              gint64            failed);
+/* "42%" (to the nearest whole percent), or "—" when unknown. */
+char       *vigil_job_text_percent          (double            fraction);
+/* The percentage, with "(5 of 12)" when total > 0: "42% (5 of 12)", "100%
+ * (12 of 12)" (a job done has done every item, whatever the count said). */
+char       *vigil_job_text_progress         (double            fraction,
+                                             gint64            completed,
+                                             gint64            total);
 /* One song of a job: "Waiting", "Analyzing", "Done", "Failed". */
 const char *vigil_job_text_song_state       (VigilSongState    state);
 
