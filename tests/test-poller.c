@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-job-text.h"
 #include "vigil-poller.h"
-#include "vigil-tracking-text.h"
 #include "vigil-test-timeout.h"
 
 /* The demo server runs SPEED virtual seconds per real second; the poller's
@@ -707,7 +707,7 @@ test_not_signed_in (Fixture       *f,
   g_assert_true (wait_until (at_most_one_in_flight, f->poller, 10000));
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     {
-      g_autofree char *text = vigil_tracking_text_not_signed_in (vigil_job_get_server_host (jobs[i]));
+      g_autofree char *text = vigil_job_text_not_signed_in (vigil_job_get_server_host (jobs[i]));
 
       g_assert_cmpstr (vigil_job_get_server_host (jobs[i]), ==, host);
       g_assert_true (g_str_has_prefix (text, "Not signed in to 127.0.0.1:"));

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vigil-job-text.h"
 #include "vigil-json-builder.h"
 #include "vigilctl-json.h"
 
@@ -25,21 +26,31 @@ record_says_running (const VigilJobRecord *r)
           !vigil_progress_is_terminal (r->progress));
 }
 
+/* The server state a record says, or -1 when it does not say. */
+static int
+record_server_state (const VigilJobRecord *r)
+{
+  if (r->status == VIGIL_JOB_STATUS_PENDING)
+    return VIGIL_SERVER_STATE_QUEUED;
+  if (record_says_running (r))
+    return VIGIL_SERVER_STATE_RUNNING;
+  if (vigil_job_record_is_failure (r) ||
+      (r->progress != NULL && vigil_job_status_is_failure (r->progress->status)))
+    return VIGIL_SERVER_STATE_FAILED;
+  if (r->status == VIGIL_JOB_STATUS_COMPLETED || r->progress != NULL)
+    return VIGIL_SERVER_STATE_SUCCEEDED;
+  return -1;
+}
+
 const char *
 vigilctl_record_state (const VigilJobRecord *r)
 {
+  int state;
+
   g_return_val_if_fail (r != NULL, NULL);
 
-  if (r->status == VIGIL_JOB_STATUS_PENDING)
-    return "queued";
-  if (record_says_running (r))
-    return "running";
-  if (vigil_job_record_is_failure (r) ||
-      (r->progress != NULL && vigil_job_status_is_failure (r->progress->status)))
-    return "failed";
-  if (r->status == VIGIL_JOB_STATUS_COMPLETED || r->progress != NULL)
-    return "succeeded";
-  return NULL;
+  state = record_server_state (r);
+  return state < 0 ? NULL : vigilctl_server_state_name (state);
 }
 
 /* The live service's record says progress 0 once the progress record is
@@ -59,25 +70,6 @@ vigilctl_record_fraction (const VigilJobRecord *r)
   return r->fraction > 0 ? r->fraction : VIGIL_UNKNOWN;
 }
 
-static const char *
-default_failure (VigilJobStatus status)
-{
-  switch (status)
-    {
-    case VIGIL_JOB_STATUS_INTERRUPTED:
-      return _("The job was interrupted");
-    case VIGIL_JOB_STATUS_CANCELLED:
-      return _("The job was cancelled");
-    case VIGIL_JOB_STATUS_UNKNOWN:
-    case VIGIL_JOB_STATUS_PENDING:
-    case VIGIL_JOB_STATUS_IN_PROGRESS:
-    case VIGIL_JOB_STATUS_COMPLETED:
-    case VIGIL_JOB_STATUS_FAILED:
-    default:
-      return _("The analysis failed");
-    }
-}
-
 char *
 vigilctl_record_reason (const VigilJobRecord *r)
 {
@@ -87,32 +79,27 @@ vigilctl_record_reason (const VigilJobRecord *r)
     return NULL;
   if (r->error_message != NULL)
     return g_strdup (r->error_message);
-  return g_strdup (default_failure (r->status));
+  return g_strdup (vigil_job_text_default_failure (r->status));
 }
 
 char *
 vigilctl_record_text (const VigilJobRecord *r)
 {
-  const char *state;
+  const VigilProgress *p;
   g_autofree char *reason = NULL;
+  int state;
 
   g_return_val_if_fail (r != NULL, NULL);
 
-  state = vigilctl_record_state (r);
-  if (state == NULL)
+  state = record_server_state (r);
+  if (state < 0)
     return NULL;
-  if (g_str_equal (state, "queued"))
-    return g_strdup (_("Waiting for a worker…"));
-  if (g_str_equal (state, "succeeded"))
-    return g_strdup (vigil_step_get_label (VIGIL_STEP_COMPLETE));
-  if (g_str_equal (state, "failed"))
-    {
-      reason = vigilctl_record_reason (r);
-      return g_strdup_printf (_("Failed: %s"), reason);
-    }
-  if (r->progress == NULL)
-    return g_strdup (vigil_step_get_label (VIGIL_STEP_OTHER));
-  return vigilctl_format_step (r->progress->step, r->progress->eta_seconds);
+
+  /* A running job without a progress object is "Processing…". */
+  p = r->progress;
+  reason = vigilctl_record_reason (r);
+  return vigil_job_text_state (state, p ? p->step : VIGIL_STEP_OTHER,
+                               p ? p->eta_seconds : VIGIL_UNKNOWN, reason, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -123,10 +110,7 @@ JsonNode *
 vigilctl_start_to_json (const VigilStartResult *result)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const char *text = result->message;
-
-  if (text == NULL)
-    text = result->job_id != NULL ? _("Analysis queued") : _("Nothing to analyze");
+  g_autofree char *text = vigil_job_text_start (result);
 
   json_builder_begin_object (b);
   vigil_json_add_string (b, "job_id", result->job_id);
@@ -344,14 +328,6 @@ vigilctl_print_error (gboolean    json,
 #define LABEL_WIDTH 10
 
 char *
-vigilctl_format_percent (double fraction)
-{
-  if (!(fraction >= 0 && fraction <= 1))
-    return g_strdup ("—");
-  return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
-}
-
-char *
 vigilctl_format_estimate (double minutes)
 {
   gint64 n = vigil_seconds_to_units (minutes * 60, 60, VIGIL_ROUND_NEAREST);
@@ -362,13 +338,6 @@ vigilctl_format_estimate (double minutes)
     return g_strdup (_("less than a minute"));
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "about %lu minute", "about %lu minutes", n),
                           (gulong) n);
-}
-
-char *
-vigilctl_format_step (VigilStep step,
-                      double    eta_seconds)
-{
-  return vigil_step_format_with_eta (step, eta_seconds);
 }
 
 /* "3 min", "2 h 05 min" */
@@ -586,37 +555,21 @@ field_date (const char *name,
 void
 vigilctl_print_start (const VigilStartResult *result)
 {
-  if (result->job_id == NULL)
-    {
-      g_autofree char *message = vigilctl_sanitize (result->message ? result->message
-                                                                    : _("Nothing to analyze"));
+  g_autofree char *text = vigil_job_text_start (result);
+  g_autofree char *message = vigilctl_sanitize (text);
 
-      g_print ("%s\n", message);
-      return;
-    }
-
-  if (result->message != NULL)
-    {
-      g_autofree char *message = vigilctl_sanitize (result->message);
-
-      g_print ("%s\n", message);
-    }
-  vigilctl_print_field (_("Job"), result->job_id);
+  g_print ("%s\n", message);
+  if (result->job_id != NULL)
+    vigilctl_print_field (_("Job"), result->job_id);
 }
 
-/* "42%", "100% (12 of 12)" or "—" */
 static char *
 progress_text (const VigilJobRecord *r)
 {
   const VigilProgress *p = r->progress;
-  double fraction = vigilctl_record_fraction (r);
-  g_autofree char *percent = vigilctl_format_percent (fraction);
 
-  if (p == NULL || p->total_items <= 0)
-    return g_steal_pointer (&percent);
-  return g_strdup_printf (_("%s (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")"),
-                          percent, fraction >= 1.0 ? p->total_items : p->completed_items,
-                          p->total_items);
+  return vigil_job_text_progress (vigilctl_record_fraction (r), p ? p->completed_items : 0,
+                                  p ? p->total_items : 0);
 }
 
 void
@@ -632,15 +585,15 @@ vigilctl_print_record (const VigilJobRecord *r)
   vigilctl_print_field (_("Priority"), priority_name (r));
   if (r->song_title != NULL)
     {
-      g_autofree char *song = r->artist ? g_strdup_printf ("%s — %s", r->song_title, r->artist)
-                                        : g_strdup (r->song_title);
+      g_autofree char *song = vigil_job_text_song_title (r->song_title, r->artist);
+
       vigilctl_print_field (_("Song"), song);
     }
   vigilctl_print_field (_("Playlist"), r->playlist_name);
   vigilctl_print_field (_("Progress"), progress);
   if (p != NULL && record_says_running (r))
     {
-      step = vigilctl_format_step (p->step, p->eta_seconds);
+      step = vigil_job_text_step (p->step, p->eta_seconds);
       vigilctl_print_field (_("Step"), step);
     }
   if (p != NULL)

@@ -62,15 +62,9 @@ double      vigilctl_record_fraction (const VigilJobRecord  *record);
 char       *vigilctl_record_reason   (const VigilJobRecord  *record);
 char       *vigilctl_record_text     (const VigilJobRecord  *record);
 
-/* "42%", or "—" when unknown */
-char *vigilctl_format_percent      (double                   fraction);
 /* "about 3 minutes", "less than a minute", or "unknown" for a value that is
  * missing or absurd (negative, not a number, over a year) */
 char *vigilctl_format_estimate     (double                   minutes);
-/* The step's text with "(about N minutes remaining)" when the ETA is
- * plausible (10 s to a year); an absurd ETA is left out. */
-char *vigilctl_format_step         (VigilStep                step,
-                                    double                   eta_seconds);
 /* "14:02:11 (3 min)": a local time and how long ago it was (in whole
  * minutes, left out under one) */
 char *vigilctl_format_since        (GDateTime               *since);

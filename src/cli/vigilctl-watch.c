@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "vigil-job-text.h"
 #include "vigil-poller.h"
-#include "vigil-tracking-text.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 
@@ -81,82 +81,16 @@ find_watched (Watch      *w,
 /* Rendering                                                           */
 /* ------------------------------------------------------------------ */
 
-static char *
-final_status_text (VigilJob *job)
-{
-  const char *error_message = vigil_job_get_error_message (job);
-
-  switch (vigil_job_get_server_state (job))
-    {
-    case VIGIL_SERVER_STATE_SUCCEEDED:
-      return g_strdup (_("Analysis finished!"));
-    case VIGIL_SERVER_STATE_FAILED:
-      return g_strdup_printf (_("Failed: %s"), error_message ? error_message : _("unknown error"));
-    case VIGIL_SERVER_STATE_LOST:
-      return g_strdup (_("Lost: the server no longer knows this job"));
-    case VIGIL_SERVER_STATE_NOT_FOUND:
-      return vigil_tracking_text_not_found (vigil_job_get_server_host (job));
-    case VIGIL_SERVER_STATE_QUEUED:
-    case VIGIL_SERVER_STATE_RUNNING:
-    default:
-      return NULL;
-    }
-}
-
 /* Trouble following the job says more than the last state seen, and since
  * when the polls have been failing. */
 static char *
-tracking_status_text (Watched *wj)
-{
-  const char *tracking_error = vigil_job_get_tracking_error (wj->job);
-  g_autofree char *trouble = NULL;
-  g_autofree char *since = NULL;
-
-  switch (vigil_job_get_tracking_state (wj->job))
-    {
-    case VIGIL_TRACKING_STATE_RETRYING:
-      trouble = g_strdup (_("Connection issue, retrying…"));
-      break;
-    case VIGIL_TRACKING_STATE_STALLED:
-      trouble = g_strdup_printf (_("Unable to track progress: %s"),
-                                 tracking_error ? tracking_error : _("no answer"));
-      break;
-    case VIGIL_TRACKING_STATE_OFFLINE:
-      return g_strdup (_("Offline, waiting for the network…"));
-    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
-      return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (wj->job));
-    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
-    case VIGIL_TRACKING_STATE_SERVER_ERROR:
-      trouble = vigil_tracking_text_server_retry (wj->job);
-      break;
-    case VIGIL_TRACKING_STATE_ACTIVE:
-    case VIGIL_TRACKING_STATE_STOPPED:
-    default:
-      return NULL;
-    }
-
-  if (wj->failing_since == NULL)
-    return g_steal_pointer (&trouble);
-
-  since = vigilctl_format_since (wj->failing_since);
-  /* Translators: the trouble, then a time: "…; failing since 14:02:11 (3 min)" */
-  return g_strdup_printf (_("%s; failing since %s"), trouble, since);
-}
-
-static char *
 job_status_text (Watched *wj)
 {
-  VigilJob *job = wj->job;
-  char *text;
+  g_autofree char *since = NULL;
 
-  if ((text = final_status_text (job)) != NULL ||
-      (text = tracking_status_text (wj)) != NULL)
-    return text;
-
-  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
-    return g_strdup (_("Waiting for a worker…"));
-
-  return vigilctl_format_step (vigil_job_get_step (job), vigil_job_get_eta_seconds (job));
+  if (wj->failing_since != NULL)
+    since = vigilctl_format_since (wj->failing_since);
+  return vigil_job_text_summary (wj->job, since);
 }
 
 static void
@@ -177,7 +111,7 @@ job_line (Watched  *wj,
           gboolean  bar)
 {
   VigilJob *job = wj->job;
-  g_autofree char *percent = vigilctl_format_percent (vigil_job_get_fraction (job));
+  g_autofree char *percent = vigil_job_text_percent (vigil_job_get_fraction (job));
   g_autofree char *status = job_status_text (wj);
   const char *title = vigil_job_get_title (job);
   GString *line = g_string_new (NULL);

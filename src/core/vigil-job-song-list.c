@@ -4,8 +4,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
+#include "vigil-job-text.h"
 #include "vigil-reader.h"
 
 #include "vigil-job-song-list.h"
@@ -86,9 +85,7 @@ new_placeholder_row (guint position)
   g_autofree char *title = NULL;
   VigilJobSong *row;
 
-  /* Translators: a song of a playlist whose name the server did not give;
-   * %u is its position, from 1 */
-  title = g_strdup_printf (_("Song %u"), position + 1);
+  title = vigil_job_text_song_placeholder (position);
   row = vigil_job_song_new (-1, title, NULL);
   vigil_job_song_set_fraction (row, 0.0);
   return row;

@@ -4,13 +4,11 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
-#include "vigil-tracking-text.h"
-#include "vigil-util-private.h"
 #include "vigil-eta.h"
 #include "vigil-job-song-list.h"
+#include "vigil-job-text.h"
 #include "vigil-reader.h"
+#include "vigil-util-private.h"
 
 #include "vigil-job.h"
 
@@ -201,75 +199,6 @@ is_done (VigilJob *self)
 /* Title                                                               */
 /* ------------------------------------------------------------------ */
 
-static char *
-format_id (gint64 id)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-}
-
-static char *
-format_song_title (VigilJob *self)
-{
-  g_autofree char *id = NULL;
-
-  if (self->song_title != NULL && self->artist != NULL)
-    /* Translators: a song's display title: "Title — Artist" */
-    return g_strdup_printf (_("%s — %s"), self->song_title, self->artist);
-  if (self->song_title != NULL)
-    return g_strdup (self->song_title);
-  if (self->target_id < 0)
-    return g_strdup (_("Song"));
-
-  id = format_id (self->target_id);
-  /* Translators: %s is the server's numeric song id */
-  return g_strdup_printf (_("Song %s"), id);
-}
-
-static char *
-format_playlist_title (VigilJob *self)
-{
-  g_autofree char *id = NULL;
-
-  if (self->playlist_name != NULL)
-    return g_strdup (self->playlist_name);
-  if (self->target_id < 0)
-    return g_strdup (_("Playlist"));
-
-  id = format_id (self->target_id);
-  /* Translators: %s is the server's numeric playlist id */
-  return g_strdup_printf (_("Playlist %s"), id);
-}
-
-static char *
-format_library_title (VigilJob *self)
-{
-  g_autofree char *id = NULL;
-
-  if (self->target_id < 0)
-    return g_strdup (_("A user's library"));
-
-  id = format_id (self->target_id);
-  /* Translators: the whole account of a user; %s is the numeric user id */
-  return g_strdup_printf (_("User %s's library"), id);
-}
-
-static char *
-format_title (VigilJob *self)
-{
-  switch (self->kind)
-    {
-    case VIGIL_JOB_KIND_SONG:
-      return format_song_title (self);
-    case VIGIL_JOB_KIND_PLAYLIST:
-      return format_playlist_title (self);
-    case VIGIL_JOB_KIND_BACKGROUND:
-      return format_library_title (self);
-    case VIGIL_JOB_KIND_UNKNOWN:
-    default:
-      return g_strdup (_("Analysis job"));
-    }
-}
-
 /* A caller's title stays until the server names the song or playlist. */
 static void
 refresh_title (VigilJob *self,
@@ -287,7 +216,8 @@ refresh_title (VigilJob *self,
 
   self->title_explicit = FALSE;
   self->title_stale = FALSE;
-  title = format_title (self);
+  title = vigil_job_text_title (self->kind, self->target_id, self->song_title, self->artist,
+                                self->playlist_name);
   update_string (self, &self->title, title, PROP_TITLE);
 }
 
@@ -475,32 +405,13 @@ enter_state (VigilJob         *self,
     on_revived (self);
 }
 
-static const char *
-default_failure (VigilJobStatus status)
-{
-  switch (status)
-    {
-    case VIGIL_JOB_STATUS_INTERRUPTED:
-      return _("The job was interrupted");
-    case VIGIL_JOB_STATUS_CANCELLED:
-      return _("The job was cancelled");
-    case VIGIL_JOB_STATUS_UNKNOWN:
-    case VIGIL_JOB_STATUS_PENDING:
-    case VIGIL_JOB_STATUS_IN_PROGRESS:
-    case VIGIL_JOB_STATUS_COMPLETED:
-    case VIGIL_JOB_STATUS_FAILED:
-    default:
-      return _("The analysis failed");
-    }
-}
-
 static void
 enter_failed (VigilJob       *self,
               VigilJobStatus  status,
               const char     *error_message)
 {
   if (error_message == NULL || error_message[0] == '\0')
-    error_message = default_failure (status);
+    error_message = vigil_job_text_default_failure (status);
 
   update_string (self, &self->error_message, error_message, PROP_ERROR_MESSAGE);
   enter_state (self, VIGIL_SERVER_STATE_FAILED);
@@ -962,13 +873,12 @@ vigil_job_mark_lost (VigilJob *self,
   g_object_freeze_notify (G_OBJECT (self));
   if (self->seen)
     {
-      update_string (self, &self->error_message,
-                     _("The server no longer knows this job"), PROP_ERROR_MESSAGE);
+      update_string (self, &self->error_message, vigil_job_text_lost (), PROP_ERROR_MESSAGE);
       enter_state (self, VIGIL_SERVER_STATE_LOST);
     }
   else
     {
-      g_autofree char *text = vigil_tracking_text_not_found (self->server_host);
+      g_autofree char *text = vigil_job_text_not_found (self->server_host);
 
       update_string (self, &self->error_message, text, PROP_ERROR_MESSAGE);
       enter_state (self, VIGIL_SERVER_STATE_NOT_FOUND);

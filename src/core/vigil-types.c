@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gi18n-lib.h>
 
 #include "vigil-types.h"
 
@@ -141,44 +140,6 @@ const char *
 vigil_priority_to_string (VigilPriority priority)
 {
   return name_of (priorities, priority, "UNKNOWN");
-}
-
-const char *
-vigil_step_get_label (VigilStep step)
-{
-  switch (step)
-    {
-    case VIGIL_STEP_STARTING:
-      return _("Getting ready to analyze…");
-    case VIGIL_STEP_FETCHING_LYRICS:
-      return _("Finding song lyrics…");
-    case VIGIL_STEP_ANALYZING:
-      return _("Checking content for concerns…");
-    case VIGIL_STEP_COMPLETE:
-      return _("Analysis finished!");
-    case VIGIL_STEP_OTHER:
-    default:
-      return _("Processing…");
-    }
-}
-
-char *
-vigil_step_format_with_eta (VigilStep step,
-                            double    eta_seconds)
-{
-  const char *label = vigil_step_get_label (step);
-  gint64 minutes;
-
-  if (!(eta_seconds > 10) ||
-      (minutes = vigil_seconds_to_units (eta_seconds, 60, VIGIL_ROUND_UP)) < 0)
-    return g_strdup (label);
-
-  /* Translators: the first %s is a step such as "Finding song lyrics…" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%s (about %lu minute remaining)",
-                                       "%s (about %lu minutes remaining)",
-                                       (gulong) minutes),
-                          label, (gulong) minutes);
 }
 
 /* ------------------------------------------------------------------ */

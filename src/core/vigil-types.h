@@ -85,14 +85,6 @@ gint64          vigil_seconds_to_units         (double          seconds,
                                                 double          unit_seconds,
                                                 VigilRounding   rounding);
 
-/* The user-facing texts of the contract, translated:
- * "Getting ready to analyze…", …, "Processing…". */
-const char     *vigil_step_get_label           (VigilStep       step);
-/* The label plus " (about N minutes remaining)", N = ceil (eta / 60), when
- * eta_seconds > 10 and it is not absurd (see vigil_seconds_to_units()). */
-char           *vigil_step_format_with_eta     (VigilStep       step,
-                                                double          eta_seconds);
-
 /* ---- a song as named in progress metadata ---- */
 typedef struct
 {

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-job-text.h"
 #include "vigil-song-row.h"
-#include "vigil-tracking-text.h"
 
 #include "vigil-job-row.h"
 
@@ -72,21 +72,8 @@ G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
 #define SONG_ROW_HEIGHT 27
 
 /* ------------------------------------------------------------------ */
-/* Texts                                                               */
+/* Looks (the words are vigil-job-text's)                              */
 /* ------------------------------------------------------------------ */
-
-char *
-vigil_job_row_format_duration (double seconds)
-{
-  gint64 s = vigil_seconds_to_units (seconds, 1, VIGIL_ROUND_NEAREST);
-
-  if (s < 0)
-    return NULL;
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02u:%02u", s / 3600,
-                            (guint) (s / 60 % 60), (guint) (s % 60));
-  return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
-}
 
 static const char *
 kind_icon_name (VigilJobKind kind)
@@ -103,43 +90,6 @@ kind_icon_name (VigilJobKind kind)
     default:
       return "content-loading-symbolic";
     }
-}
-
-static char *
-subtitle_text (VigilJob *job)
-{
-  /* Counts of songs fit an int; gettext cannot read G_GINT64_FORMAT. */
-  int done = (int) CLAMP (vigil_job_get_completed_items (job), 0, G_MAXINT);
-  int total = (int) CLAMP (vigil_job_get_total_items (job), 0, G_MAXINT);
-
-  switch (vigil_job_get_kind (job))
-    {
-    case VIGIL_JOB_KIND_SONG:
-      return g_strdup (_("Song analysis"));
-    case VIGIL_JOB_KIND_PLAYLIST:
-      if (total > 0)
-        /* Translators: "Playlist · 5 of 12 songs" */
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playlist · %d of %d song",
-                                             "Playlist · %d of %d songs", total),
-                                done, total);
-      return g_strdup (_("Playlist analysis"));
-    case VIGIL_JOB_KIND_BACKGROUND:
-      if (total > 0)
-        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole library · %d of %d song",
-                                             "Whole library · %d of %d songs", total),
-                                done, total);
-      return g_strdup (_("Whole library analysis"));
-    case VIGIL_JOB_KIND_UNKNOWN:
-    default:
-      return g_strdup (_("Analysis"));
-    }
-}
-
-static gboolean
-is_signed_out (VigilJob *job)
-{
-  return !vigil_job_get_is_finished (job) &&
-         vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_NOT_SIGNED_IN;
 }
 
 /* Progress can't be followed: the bar turns red. */
@@ -160,70 +110,6 @@ is_untrackable (VigilJob *job)
     default:
       return FALSE;
     }
-}
-
-static char *
-step_text (VigilJob *job)
-{
-  const char *error = vigil_job_get_error_message (job);
-
-  /* What the server last said (often only Vigil's guess, "queued") says
-   * less than why it says nothing now. */
-  if (is_signed_out (job))
-    return vigil_tracking_text_not_signed_in (vigil_job_get_server_host (job));
-
-  switch (vigil_job_get_server_state (job))
-    {
-    case VIGIL_SERVER_STATE_QUEUED:
-      return g_strdup (_("Waiting for a worker…"));
-    case VIGIL_SERVER_STATE_SUCCEEDED:
-      return g_strdup (vigil_step_get_label (VIGIL_STEP_COMPLETE));
-    case VIGIL_SERVER_STATE_FAILED:
-      return error ? g_strdup_printf (_("Analysis failed: %s"), error)
-                   : g_strdup (_("Analysis failed"));
-    case VIGIL_SERVER_STATE_LOST:
-      return g_strdup (_("The server no longer knows this job"));
-    case VIGIL_SERVER_STATE_NOT_FOUND:
-      return vigil_tracking_text_not_found (vigil_job_get_server_host (job));
-    case VIGIL_SERVER_STATE_RUNNING:
-    default:
-      return vigil_step_format_with_eta (vigil_job_get_step (job),
-                                         vigil_job_get_eta_seconds (job));
-    }
-}
-
-static double
-seconds_between (GDateTime *from,
-                 GDateTime *to)
-{
-  g_autoptr(GDateTime) now = NULL;
-
-  if (to == NULL)
-    to = now = g_date_time_new_now_utc ();
-  /* A server clock a little ahead of ours starts jobs in the future. */
-  return MAX (g_date_time_difference (to, from) / (double) G_USEC_PER_SEC, 0.0);
-}
-
-static char *
-time_text (VigilJob *job)
-{
-  GDateTime *started = vigil_job_get_started_at (job);
-  GDateTime *finished = vigil_job_get_finished_at (job);
-  g_autofree char *duration = NULL;
-
-  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED && !is_signed_out (job))
-    return g_strdup (C_("job time", "Queued"));
-  if (started == NULL)
-    return g_strdup ("");
-
-  duration = vigil_job_row_format_duration (seconds_between (started, finished));
-  if (duration == NULL)
-    return g_strdup ("");   /* a start time from another century */
-  if (vigil_job_get_is_finished (job))
-    /* Translators: how long a finished job took, "Took 4:02" */
-    return g_strdup_printf (_("Took %s"), duration);
-  /* Translators: time since a running job started, "4:02 elapsed" */
-  return g_strdup_printf (_("%s elapsed"), duration);
 }
 
 /* ------------------------------------------------------------------ */
@@ -307,16 +193,15 @@ update_songs (VigilJobRow *self)
     gtk_scrolled_window_set_min_content_height (self->songs_scroller,
                                                 MIN (n_songs, SONG_ROWS_SHOWN) * SONG_ROW_HEIGHT);
 
-  label = g_strdup_printf (_("Songs (%d of %d done)"),
-                           (int) CLAMP (vigil_job_get_completed_items (self->job), 0, G_MAXINT),
-                           (int) CLAMP (vigil_job_get_total_items (self->job), 0, G_MAXINT));
+  label = vigil_job_text_songs_done (vigil_job_get_completed_items (self->job),
+                                     vigil_job_get_total_items (self->job));
   gtk_expander_set_label (self->songs_expander, label);
 }
 
 static void
 update_time (VigilJobRow *self)
 {
-  g_autofree char *time = time_text (self->job);
+  g_autofree char *time = vigil_job_text_time (self->job, NULL);
 
   set_label_if_changed (self->time_label, time);
 }
@@ -377,9 +262,11 @@ vigil_job_row_update (VigilJobRow *self)
   title = vigil_job_get_title (self->job);
   if (title == NULL || title[0] == '\0')
     title = vigil_job_get_job_id (self->job);
-  subtitle = subtitle_text (self->job);
-  step = step_text (self->job);
-  trouble = vigil_tracking_text_trouble (self->job);
+  subtitle = vigil_job_text_kind (vigil_job_get_kind (self->job),
+                                  vigil_job_get_completed_items (self->job),
+                                  vigil_job_get_total_items (self->job));
+  step = vigil_job_text_status (self->job);
+  trouble = vigil_job_text_trouble (self->job);
 
   gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (vigil_job_get_kind (self->job)));
   set_label_if_changed (self->title_label, title);

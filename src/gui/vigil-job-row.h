@@ -41,9 +41,4 @@ const char *vigil_job_row_get_step_text    (VigilJobRow *self);
 const char *vigil_job_row_get_time_text    (VigilJobRow *self);
 const char *vigil_job_row_get_trouble_text (VigilJobRow *self);
 
-/* Texts shared with other views. */
-/* "4:02", "1:02:03"; NULL when seconds is unknown or absurd (negative, not
- * finite, over a year: see vigil_seconds_to_units()). */
-char       *vigil_job_row_format_duration  (double seconds);
-
 G_END_DECLS

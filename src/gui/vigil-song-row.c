@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include "vigil-job-text.h"
 
 #include "vigil-song-row.h"
 
@@ -32,28 +32,11 @@ G_DEFINE_FINAL_TYPE (VigilSongRow, vigil_song_row, GTK_TYPE_WIDGET)
 
 static const char *state_classes[] = { "dim-label", "accent", "success", "error" };
 
-const char *
-vigil_song_row_state_label (VigilSongState state)
-{
-  switch (state)
-    {
-    case VIGIL_SONG_STATE_ANALYZING:
-      return C_("song state", "Analyzing");
-    case VIGIL_SONG_STATE_DONE:
-      return C_("song state", "Done");
-    case VIGIL_SONG_STATE_FAILED:
-      return C_("song state", "Failed");
-    case VIGIL_SONG_STATE_WAITING:
-    default:
-      return C_("song state", "Waiting");
-    }
-}
-
 static void
 vigil_song_row_update (VigilSongRow *self)
 {
   VigilSongState state;
-  const char *artist;
+  const char *state_label;
   g_autofree char *title = NULL;
   double fraction;
 
@@ -61,16 +44,17 @@ vigil_song_row_update (VigilSongRow *self)
     return;
 
   state = vigil_job_song_get_state (self->song);
-  artist = vigil_job_song_get_artist (self->song);
-  title = artist ? g_strdup_printf ("%s — %s", vigil_job_song_get_title (self->song), artist)
-                 : g_strdup (vigil_job_song_get_title (self->song));
+  title = vigil_job_text_song_title (vigil_job_song_get_title (self->song),
+                                     vigil_job_song_get_artist (self->song));
   fraction = vigil_job_song_get_fraction (self->song);
   if (state == VIGIL_SONG_STATE_DONE)
     fraction = 1.0;
 
+  state_label = vigil_job_text_song_state (state);
+
   gtk_label_set_label (self->title_label, title);
   gtk_progress_bar_set_fraction (self->progress_bar, MAX (fraction, 0));
-  gtk_label_set_label (self->state_label, vigil_song_row_state_label (state));
+  gtk_label_set_label (self->state_label, state_label);
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     {
@@ -86,8 +70,7 @@ vigil_song_row_update (VigilSongRow *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  vigil_song_row_state_label (state),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state_label,
                                   -1);
 }
 

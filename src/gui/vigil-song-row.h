@@ -16,7 +16,5 @@ G_DECLARE_FINAL_TYPE (VigilSongRow, vigil_song_row, VIGIL, SONG_ROW, GtkWidget)
 VigilJobSong *vigil_song_row_get_song (VigilSongRow *self);
 void          vigil_song_row_set_song (VigilSongRow *self,
                                        VigilJobSong *song);
-/* "Waiting", "Analyzing", "Done", "Failed" (translated) */
-const char   *vigil_song_row_state_label (VigilSongState state);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-job-row.h"
+#include "vigil-job-text.h"
 #include "vigil-new-analysis-dialog.h"
 
 #include "vigil-window.h"
@@ -222,20 +223,6 @@ on_items_changed (VigilWindow *self)
 /* Starting analyses                                                   */
 /* ------------------------------------------------------------------ */
 
-static char *
-describe_start (const VigilStartResult *result)
-{
-  if (result->message != NULL && result->message[0] != '\0')
-    return g_strdup (result->message);
-  if (result->job_id == NULL)
-    return g_strdup (_("Nothing needed analysis"));
-  if (result->queued_count > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Queued %d song", "Queued %d songs",
-                                         result->queued_count),
-                            (int) MIN (result->queued_count, G_MAXINT));
-  return g_strdup (_("Analysis queued"));
-}
-
 static gboolean
 is_connection_error (const GError *error)
 {
@@ -271,7 +258,7 @@ on_start_done (GObject      *object,
 
   if (self != NULL)
     {
-      g_autofree char *text = describe_start (result);
+      g_autofree char *text = vigil_job_text_start (result);
       vigil_window_add_toast (self, text);
     }
   gtk_window_destroy (GTK_WINDOW (dialog));

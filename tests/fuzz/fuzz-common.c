@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vigil-job.h"
+#include "vigil-job-text.h"
 
 #include "fuzz-common.h"
 
@@ -132,11 +133,27 @@ static void
 check_step_texts (VigilStep step,
                   double    eta_seconds)
 {
-  g_autofree char *text = vigil_step_format_with_eta (step, eta_seconds);
+  g_autofree char *text = vigil_job_text_step (step, eta_seconds);
 
   CHECK (text != NULL);
   fuzz_check_text (text);
-  CHECK (g_str_has_prefix (text, vigil_step_get_label (step)));
+  CHECK (g_str_has_prefix (text, vigil_job_text_step_label (step)));
+}
+
+/* What the views say of the job. */
+static void
+check_job_texts (VigilJob *job)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) now = g_date_time_new (utc, 2026, 11, 28, 20, 1, 2);
+  g_autofree char *status = vigil_job_text_status (job);
+  g_autofree char *summary = vigil_job_text_summary (job, NULL);
+  g_autofree char *time = vigil_job_text_time (job, now);
+
+  CHECK (status != NULL && summary != NULL && time != NULL);
+  fuzz_check_text (status);
+  fuzz_check_text (summary);
+  fuzz_check_text (time);
 }
 
 /* What the job model makes of it: the views show these. */
@@ -159,6 +176,7 @@ check_job_model (const VigilProgress *progress)
   check_amount (vigil_job_get_eta_seconds (job));
   check_step_texts (vigil_job_get_step (job), vigil_job_get_eta_seconds (job));
   fuzz_check_date (vigil_job_get_started_at (job));
+  check_job_texts (job);
 }
 
 void

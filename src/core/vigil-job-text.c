@@ -1,0 +1,629 @@
+/* vigil-job-text.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-job-text.h"
+
+/* Counts of songs fit an int; gettext cannot read G_GINT64_FORMAT. */
+static int
+count_int (gint64 n)
+{
+  return (int) CLAMP (n, 0, G_MAXINT);
+}
+
+/* ------------------------------------------------------------------ */
+/* Titles                                                              */
+/* ------------------------------------------------------------------ */
+
+static char *
+format_id (gint64 id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+static char *
+song_job_title (gint64      target_id,
+                const char *song_title,
+                const char *artist)
+{
+  g_autofree char *id = NULL;
+
+  if (song_title != NULL)
+    return vigil_job_text_song_title (song_title, artist);
+  if (target_id < 0)
+    return g_strdup (_("Song"));
+
+  id = format_id (target_id);
+  /* Translators: %s is the server's numeric song id */
+  return g_strdup_printf (_("Song %s"), id);
+}
+
+static char *
+playlist_job_title (gint64      target_id,
+                    const char *playlist_name)
+{
+  g_autofree char *id = NULL;
+
+  if (playlist_name != NULL)
+    return g_strdup (playlist_name);
+  if (target_id < 0)
+    return g_strdup (_("Playlist"));
+
+  id = format_id (target_id);
+  /* Translators: %s is the server's numeric playlist id */
+  return g_strdup_printf (_("Playlist %s"), id);
+}
+
+static char *
+library_job_title (gint64 target_id)
+{
+  g_autofree char *id = NULL;
+
+  if (target_id < 0)
+    return g_strdup (_("A user's library"));
+
+  id = format_id (target_id);
+  /* Translators: the whole account of a user; %s is the numeric user id */
+  return g_strdup_printf (_("User %s's library"), id);
+}
+
+char *
+vigil_job_text_song_title (const char *title,
+                           const char *artist)
+{
+  if (title == NULL)
+    return NULL;
+  if (artist == NULL)
+    return g_strdup (title);
+
+  /* Translators: a song's display title: "Title — Artist" */
+  return g_strdup_printf (_("%s — %s"), title, artist);
+}
+
+char *
+vigil_job_text_title (VigilJobKind  kind,
+                      gint64        target_id,
+                      const char   *song_title,
+                      const char   *artist,
+                      const char   *playlist_name)
+{
+  switch (kind)
+    {
+    case VIGIL_JOB_KIND_SONG:
+      return song_job_title (target_id, song_title, artist);
+    case VIGIL_JOB_KIND_PLAYLIST:
+      return playlist_job_title (target_id, playlist_name);
+    case VIGIL_JOB_KIND_BACKGROUND:
+      return library_job_title (target_id);
+    case VIGIL_JOB_KIND_UNKNOWN:
+    default:
+      return g_strdup (_("Analysis job"));
+    }
+}
+
+char *
+vigil_job_text_song_placeholder (guint position)
+{
+  /* Translators: a song of a playlist whose name the server did not give;
+   * %u is its position, from 1 */
+  return g_strdup_printf (_("Song %u"), position + 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* The kind line and counts                                            */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_text_kind (VigilJobKind kind,
+                     gint64       completed,
+                     gint64       total)
+{
+  int done = count_int (completed);
+  int n = count_int (total);
+
+  switch (kind)
+    {
+    case VIGIL_JOB_KIND_SONG:
+      return g_strdup (_("Song analysis"));
+    case VIGIL_JOB_KIND_PLAYLIST:
+      if (n > 0)
+        /* Translators: "Playlist · 5 of 12 songs" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Playlist · %d of %d song",
+                                             "Playlist · %d of %d songs", n),
+                                done, n);
+      return g_strdup (_("Playlist analysis"));
+    case VIGIL_JOB_KIND_BACKGROUND:
+      if (n > 0)
+        /* Translators: a user's whole library, "Whole library · 5 of 12 songs" */
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Whole library · %d of %d song",
+                                             "Whole library · %d of %d songs", n),
+                                done, n);
+      return g_strdup (_("Whole library analysis"));
+    case VIGIL_JOB_KIND_UNKNOWN:
+    default:
+      return g_strdup (_("Analysis"));
+    }
+}
+
+char *
+vigil_job_text_songs_done (gint64 completed,
+                           gint64 total)
+{
+  int n = count_int (total);
+
+  /* Translators: the heading of a job's song list, "Songs (5 of 12 done)" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Songs (%d of %d done)",
+                                       "Songs (%d of %d done)", n),
+                          count_int (completed), n);
+}
+
+char *
+vigil_job_text_counts (gint64 analyzed,
+                       gint64 failed)
+{
+  int n = count_int (analyzed);
+  int n_failed = count_int (failed);
+  g_autofree char *done = NULL;
+
+  /* Translators: how many songs a job analyzed, "340 songs analyzed" */
+  done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d song analyzed", "%d songs analyzed", n),
+                          n);
+  if (n_failed == 0)
+    return g_steal_pointer (&done);
+
+  /* Translators: %s is "340 songs analyzed", %d how many songs failed:
+   * "340 songs analyzed, 2 failed" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %d failed", "%s, %d failed", n_failed),
+                          done, n_failed);
+}
+
+char *
+vigil_job_text_percent (double fraction)
+{
+  if (!(fraction >= 0 && fraction <= 1))
+    return g_strdup ("—");
+  return g_strdup_printf ("%d%%", (int) (fraction * 100 + 0.5 - 1e-9));
+}
+
+char *
+vigil_job_text_progress (double fraction,
+                         gint64 completed,
+                         gint64 total)
+{
+  g_autofree char *percent = vigil_job_text_percent (fraction);
+  int n = count_int (total);
+
+  if (n <= 0)
+    return g_steal_pointer (&percent);
+
+  /* Translators: a percentage, then how many items are done: "42% (5 of 12)" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%d of %d)", "%s (%d of %d)", n),
+                          percent, fraction >= 1.0 ? n : count_int (completed), n);
+}
+
+const char *
+vigil_job_text_song_state (VigilSongState state)
+{
+  switch (state)
+    {
+    case VIGIL_SONG_STATE_ANALYZING:
+      return C_("song state", "Analyzing");
+    case VIGIL_SONG_STATE_DONE:
+      return C_("song state", "Done");
+    case VIGIL_SONG_STATE_FAILED:
+      return C_("song state", "Failed");
+    case VIGIL_SONG_STATE_WAITING:
+    default:
+      return C_("song state", "Waiting");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Steps, states, outcomes                                             */
+/* ------------------------------------------------------------------ */
+
+const char *
+vigil_job_text_step_label (VigilStep step)
+{
+  switch (step)
+    {
+    case VIGIL_STEP_STARTING:
+      return _("Getting ready to analyze…");
+    case VIGIL_STEP_FETCHING_LYRICS:
+      return _("Finding song lyrics…");
+    case VIGIL_STEP_ANALYZING:
+      return _("Checking content for concerns…");
+    case VIGIL_STEP_COMPLETE:
+      return _("Analysis finished!");
+    case VIGIL_STEP_OTHER:
+    default:
+      return _("Processing…");
+    }
+}
+
+char *
+vigil_job_text_step (VigilStep step,
+                     double    eta_seconds)
+{
+  const char *label = vigil_job_text_step_label (step);
+  gint64 minutes;
+
+  if (!(eta_seconds > 10) ||
+      (minutes = vigil_seconds_to_units (eta_seconds, 60, VIGIL_ROUND_UP)) < 0)
+    return g_strdup (label);
+
+  /* Translators: the first %s is a step such as "Finding song lyrics…" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s (about %lu minute remaining)",
+                                       "%s (about %lu minutes remaining)",
+                                       (gulong) minutes),
+                          label, (gulong) minutes);
+}
+
+const char *
+vigil_job_text_default_failure (VigilJobStatus status)
+{
+  switch (status)
+    {
+    case VIGIL_JOB_STATUS_INTERRUPTED:
+      return _("The job was interrupted");
+    case VIGIL_JOB_STATUS_CANCELLED:
+      return _("The job was cancelled");
+    case VIGIL_JOB_STATUS_UNKNOWN:
+    case VIGIL_JOB_STATUS_PENDING:
+    case VIGIL_JOB_STATUS_IN_PROGRESS:
+    case VIGIL_JOB_STATUS_COMPLETED:
+    case VIGIL_JOB_STATUS_FAILED:
+    default:
+      return _("The analysis failed");
+    }
+}
+
+const char *
+vigil_job_text_lost (void)
+{
+  return _("The server no longer knows this job");
+}
+
+char *
+vigil_job_text_not_found (const char *host)
+{
+  if (host == NULL || host[0] == '\0')
+    return g_strdup (_("No such job on the server"));
+
+  /* Translators: %s is the server, "analysis.example.org" or "127.0.0.1:5001" */
+  return g_strdup_printf (_("No such job on %s"), host);
+}
+
+char *
+vigil_job_text_not_signed_in (const char *host)
+{
+  if (host == NULL || host[0] == '\0')
+    return g_strdup (_("Not signed in to the server"));
+
+  /* Translators: %s is the server, "analysis.example.org" or "127.0.0.1:5001" */
+  return g_strdup_printf (_("Not signed in to %s"), host);
+}
+
+static char *
+failed_text (const char *reason)
+{
+  if (reason == NULL || reason[0] == '\0')
+    reason = vigil_job_text_default_failure (VIGIL_JOB_STATUS_FAILED);
+
+  /* Translators: how a job ended; %s is why, often the server's own words */
+  return g_strdup_printf (_("Failed: %s"), reason);
+}
+
+char *
+vigil_job_text_state (VigilServerState  state,
+                      VigilStep         step,
+                      double            eta_seconds,
+                      const char       *reason,
+                      const char       *host)
+{
+  switch (state)
+    {
+    case VIGIL_SERVER_STATE_QUEUED:
+      return g_strdup (_("Waiting for a worker…"));
+    case VIGIL_SERVER_STATE_SUCCEEDED:
+      return g_strdup (vigil_job_text_step_label (VIGIL_STEP_COMPLETE));
+    case VIGIL_SERVER_STATE_FAILED:
+      return failed_text (reason);
+    case VIGIL_SERVER_STATE_LOST:
+      return g_strdup (vigil_job_text_lost ());
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return vigil_job_text_not_found (host);
+    case VIGIL_SERVER_STATE_RUNNING:
+    default:
+      return vigil_job_text_step (step, eta_seconds);
+    }
+}
+
+static gboolean
+is_signed_out (VigilJob *job)
+{
+  return !vigil_job_get_is_finished (job) &&
+         vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_NOT_SIGNED_IN;
+}
+
+char *
+vigil_job_text_status (VigilJob *job)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  if (is_signed_out (job))
+    return vigil_job_text_not_signed_in (vigil_job_get_server_host (job));
+
+  return vigil_job_text_state (vigil_job_get_server_state (job),
+                               vigil_job_get_step (job),
+                               vigil_job_get_eta_seconds (job),
+                               vigil_job_get_error_message (job),
+                               vigil_job_get_server_host (job));
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracking trouble                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Whole seconds, never 0: "retrying every 0 s" would be a lie. */
+static guint
+interval_seconds (guint interval_ms)
+{
+  return MAX (1, (interval_ms + 500) / 1000);
+}
+
+/* The wall-clock time of day, as people read it off a clock. */
+static char *
+format_clock (gint64 real_us)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (real_us / G_USEC_PER_SEC);
+
+  if (time == NULL)
+    return g_strdup ("?");
+  /* Translators: a time of day, see g_date_time_format(); "14:02" */
+  return g_date_time_format (time, C_("time of day", "%H:%M"));
+}
+
+/* "Server not answering since 14:02 — retrying every 5 s", … */
+static char *
+server_failing_text (VigilJob *job)
+{
+  g_autofree char *since = format_clock (vigil_job_get_failing_since (job));
+  guint seconds = interval_seconds (vigil_job_get_retry_interval (job));
+
+  if (vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_SERVER_UNREACHABLE)
+    /* Translators: "Server not answering since 14:02 — retrying every 5 s" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Server not answering since %s — retrying every %u s",
+                                         "Server not answering since %s — retrying every %u s",
+                                         seconds),
+                            since, seconds);
+
+  /* Translators: "Server errors since 14:02 — retrying every 5 s" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Server errors since %s — retrying every %u s",
+                                       "Server errors since %s — retrying every %u s",
+                                       seconds),
+                          since, seconds);
+}
+
+/* The same for views that say since when themselves. */
+static char *
+server_retry_text (VigilJob *job)
+{
+  guint seconds = interval_seconds (vigil_job_get_retry_interval (job));
+
+  if (vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_SERVER_UNREACHABLE)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Server not answering — retrying every %u s",
+                                         "Server not answering — retrying every %u s",
+                                         seconds),
+                            seconds);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Server errors — retrying every %u s",
+                                       "Server errors — retrying every %u s",
+                                       seconds),
+                          seconds);
+}
+
+static char *
+stalled_text (VigilJob *job)
+{
+  guint interval_ms = vigil_job_get_retry_interval (job);
+  guint seconds = interval_seconds (interval_ms);
+
+  if (interval_ms == 0)
+    return g_strdup (_("Unable to track progress"));
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Unable to track progress — retrying every %u s",
+                                       "Unable to track progress — retrying every %u s",
+                                       seconds),
+                          seconds);
+}
+
+static char *
+signed_out_text (VigilJob *job)
+{
+  guint seconds = interval_seconds (vigil_job_get_retry_interval (job));
+
+  /* Translators: shown below "Not signed in to SERVER" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Checking again every %u s",
+                                       "Checking again every %u s",
+                                       seconds),
+                          seconds);
+}
+
+static const char *
+retrying_text (void)
+{
+  return _("Connection issue, retrying…");
+}
+
+static const char *
+offline_text (void)
+{
+  return _("Offline, waiting for the network…");
+}
+
+char *
+vigil_job_text_trouble (VigilJob *job)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  if (vigil_job_get_is_finished (job))
+    return NULL;
+
+  switch (vigil_job_get_tracking_state (job))
+    {
+    case VIGIL_TRACKING_STATE_RETRYING:
+      return g_strdup (retrying_text ());
+    case VIGIL_TRACKING_STATE_STALLED:
+      return stalled_text (job);
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
+    case VIGIL_TRACKING_STATE_SERVER_ERROR:
+      return server_failing_text (job);
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
+      return signed_out_text (job);
+    case VIGIL_TRACKING_STATE_OFFLINE:
+      return g_strdup (offline_text ());
+    case VIGIL_TRACKING_STATE_STOPPED:
+      return g_strdup (_("Not being watched"));
+    case VIGIL_TRACKING_STATE_ACTIVE:
+    default:
+      return NULL;
+    }
+}
+
+/* The trouble of a summary line: polls that fail, or NULL. */
+static char *
+failing_text (VigilJob *job)
+{
+  switch (vigil_job_get_tracking_state (job))
+    {
+    case VIGIL_TRACKING_STATE_RETRYING:
+      return g_strdup (retrying_text ());
+    case VIGIL_TRACKING_STATE_STALLED:
+      return stalled_text (job);
+    case VIGIL_TRACKING_STATE_SERVER_UNREACHABLE:
+    case VIGIL_TRACKING_STATE_SERVER_ERROR:
+      return server_retry_text (job);
+    case VIGIL_TRACKING_STATE_NOT_SIGNED_IN:
+    case VIGIL_TRACKING_STATE_OFFLINE:
+    case VIGIL_TRACKING_STATE_STOPPED:
+    case VIGIL_TRACKING_STATE_ACTIVE:
+    default:
+      return NULL;
+    }
+}
+
+char *
+vigil_job_text_summary (VigilJob   *job,
+                        const char *failing_since)
+{
+  g_autofree char *trouble = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  if (vigil_job_get_is_finished (job))
+    return vigil_job_text_status (job);
+  if (is_signed_out (job))
+    return vigil_job_text_not_signed_in (vigil_job_get_server_host (job));
+  if (vigil_job_get_tracking_state (job) == VIGIL_TRACKING_STATE_OFFLINE)
+    return g_strdup (offline_text ());
+
+  trouble = failing_text (job);
+  if (trouble == NULL)
+    return vigil_job_text_status (job);
+  if (failing_since == NULL)
+    return g_steal_pointer (&trouble);
+
+  /* Translators: the trouble, then a time: "…; failing since 14:02:11 (3 min)" */
+  return g_strdup_printf (_("%s; failing since %s"), trouble, failing_since);
+}
+
+/* ------------------------------------------------------------------ */
+/* Times                                                               */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_text_duration (double seconds)
+{
+  gint64 s = vigil_seconds_to_units (seconds, 1, VIGIL_ROUND_NEAREST);
+
+  if (s < 0)
+    return NULL;
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02u:%02u", s / 3600,
+                            (guint) (s / 60 % 60), (guint) (s % 60));
+  return g_strdup_printf ("%u:%02u", (guint) (s / 60), (guint) (s % 60));
+}
+
+static double
+seconds_between (GDateTime *from,
+                 GDateTime *to)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  if (to == NULL)
+    to = now = g_date_time_new_now_utc ();
+  /* A server clock a little ahead of ours starts jobs in the future. */
+  return MAX (g_date_time_difference (to, from) / (double) G_USEC_PER_SEC, 0.0);
+}
+
+char *
+vigil_job_text_time (VigilJob  *job,
+                     GDateTime *now)
+{
+  GDateTime *started;
+  GDateTime *finished;
+  g_autofree char *duration = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  started = vigil_job_get_started_at (job);
+  finished = vigil_job_get_finished_at (job);
+  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED && !is_signed_out (job))
+    return g_strdup (C_("job time", "Queued"));
+  if (started == NULL)
+    return g_strdup ("");
+
+  duration = vigil_job_text_duration (seconds_between (started, finished ? finished : now));
+  if (duration == NULL)
+    return g_strdup ("");   /* a start time from another century */
+  if (vigil_job_get_is_finished (job))
+    /* Translators: how long a finished job took, "Took 4:02" */
+    return g_strdup_printf (_("Took %s"), duration);
+  /* Translators: time since a running job started, "4:02 elapsed" */
+  return g_strdup_printf (_("%s elapsed"), duration);
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting                                                            */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_text_start (const VigilStartResult *result)
+{
+  int n;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  if (result->message != NULL && result->message[0] != '\0')
+    return g_strdup (result->message);
+  if (result->job_id == NULL)
+    return g_strdup (_("Nothing to analyze"));
+  if (result->queued_count <= 0)
+    return g_strdup (_("Analysis queued"));
+
+  n = count_int (result->queued_count);
+  /* Translators: how many songs a new analysis queued, "Queued 12 songs" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Queued %d song", "Queued %d songs", n), n);
+}

@@ -1,0 +1,133 @@
+/* vigil-job-text.h — every word Vigil says about a job: its title, kind
+ * line, state and step with the ETA, outcome, tracking trouble, times and
+ * counts. Widget-free, so that rows, vigilctl, notifications, the tray and
+ * the dashboard say the same thing, and translators see each sentence once.
+ *
+ * Functions returning char * give a new string (g_free() it); those
+ * returning const char * give a translated string owned by gettext.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vigil-enums.h"
+#include "vigil-job.h"
+#include "vigil-types.h"
+
+G_BEGIN_DECLS
+
+/* ---- titles ---- */
+
+/* "Title — Artist", the title alone without an artist; NULL without a
+ * title. */
+char       *vigil_job_text_song_title       (const char       *title,
+                                             const char       *artist);
+/* A job's display title from what the server named: the song ("Title —
+ * Artist"), the playlist's name, else "Song 12", "Playlist 3", "User 7's
+ * library" (target_id -1: "Song", "Playlist", "A user's library"), and
+ * "Analysis job" for an unknown kind. Names may be NULL. */
+char       *vigil_job_text_title            (VigilJobKind      kind,
+                                             gint64            target_id,
+                                             const char       *song_title,
+                                             const char       *artist,
+                                             const char       *playlist_name);
+/* A song of a playlist the server did not name: "Song 3" (position from 0). */
+char       *vigil_job_text_song_placeholder (guint             position);
+
+/* ---- the kind line and counts ---- */
+
+/* "Song analysis", "Playlist · 5 of 12 songs", "Playlist analysis" (no
+ * total yet), "Whole library · 5 of 12 songs", "Analysis". */
+char       *vigil_job_text_kind             (VigilJobKind      kind,
+                                             gint64            completed,
+                                             gint64            total);
+/* The heading of a job's song list: "Songs (5 of 12 done)". */
+char       *vigil_job_text_songs_done       (gint64            completed,
+                                             gint64            total);
+/* "340 songs analyzed", "340 songs analyzed, 2 failed" (failed ≤ 0: left
+ * out). */
+char       *vigil_job_text_counts           (gint64            analyzed,
+                                             gint64            failed);
+/* "42%" (to the nearest whole percent), or "—" when unknown. */
+char       *vigil_job_text_percent          (double            fraction);
+/* The percentage, with "(5 of 12)" when total > 0: "42% (5 of 12)", "100%
+ * (12 of 12)" (a job done has done every item, whatever the count said). */
+char       *vigil_job_text_progress         (double            fraction,
+                                             gint64            completed,
+                                             gint64            total);
+/* One song of a job: "Waiting", "Analyzing", "Done", "Failed". */
+const char *vigil_job_text_song_state       (VigilSongState    state);
+
+/* ---- steps, states, outcomes ---- */
+
+/* The contract's user-facing step texts: "Getting ready to analyze…",
+ * "Finding song lyrics…", "Checking content for concerns…", "Analysis
+ * finished!", "Processing…". */
+const char *vigil_job_text_step_label       (VigilStep         step);
+/* The label plus " (about N minutes remaining)", N = ceil (eta / 60), when
+ * eta_seconds > 10 and it is not absurd (see vigil_seconds_to_units()). */
+char       *vigil_job_text_step             (VigilStep         step,
+                                             double            eta_seconds);
+/* Vigil's reason for a failure the server gave none for: "The job was
+ * interrupted", "The job was cancelled", else "The analysis failed". */
+const char *vigil_job_text_default_failure  (VigilJobStatus    status);
+/* A job the server knew and has forgotten (LOST): "The server no longer
+ * knows this job". */
+const char *vigil_job_text_lost             (void);
+/* "No such job on HOST": the server never knew the job (NOT_FOUND). host
+ * may be NULL ("No such job on the server"). */
+char       *vigil_job_text_not_found        (const char       *host);
+/* "Not signed in to HOST" (host may be NULL: "… to the server"). */
+char       *vigil_job_text_not_signed_in    (const char       *host);
+/* What a job in a server state is doing or how it ended: "Waiting for a
+ * worker…" (QUEUED), the step with its ETA (RUNNING), "Analysis finished!",
+ * "Failed: REASON" (reason NULL: the default failure), the lost and not
+ * found texts above (host as there). */
+char       *vigil_job_text_state            (VigilServerState  state,
+                                             VigilStep         step,
+                                             double            eta_seconds,
+                                             const char       *reason,
+                                             const char       *host);
+/* The job's main line (a row's step label): vigil_job_text_state() of the
+ * job, except "Not signed in to HOST" while its server wants a sign-in
+ * (what the server last said says less than why it says nothing now). */
+char       *vigil_job_text_status           (VigilJob         *job);
+
+/* ---- tracking trouble (from the poller's tracking-state, failing-since
+ * and retry-interval) ---- */
+
+/* The trouble line under a job's status, or NULL when there is none (or
+ * the job is finished): "Connection issue, retrying…", "Unable to track
+ * progress — retrying every 5 s", "Server not answering since 14:02 —
+ * retrying every 5 s", "Server errors since 14:02 — …", "Checking again
+ * every 30 s" (not signed in: the status says to where), "Offline, waiting
+ * for the network…", "Not being watched". */
+char       *vigil_job_text_trouble          (VigilJob         *job);
+/* One line for views without room for a trouble line (vigilctl's watch
+ * lines, a tooltip, a notification): the outcome of a finished job; else
+ * the trouble — "Connection issue, retrying…", "Unable to track progress —
+ * retrying every 5 s", "Server not answering — retrying every 5 s", each
+ * followed by "; failing since SINCE" when failing_since (a time as the
+ * view writes it) is given, or "Not signed in to HOST", "Offline, waiting
+ * for the network…"; else vigil_job_text_state(). */
+char       *vigil_job_text_summary          (VigilJob         *job,
+                                             const char       *failing_since);
+
+/* ---- times ---- */
+
+/* "4:02", "1:02:03"; NULL for a negative, unknown or absurd duration
+ * (over VIGIL_MAX_SECONDS). */
+char       *vigil_job_text_duration         (double            seconds);
+/* The time a job shows: "Queued", "4:02 elapsed" (since started-at),
+ * "Took 4:02" (started-at to finished-at), or "" when there is no start
+ * time. now: the time to count to while running (NULL: the current time). */
+char       *vigil_job_text_time             (VigilJob         *job,
+                                             GDateTime        *now);
+
+/* ---- starting ---- */
+
+/* What came of asking for an analysis: the server's message, else
+ * "Nothing to analyze" (no job), "Queued 12 songs", "Analysis queued". */
+char       *vigil_job_text_start            (const VigilStartResult *result);
+
+G_END_DECLS
