@@ -453,7 +453,11 @@ main (int   argc,
   if (!parse_options (&opts, &argc, &argv))
     return 2;
   if (opts.rss_child != NULL)
-    return bench_cost_rss_child (opts.rss_child, opts.rss_speed, opts.rss_cap, opts.rss_run_on);
+    {
+      g_autofree char *url = g_steal_pointer (&opts.rss_child);
+
+      return bench_cost_rss_child (url, opts.rss_speed, opts.rss_cap, opts.rss_run_on);
+    }
 
   params = opts.quick ? quick_params : full_params;
   params.fig2_only_n = (guint) MAX (opts.fig2_n, 0);
