@@ -43,6 +43,28 @@ request_done (PollerEntry  *entry,
   return TRUE;
 }
 
+/* Settle the request and count its answer for the server. Returns the
+ * poller when the job's own handling goes on; NULL when the answer is moot
+ * or the job waits for the server's probe. */
+static VigilPoller *
+answer_for_job (PollerEntry  *entry,
+                GAsyncResult *result,
+                const GError *error)
+{
+  VigilPoller *self;
+
+  if (!request_done (entry, error))
+    return NULL;
+  self = entry->poller;
+
+  if (!vigil_poller_note_answer (self, entry, result, error))
+    {
+      vigil_poller_arm (self);
+      return NULL;
+    }
+  return self;
+}
+
 static void
 handle_error (VigilPoller  *self,
               PollerEntry  *entry,
@@ -105,15 +127,8 @@ on_progress (GObject      *object,
   VigilPoller *self;
 
   progress = vigil_api_client_get_progress_finish (VIGIL_API_CLIENT (object), result, &error);
-  if (!request_done (entry, error))
+  if ((self = answer_for_job (entry, result, error)) == NULL)
     return;
-  self = entry->poller;
-
-  if (!vigil_poller_note_answer (self, entry, result, error))
-    {
-      vigil_poller_arm (self);
-      return;
-    }
 
   if (progress != NULL)
     apply_progress (self, entry, progress);
@@ -163,15 +178,8 @@ on_status (GObject      *object,
   VigilPoller *self;
 
   record = vigil_api_client_get_job_status_finish (VIGIL_API_CLIENT (object), result, &error);
-  if (!request_done (entry, error))
+  if ((self = answer_for_job (entry, result, error)) == NULL)
     return;
-  self = entry->poller;
-
-  if (!vigil_poller_note_answer (self, entry, result, error))
-    {
-      vigil_poller_arm (self);
-      return;
-    }
 
   if (record != NULL)
     apply_record (self, entry, record);
