@@ -1,0 +1,493 @@
+/* vigil-poller-requests.c — what the poller sends and what the answers do
+ *
+ * Due jobs go out one by one (a job's progress, or its job record when it
+ * is queued or its end must be confirmed) or, two or more due within
+ * VIGIL_POLLER_BATCH_WINDOW_MS, in one GET /api/progress. A job never has
+ * two requests in flight, and the poller never has more than
+ * VIGIL_POLLER_MAX_IN_FLIGHT. Each answer counts for the server's health
+ * first (vigil-poller-health.c), then for its job.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "vigil-poller-private.h"
+
+/* Failed batch requests in a row (while the server answers others) before
+ * the jobs are polled one by one for BATCH_PAUSE_S virtual seconds. */
+#define BATCH_MAX_FAILURES 3
+#define BATCH_PAUSE_S      30
+
+typedef enum
+{
+  REQUEST_PROGRESS,
+  REQUEST_STATUS,
+} RequestKind;
+
+/* ------------------------------------------------------------------ */
+/* Outcomes                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Returns FALSE when the request is moot: cancelled, or the job untracked. */
+static gboolean
+request_done (PollerEntry  *entry,
+              const GError *error)
+{
+  VigilPoller *self = entry->poller;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self == NULL)
+    return FALSE;
+
+  entry->in_flight = FALSE;
+  self->n_in_flight--;
+  return TRUE;
+}
+
+/* Settle the request and count its answer for the server. Returns the
+ * poller when the job's own handling goes on; NULL when the answer is moot
+ * or the job waits for the server's probe. */
+static VigilPoller *
+answer_for_job (PollerEntry  *entry,
+                GAsyncResult *result,
+                const GError *error)
+{
+  VigilPoller *self;
+
+  if (!request_done (entry, error))
+    return NULL;
+  self = entry->poller;
+
+  if (!vigil_poller_note_answer (self, entry, result, error))
+    {
+      vigil_poller_arm (self);
+      return NULL;
+    }
+  return self;
+}
+
+static void
+handle_error (VigilPoller  *self,
+              PollerEntry  *entry,
+              GAsyncResult *result,
+              const GError *error)
+{
+  /* Failures while offline say nothing about the server. */
+  if (self->offline)
+    {
+      vigil_poller_schedule_now (self, entry);
+      vigil_job_set_tracking_state (entry->job, VIGIL_TRACKING_STATE_OFFLINE);
+      return;
+    }
+
+  entry->errors++;
+  if (entry->failing_since == 0)
+    entry->failing_since = g_get_real_time ();
+  entry->retry_after_ms = vigil_api_result_get_retry_after_ms (result);
+  vigil_job_set_tracking_error (entry->job, error->message);
+  g_debug ("poll %s failed (%u in a row): %s", entry->job_id, entry->errors, error->message);
+  vigil_poller_schedule_next (self, entry);
+}
+
+static void
+poll_succeeded (PollerEntry *entry)
+{
+  entry->errors = 0;
+  entry->failing_since = 0;
+  vigil_job_set_tracking_error (entry->job, NULL);
+}
+
+static void
+apply_progress (VigilPoller         *self,
+                PollerEntry         *entry,
+                const VigilProgress *progress)
+{
+  poll_succeeded (entry);
+  entry->queued = FALSE;
+  entry->fresh = FALSE;
+  vigil_job_apply_progress (entry->job, progress, vigil_poller_virtual_now_us (self));
+
+  /* The progress record says "done": the job record says how it ended. */
+  if (vigil_progress_is_terminal (progress))
+    {
+      entry->confirm = TRUE;
+      vigil_poller_schedule_now (self, entry);
+    }
+  else
+    vigil_poller_schedule_next (self, entry);
+}
+
+static void
+on_progress (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PollerEntry) entry = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilProgress) progress = NULL;
+  VigilPoller *self;
+
+  progress = vigil_api_client_get_progress_finish (VIGIL_API_CLIENT (object), result, &error);
+  if ((self = answer_for_job (entry, result, error)) == NULL)
+    return;
+
+  if (progress != NULL)
+    apply_progress (self, entry, progress);
+  else if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      /* No progress record: still queued, or finished. Ask the job record. */
+      poll_succeeded (entry);
+      entry->confirm = TRUE;
+      vigil_poller_schedule_now (self, entry);
+    }
+  else
+    handle_error (self, entry, result, error);
+
+  vigil_poller_arm (self);
+}
+
+static void
+apply_record (VigilPoller          *self,
+              PollerEntry          *entry,
+              const VigilJobRecord *record)
+{
+  poll_succeeded (entry);
+  entry->fresh = FALSE;
+  vigil_job_apply_record (entry->job, record, vigil_poller_virtual_now_us (self));
+
+  if (vigil_job_get_is_finished (entry->job))
+    {
+      vigil_poller_finish_entry (self, entry);
+      return;
+    }
+
+  entry->queued = vigil_job_get_server_state (entry->job) == VIGIL_SERVER_STATE_QUEUED;
+  /* Running without a progress record yet (or a server that never shows
+   * one): keep asking the job record rather than two requests a poll. */
+  entry->confirm = entry->queued || record->progress == NULL;
+  vigil_poller_schedule_next (self, entry);
+}
+
+static void
+on_status (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PollerEntry) entry = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilJobRecord) record = NULL;
+  VigilPoller *self;
+
+  record = vigil_api_client_get_job_status_finish (VIGIL_API_CLIENT (object), result, &error);
+  if ((self = answer_for_job (entry, result, error)) == NULL)
+    return;
+
+  if (record != NULL)
+    apply_record (self, entry, record);
+  else if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      poll_succeeded (entry);
+      vigil_job_mark_lost (entry->job, vigil_poller_virtual_now_us (self));
+      vigil_poller_finish_entry (self, entry);
+    }
+  else
+    handle_error (self, entry, result, error);
+
+  vigil_poller_arm (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The job record when the job is queued, when its end must be confirmed,
+ * and when its ETA says it has ended by now: its progress record would
+ * then most likely answer 404, which settles nothing, and the job record
+ * would be asked next anyway. A job still running answers with its
+ * progress inside the record. */
+void
+vigil_poller_send_single (VigilPoller *self,
+                          PollerEntry *entry)
+{
+  RequestKind kind = (entry->queued || entry->confirm || entry->expect_end)
+                     ? REQUEST_STATUS : REQUEST_PROGRESS;
+
+  entry->in_flight = TRUE;
+  entry->requests++;
+  self->n_in_flight++;
+  self->total_requests++;
+
+  if (kind == REQUEST_STATUS)
+    vigil_api_client_get_job_status_async (self->client, entry->job_id, self->cancellable,
+                                           on_status, vigil_poller_entry_ref (entry));
+  else
+    vigil_api_client_get_progress_async (self->client, entry->job_id, self->cancellable,
+                                         on_progress, vigil_poller_entry_ref (entry));
+}
+
+typedef struct
+{
+  VigilPoller *poller;   /* unowned: dispose cancels the request first */
+  GPtrArray   *entries;  /* PollerEntry refs: the jobs this request was sent for */
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_clear_pointer (&batch->entries, g_ptr_array_unref);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+static gboolean
+is_batchable (VigilPoller *self,
+              PollerEntry *entry)
+{
+  /* A job just tracked rides along too: if it is running, the batch says
+   * so and spares it a request for its job record. */
+  return !entry->confirm && (!entry->queued || entry->fresh) &&
+         g_get_monotonic_time () >= self->batch_unsupported_until_us;
+}
+
+/* Apply a batch answer to every tracked job it names that is not waiting
+ * for an answer of its own; a job of the batch that it does not name is
+ * asked one by one (absence is never completion). */
+static void
+apply_batch (VigilPoller *self,
+             Batch       *batch,
+             GPtrArray   *active)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < active->len; i++)
+    {
+      VigilProgress *progress = g_ptr_array_index (active, i);
+      PollerEntry *entry;
+
+      if (progress->job_id == NULL)
+        continue;
+      entry = g_hash_table_lookup (self->entries, progress->job_id);
+      if (entry == NULL || entry->in_flight || entry->confirm)
+        continue;
+      g_hash_table_add (seen, entry->job_id);
+      apply_progress (self, entry, progress);
+    }
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller == NULL || g_hash_table_contains (seen, entry->job_id))
+        continue;
+      /* Asking the job record tells both "still running" and "finished". */
+      entry->confirm = TRUE;
+      vigil_poller_schedule_now (self, entry);
+    }
+}
+
+/* The batch's jobs wait for the server's probe (or go one by one). */
+static void
+requeue_batch (VigilPoller *self,
+               Batch       *batch)
+{
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL)
+        vigil_poller_schedule_now (self, entry);
+    }
+}
+
+static void
+pause_batching (VigilPoller *self,
+                double       seconds)
+{
+  self->batch_unsupported_until_us = g_get_monotonic_time () +
+                                     (gint64) (seconds * G_USEC_PER_SEC * self->time_scale);
+}
+
+static void
+batch_failed (VigilPoller  *self,
+              Batch        *batch,
+              GAsyncResult *result,
+              const GError *error)
+{
+  /* The server has no such route: don't ask for a while. */
+  if (g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_NOT_FOUND))
+    {
+      g_debug ("no batch route (%s); polling one by one", error->message);
+      pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
+      requeue_batch (self, batch);
+      return;
+    }
+
+  /* One failed request for all its jobs: each retries soon, batched again,
+   * unless batches keep failing while the server answers other requests
+   * (when everything fails, the server is down, not the route). */
+  if (++self->batch_failures >= BATCH_MAX_FAILURES && self->failures < self->batch_failures)
+    {
+      g_debug ("batch poll failed %u times (%s); polling one by one", self->batch_failures,
+               error->message);
+      self->batch_failures = 0;
+      pause_batching (self, BATCH_PAUSE_S);
+    }
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL)
+        handle_error (self, entry, result, error);
+    }
+}
+
+static void
+on_batch (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Batch) batch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  VigilPoller *self = batch->poller;
+
+  active = vigil_api_client_get_active_progress_finish (VIGIL_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->n_in_flight--;
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      entry->in_batch = FALSE;
+      if (entry->poller != NULL)
+        entry->in_flight = FALSE;
+    }
+
+  if (!vigil_poller_note_answer (self, NULL, result, error))
+    requeue_batch (self, batch);
+  else if (active != NULL)
+    {
+      self->batch_failures = 0;
+      apply_batch (self, batch, active);
+    }
+  else
+    batch_failed (self, batch, result, error);
+
+  vigil_poller_arm (self);
+}
+
+static void
+send_batch (VigilPoller *self,
+            GPtrArray   *entries)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->poller = self;
+  batch->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_poller_entry_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (entries, i);
+
+      entry->in_flight = TRUE;
+      entry->in_batch = TRUE;
+      entry->requests++;
+      g_ptr_array_add (batch->entries, vigil_poller_entry_ref (entry));
+    }
+
+  self->n_in_flight++;
+  self->total_requests++;
+  g_debug ("batch poll for %u jobs", entries->len);
+  vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Take the due jobs off the heap, earliest first. Every batchable job due
+ * within the batch window goes into `batch`, whatever the free slots: the
+ * batch needs one slot for all of them, and counting each against the
+ * slots would starve batching exactly when the poller is busiest (with the
+ * slots taken, every dispatch took one job and asked it on its own). Other
+ * jobs due now go into `singles` while slots remain; the first one that
+ * finds no slot stops the walk, so a backlog is not re-sorted per answer. */
+static void
+collect_due (VigilPoller *self,
+             gint64       now,
+             guint        free_slots,
+             GPtrArray   *batch,
+             GPtrArray   *singles,
+             GPtrArray   *later)
+{
+  gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+
+  while (self->heap->len > 0 && vigil_poller_heap_peek (self->heap)->due_us <= now + window)
+    {
+      PollerEntry *entry = vigil_poller_heap_peek (self->heap);
+      gboolean batchable = is_batchable (self, entry);
+
+      if (!batchable && entry->due_us <= now && singles->len >= free_slots)
+        break;
+
+      vigil_poller_heap_pop (self->heap);
+      if (batchable)
+        g_ptr_array_add (batch, entry);
+      else if (entry->due_us <= now)
+        g_ptr_array_add (singles, entry);
+      else
+        g_ptr_array_add (later, entry);
+    }
+}
+
+/* Send what is due: two or more batchable jobs share one GET /api/progress
+ * (it takes a slot before any single request); the rest are asked one by
+ * one, as request slots allow. */
+void
+vigil_poller_dispatch (VigilPoller *self)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GPtrArray) singles = g_ptr_array_new ();
+  g_autoptr(GPtrArray) later = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  guint free_slots;
+
+  if (self->offline || self->n_in_flight >= VIGIL_POLLER_MAX_IN_FLIGHT)
+    return;
+
+  if (self->health != VIGIL_SERVER_HEALTH_OK)
+    {
+      vigil_poller_dispatch_probe (self, now);
+      vigil_poller_arm (self);
+      return;
+    }
+
+  free_slots = VIGIL_POLLER_MAX_IN_FLIGHT - self->n_in_flight;
+  collect_due (self, now, free_slots, batch, singles, later);
+
+  if (batch->len >= 2)
+    {
+      if (singles->len == free_slots)
+        g_ptr_array_add (later, g_ptr_array_steal_index (singles, singles->len - 1));
+      send_batch (self, batch);
+    }
+  else if (batch->len == 1)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch, 0);
+
+      g_ptr_array_add (entry->due_us <= now && singles->len < free_slots ? singles : later, entry);
+    }
+
+  for (guint i = 0; i < singles->len; i++)
+    vigil_poller_send_single (self, g_ptr_array_index (singles, i));
+
+  for (guint i = 0; i < later->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (later, i);
+      vigil_poller_heap_schedule (self->heap, entry, entry->due_us);
+    }
+
+  vigil_poller_arm (self);
+}
