@@ -381,7 +381,8 @@ op_arm (GTask *task)
     }
   if (self->timeout > 0)
     {
-      op->timeout = g_timeout_source_new_seconds (self->timeout);
+      /* Not _seconds(): that one may fire up to a second early. */
+      op->timeout = g_timeout_source_new (MIN (self->timeout, G_MAXUINT / 1000) * 1000);
       g_task_attach_source (task, op->timeout, on_timeout);
     }
 }
