@@ -441,7 +441,7 @@ test_no_secret_service (void)
 
       g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
       check_session_only_fallback ("https://session.test");
-      g_test_dbus_stop (bus);   /* libsecret keeps the connection: no down() */
+      g_test_dbus_stop (bus);
       return;
     }
 

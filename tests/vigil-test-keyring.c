@@ -20,6 +20,8 @@ struct _VigilTestKeyring
 {
   char        *dir;
   char        *home;
+  char        *runtime;
+  GTestDBus   *bus;
   GSubprocess *daemon;
 };
 
@@ -66,23 +68,6 @@ remove_tree (GFile *file)
          g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
     remove_tree (child);
   g_file_delete (file, NULL, NULL);
-}
-
-static gboolean
-name_has_owner (GDBusConnection *bus,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(b)", &owned);
-  return owned;
 }
 
 /* ------------------------------------------------------------------ */
@@ -185,6 +170,25 @@ wait_for_daemon (VigilTestKeyring *self,
                                                      : "did not appear on the bus");
 }
 
+/* Once libsecret has talked to a working keyring, something of it keeps a
+ * reference to the bus connection even after secret_service_disconnect()
+ * (libsecret 0.20.5), so g_test_dbus_down(), which waits for the connection
+ * to be finalized, would time out after 30 s with a warning: stop the bus,
+ * and keep the GTestDBus (whose disposal calls down()) until exit. */
+static void
+stop_bus (VigilTestKeyring *self)
+{
+  static GTestDBus *kept;
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  /* Not the default: the process would kill itself when the bus goes. */
+  if (connection != NULL)
+    g_dbus_connection_set_exit_on_close (connection, FALSE);
+  g_test_dbus_stop (self->bus);
+  g_assert (kept == NULL);
+  kept = g_steal_pointer (&self->bus);
+}
+
 /* ------------------------------------------------------------------ */
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
@@ -204,7 +208,8 @@ vigil_test_keyring_new (void)
   set_dir_env ("XDG_CACHE_HOME", self->home, ".cache");
   set_dir_env ("XDG_STATE_HOME", self->home, ".local/state");
   /* Outside HOME (the control socket's path must stay short) */
-  set_dir_env ("XDG_RUNTIME_DIR", self->dir, "runtime");
+  self->runtime = make_dir (self->dir, "runtime");
+  g_setenv ("XDG_RUNTIME_DIR", self->runtime, TRUE);
   return self;
 }
 
@@ -224,7 +229,7 @@ vigil_test_keyring_start (VigilTestKeyring  *self,
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_val_if_fail (self != NULL && self->daemon == NULL, FALSE);
+  g_return_val_if_fail (self != NULL && self->bus == NULL, FALSE);
   g_return_val_if_fail (skip_reason != NULL && *skip_reason == NULL, FALSE);
 
   if (program == NULL)
@@ -232,17 +237,14 @@ vigil_test_keyring_start (VigilTestKeyring  *self,
       *skip_reason = g_strdup ("gnome-keyring-daemon is not installed (Debian: gnome-keyring)");
       return FALSE;
     }
-  if ((bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error)) == NULL)
-    {
-      *skip_reason = g_strdup_printf ("no session bus: %s", error->message);
-      return FALSE;
-    }
-  if (name_has_owner (bus, SECRETS_NAME))
-    {
-      *skip_reason = g_strdup ("a Secret Service already runs on this session bus; "
-                               "run the test under dbus-run-session");
-      return FALSE;
-    }
+
+  /* Sets DBUS_SESSION_BUS_ADDRESS, for this process and its children; unsets
+   * DISPLAY and XDG_RUNTIME_DIR (where a default bus could be found). */
+  self->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (self->bus);
+  g_setenv ("XDG_RUNTIME_DIR", self->runtime, TRUE);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
 
   self->daemon = spawn_daemon (self);
   wait_for_daemon (self, bus);
@@ -263,9 +265,12 @@ vigil_test_keyring_free (VigilTestKeyring *self)
       g_subprocess_wait (self->daemon, NULL, NULL);
       g_clear_object (&self->daemon);
     }
+  if (self->bus != NULL)
+    stop_bus (self);
   dir = g_file_new_for_path (self->dir);
   remove_tree (dir);
   g_free (self->home);
+  g_free (self->runtime);
   g_free (self->dir);
   g_free (self);
 }

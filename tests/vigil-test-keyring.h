@@ -1,6 +1,5 @@
 /* vigil-test-keyring.h — a real Secret Service (gnome-keyring-daemon) for
- * one test process, on the test's private session bus
- *
+ * one test process, on a private session bus of its own *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -21,19 +20,22 @@ VigilTestKeyring *vigil_test_keyring_new      (void);
 /* The temporary HOME. */
 const char       *vigil_test_keyring_get_home (VigilTestKeyring  *self);
 
-/* Starts gnome-keyring-daemon --foreground --unlock --components=secrets
- * in that HOME with a non-empty password on stdin (an empty one makes it
- * prompt, which hangs without a desktop), which creates an unlocked login
- * keyring, the default collection; returns once org.freedesktop.secrets is
- * on the session bus. FALSE with *skip_reason when the keyring can't run
- * here: gnome-keyring-daemon is not installed, there is no session bus, or
- * a Secret Service already runs on it (never touch a real keyring: run
- * the test under dbus-run-session). A daemon that fails to start is a test
- * failure. */
+/* Starts a private session bus (GTestDBus: no service directories, so
+ * nothing installed is ever activated on it; DBUS_SESSION_BUS_ADDRESS of
+ * this process and its children points at it, and DISPLAY is unset, so
+ * call this before anything connects to a bus) and gnome-keyring-daemon --foreground --unlock
+ * --components=secrets on it, in that HOME, with a non-empty password on
+ * stdin (an empty one makes it prompt, which hangs without a desktop). That
+ * creates an unlocked login keyring, the default collection. Returns once
+ * org.freedesktop.secrets is on the bus. Never touches the session bus or
+ * keyring of whoever runs the test. FALSE with *skip_reason when
+ * gnome-keyring-daemon is not installed; a daemon that fails to start is a
+ * test failure. */
 gboolean          vigil_test_keyring_start    (VigilTestKeyring  *self,
                                                char             **skip_reason);
 
-/* Stops the daemon (if started) and deletes the temporary directory. */
+/* Stops the daemon and the bus (if started) and deletes the temporary
+ * directory. */
 void              vigil_test_keyring_free     (VigilTestKeyring  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilTestKeyring, vigil_test_keyring_free)
