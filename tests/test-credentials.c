@@ -1,5 +1,5 @@
 /* test-credentials.c — VigilCredentials against a real gnome-keyring-daemon
- * (started unlocked on this test's private bus by vigil-test-keyring), and
+ * (started unlocked, on a private bus, by vigil-test-keyring), and
  * without any: a bus with no Secret Service, no bus at all, a service that
  * never answers. The last part runs the real vigilctl ($VIGILCTL) against
  * the demo server of this process, with and without a saved token.

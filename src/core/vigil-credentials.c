@@ -175,7 +175,7 @@ static void
 become_session_only (VigilCredentials *self,
                      const char       *reason)
 {
-  g_debug ("No keyring, keeping secrets for this session only: %s", reason);
+  g_debug ("Secrets in memory only from now on: %s", reason);
   if (self->session_only)
     return;
 
@@ -257,18 +257,30 @@ on_timeout (gpointer data)
 }
 
 static void
-on_lookup_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
+return_found (GTask      *task,
+              const char *secret)
+{
+  Op *op = g_task_get_task_data (task);
+
+  g_debug ("%s %s for %s in the keyring", secret != NULL ? "Found a" : "No",
+           vigil_credential_kind_to_string (op->kind), op->server);
+  g_task_return_pointer (task, g_strdup (secret), (GDestroyNotify) secret_password_free);
+}
+
+static void
+on_lookup_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
 {
   g_autoptr(GTask) task = data;
+  SecretItem *item = SECRET_ITEM (source);
   Op *op = g_task_get_task_data (task);
+  g_autoptr(SecretValue) value = NULL;
   GError *error = NULL;
-  char *secret = secret_password_lookup_finish (result, &error);
 
+  secret_item_load_secret_finish (item, result, &error);
   if (!op_complete (op))
     {
-      g_clear_pointer (&secret, secret_password_free);
       g_clear_error (&error);
       return;
     }
@@ -278,9 +290,39 @@ on_lookup_done (GObject      *source,
       return;
     }
 
-  g_debug ("%s %s for %s in the keyring", secret != NULL ? "Found a" : "No",
-           vigil_credential_kind_to_string (op->kind), op->server);
-  g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
+  value = secret_item_get_secret (item);
+  return_found (task, value != NULL ? secret_value_get_text (value) : NULL);
+}
+
+/* A lookup in two steps, search then load: libsecret 0.20.5's one-call
+ * secret_password_lookup() leaks the D-Bus reply that carries the secret
+ * (fixed in libsecret 0.21.2, commit 92705b5). */
+static void
+on_lookup_searched (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  GList *items = secret_service_search_finish (NULL, result, &error);
+  SecretItem *unlocked = NULL;
+
+  /* An item whose unlock prompt was dismissed stays locked: not found. */
+  for (GList *l = items; l != NULL && unlocked == NULL; l = l->next)
+    if (!secret_item_get_locked (l->data))
+      unlocked = l->data;
+
+  if (unlocked != NULL && error == NULL && !op->finished)
+    secret_item_load_secret (unlocked, op->cancellable, on_lookup_loaded,
+                             g_steal_pointer (&task));
+  else if (!op_complete (op))
+    g_clear_error (&error);
+  else if (error != NULL)
+    fail (task, error);
+  else
+    return_found (task, NULL);
+  g_list_free_full (items, g_object_unref);
 }
 
 static void
@@ -420,8 +462,13 @@ op_start (GTask *task)
   switch (op->type)
     {
     case OP_LOOKUP:
-      secret_password_lookup (&credential_schema, op->cancellable, on_lookup_done, task,
-                              "server", op->server, "kind", kind, NULL);
+      {
+        g_autoptr(GHashTable) attributes =
+          secret_attributes_build (&credential_schema, "server", op->server, "kind", kind, NULL);
+
+        secret_service_search (NULL, &credential_schema, attributes, SECRET_SEARCH_UNLOCK,
+                               op->cancellable, on_lookup_searched, task);
+      }
       break;
     case OP_STORE:
       secret_password_store (&credential_schema, SECRET_COLLECTION_DEFAULT, op->label,
@@ -601,7 +648,6 @@ vigil_credentials_lookup_finish (VigilCredentials  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         vigil_credentials_lookup_async, NULL);
 
-  /* Plain memory either way (libsecret's lookup returns a g_strndup). */
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
