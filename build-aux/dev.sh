@@ -22,6 +22,8 @@ packages=(
   glib-networking ca-certificates gsettings-desktop-schemas
   adwaita-icon-theme hicolor-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core
   libgl1-mesa-dri imagemagick curl python3
+  # the credentials tests start a real keyring (tests/vigil-test-keyring.c)
+  gnome-keyring libsecret-tools
 )
 
 ensure_packages () {

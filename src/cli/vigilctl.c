@@ -15,6 +15,7 @@
 
 #include "vigil-api-client.h"
 #include "vigil-json-builder.h"
+#include "vigil-credentials.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 #include "vigilctl-queue.h"
@@ -22,6 +23,9 @@
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
+/* How long vigilctl waits for the keyring: a locked one answers only once
+ * its unlock prompt (on the desktop, maybe unseen) is dealt with. */
+#define KEYRING_TIMEOUT_S 5
 
 typedef struct _Ctl Ctl;
 
@@ -251,6 +255,60 @@ secret_from_env (const char  *var,
   return FALSE;
 }
 
+static void
+on_saved_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+/* The secret the app saved for (server, kind), or NULL. No keyring is no
+ * error here: vigilctl goes on without. */
+static char *
+lookup_saved (VigilCredentials    *credentials,
+              const char          *server,
+              VigilCredentialKind  kind)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  vigil_credentials_lookup_async (credentials, server, kind, NULL, on_saved_looked_up, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  secret = vigil_credentials_lookup_finish (credentials, result, &error);
+  if (error != NULL)
+    g_debug ("Going on without saved credentials: %s", error->message);
+  return secret;
+}
+
+/* Without --token-env and --cookie-env: the token, else the session cookie,
+ * saved in the keyring for this server (its base URL as the client
+ * normalized it, which is how the app saves it). */
+static void
+use_saved_credentials (VigilApiClient *client)
+{
+  g_autoptr(VigilCredentials) credentials = vigil_credentials_new ();
+  const char *server = vigil_api_client_get_base_url (client);
+  g_autofree char *token = NULL, *cookie = NULL;
+
+  vigil_credentials_set_timeout (credentials, KEYRING_TIMEOUT_S);
+  token = lookup_saved (credentials, server, VIGIL_CREDENTIAL_KIND_TOKEN);
+  if (token != NULL)
+    {
+      vigil_api_client_set_token (client, token);
+      return;
+    }
+  if (vigil_credentials_is_session_only (credentials))
+    return;
+  cookie = lookup_saved (credentials, server, VIGIL_CREDENTIAL_KIND_COOKIE);
+  if (cookie != NULL)
+    vigil_api_client_set_cookie (client, cookie);
+}
+
 static VigilApiClient *
 make_client (Ctl     *ctl,
              GError **error)
@@ -271,6 +329,8 @@ make_client (Ctl     *ctl,
 
   vigil_api_client_set_token (client, token);
   vigil_api_client_set_cookie (client, cookie);
+  if (ctl->token_env == NULL && ctl->cookie_env == NULL)
+    use_saved_credentials (client);
   return g_steal_pointer (&client);
 }
 
