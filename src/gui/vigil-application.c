@@ -239,7 +239,8 @@ vigil_application_activate (GApplication *app)
   if (self->tracker == NULL)
     setup_client (self);
 
-  vwindow = vigil_window_new (self, vigil_application_get_settings (self), self->tracker);
+  vwindow = vigil_window_new (self, vigil_application_get_settings (self), self->tracker,
+                              self->state_store);
   vigil_window_set_server_label (vwindow, self->server_label);
   gtk_window_present (GTK_WINDOW (vwindow));
 
