@@ -56,7 +56,7 @@ open_window (Fixture    *f,
   f->poller = g_object_new (VIGIL_TYPE_POLLER, "client", f->client,
                             "time-scale", 1.0 / SPEED, "jitter", 0.0, NULL);
   f->tracker = vigil_tracker_new (f->client, f->poller);
-  f->window = vigil_window_new (app, vigil_application_get_settings (app), f->tracker);
+  f->window = vigil_window_new (app, vigil_application_get_settings (app), f->tracker, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 700);
   gtk_window_present (GTK_WINDOW (f->window));
   g_assert_true (vigil_test_wait_for (widget_is_mapped, f->window, 5000));
@@ -546,7 +546,7 @@ test_filters_search_clear (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->tracker)), ==, 1);
-  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Removed 2 finished jobs"));
+  g_assert_true (wait_for_label (GTK_WIDGET (f->window), "Cleared 2 finished analyses"));
 
   /* Removing the last job brings the empty state back. */
   settle ();

@@ -466,6 +466,35 @@ test_start (void)
     }
 }
 
+/* The Finished view's words for a history entry. */
+static void
+test_history (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 3, 3, 15, 0, 0);
+  g_autoptr(GDateTime) today = g_date_time_new_local (2026, 3, 3, 14, 2, 0);
+  g_autoptr(GDateTime) before = g_date_time_new_local (2026, 2, 27, 9, 5, 0);
+  g_autoptr(VigilHistoryEntry) done = NULL, unknown = NULL, undated = NULL;
+  g_autofree char *t1 = NULL, *t2 = NULL, *t3 = NULL;
+
+  g_assert_cmpstr (vigil_job_text_outcome (VIGIL_OUTCOME_COMPLETED), ==, "Completed");
+  g_assert_cmpstr (vigil_job_text_outcome (VIGIL_OUTCOME_FAILED), ==, "Failed");
+  g_assert_cmpstr (vigil_job_text_outcome (VIGIL_OUTCOME_LOST), ==, "Lost");
+  g_assert_cmpstr (vigil_job_text_outcome (VIGIL_OUTCOME_NOT_FOUND), ==, "Not found");
+
+  done = vigil_history_entry_new ("http://s", "j1", VIGIL_JOB_KIND_SONG, 1, "T",
+                                  VIGIL_OUTCOME_COMPLETED, today, 242, NULL);
+  unknown = vigil_history_entry_new ("http://s", "j2", VIGIL_JOB_KIND_SONG, 1, "T",
+                                     VIGIL_OUTCOME_FAILED, before, VIGIL_UNKNOWN, "boom");
+  undated = vigil_history_entry_new ("http://s", "j3", VIGIL_JOB_KIND_SONG, 1, NULL,
+                                     VIGIL_OUTCOME_LOST, NULL, 5, NULL);
+  t1 = vigil_job_text_history_time (done, now);
+  t2 = vigil_job_text_history_time (unknown, now);
+  t3 = vigil_job_text_history_time (undated, now);
+  g_assert_cmpstr (t1, ==, "Finished 14:02 · took 4:02");
+  g_assert_cmpstr (t2, ==, "Finished 27 Feb 09:05 · duration unknown");
+  g_assert_cmpstr (t3, ==, "took 0:05");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -487,6 +516,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-text/duration", test_duration);
   g_test_add_func ("/vigil/job-text/time", test_time);
   g_test_add_func ("/vigil/job-text/start", test_start);
+  g_test_add_func ("/vigil/job-text/history", test_history);
 
   return g_test_run ();
 }

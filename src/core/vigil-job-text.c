@@ -606,6 +606,66 @@ vigil_job_text_time (VigilJob  *job,
 }
 
 /* ------------------------------------------------------------------ */
+/* The history                                                         */
+/* ------------------------------------------------------------------ */
+
+const char *
+vigil_job_text_outcome (VigilOutcome outcome)
+{
+  switch (outcome)
+    {
+    case VIGIL_OUTCOME_COMPLETED:
+      return C_("outcome", "Completed");
+    case VIGIL_OUTCOME_FAILED:
+      return C_("outcome", "Failed");
+    case VIGIL_OUTCOME_LOST:
+      return C_("outcome", "Lost");
+    case VIGIL_OUTCOME_NOT_FOUND:
+      return C_("outcome", "Not found");
+    default:
+      return C_("outcome", "Ended");
+    }
+}
+
+static char *
+finished_when (GDateTime *finished,
+               GDateTime *now)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (finished);
+  g_autoptr(GDateTime) local_now = now != NULL ? g_date_time_to_local (now)
+                                               : g_date_time_new_now_local ();
+  gboolean today = g_date_time_get_year (local) == g_date_time_get_year (local_now) &&
+                   g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (local_now);
+
+  /* Translators: strftime-like formats of g_date_time_format(): a time
+   * today, and a day and time before */
+  return g_date_time_format (local, today ? _("%H:%M") : _("%e %b %H:%M"));
+}
+
+char *
+vigil_job_text_history_time (VigilHistoryEntry *entry,
+                             GDateTime         *now)
+{
+  GDateTime *finished;
+  g_autofree char *when = NULL;
+  g_autofree char *took = NULL;
+  g_autofree char *duration = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_HISTORY_ENTRY (entry), NULL);
+
+  finished = vigil_history_entry_get_finished_at (entry);
+  duration = vigil_job_text_duration (vigil_history_entry_get_duration (entry));
+  /* Translators: how long a job of the history took, "took 4:02" */
+  took = duration != NULL ? g_strdup_printf (_("took %s"), duration)
+                          : g_strdup (_("duration unknown"));
+  if (finished == NULL)
+    return g_steal_pointer (&took);
+  when = finished_when (finished, now);
+  /* Translators: "Finished 14:02 · took 4:02" */
+  return g_strdup_printf (_("Finished %s · %s"), g_strstrip (when), took);
+}
+
+/* ------------------------------------------------------------------ */
 /* Starting                                                            */
 /* ------------------------------------------------------------------ */
 

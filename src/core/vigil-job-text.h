@@ -11,6 +11,7 @@
 #pragma once
 
 #include "vigil-enums.h"
+#include "vigil-history-entry.h"
 #include "vigil-job.h"
 #include "vigil-types.h"
 
@@ -123,6 +124,18 @@ char       *vigil_job_text_duration         (double            seconds);
  * time. now: the time to count to while running (NULL: the current time). */
 char       *vigil_job_text_time             (VigilJob         *job,
                                              GDateTime        *now);
+
+/* ---- the history ---- */
+
+/* How a job ended, in a word or two: "Completed", "Failed", "Lost", "Not
+ * found". */
+const char *vigil_job_text_outcome          (VigilOutcome      outcome);
+/* A history entry's times: "Finished 14:02 · took 4:02" (today), "Finished
+ * 3 Mar 14:02 · took 4:02", "… · duration unknown" (Vigil did not see it
+ * run); "Finished" parts are left out without a finish time. now: what
+ * "today" is (NULL: the current time). */
+char       *vigil_job_text_history_time     (VigilHistoryEntry *entry,
+                                             GDateTime         *now);
 
 /* ---- starting ---- */
 

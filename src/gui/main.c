@@ -20,7 +20,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  app = vigil_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
+  app = vigil_application_new (APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

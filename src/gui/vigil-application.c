@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "vigil-command-line.h"
 #include "vigil-demo-server.h"
+#include "vigil-job-text.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
 #include "vigil-window.h"
@@ -114,6 +116,19 @@ add_startup_error (VigilApplication *self,
   self->startup_error = joined;
 }
 
+/* A toast in the window, or the first thing it shows once it opens. */
+static void
+tell_user (VigilApplication *self,
+           const char       *message)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (VIGIL_IS_WINDOW (window))
+    vigil_window_add_toast (VIGIL_WINDOW (window), message);
+  else
+    add_startup_error (self, message);
+}
+
 static void
 on_state_save_failed (VigilStateStore  *store,
                       const GError     *error,
@@ -187,7 +202,7 @@ setup_client (VigilApplication *self)
       if (error != NULL)
         self->startup_error = g_strdup_printf (_("The demo server could not start: %s"),
                                                error->message);
-      url = g_settings_get_string (self->settings, "server-url");
+      url = g_settings_get_string (vigil_application_get_settings (self), "server-url");
     }
 
   g_clear_error (&error);
@@ -224,7 +239,8 @@ vigil_application_activate (GApplication *app)
   if (self->tracker == NULL)
     setup_client (self);
 
-  vwindow = vigil_window_new (self, self->settings, self->tracker);
+  vwindow = vigil_window_new (self, vigil_application_get_settings (self), self->tracker,
+                              self->state_store);
   vigil_window_set_server_label (vwindow, self->server_label);
   gtk_window_present (GTK_WINDOW (vwindow));
 
@@ -236,12 +252,16 @@ vigil_application_activate (GApplication *app)
     start_demo_jobs (self);
 }
 
+/* Checked here, in the process the user started, so that bad input gets
+ * its exit status and one line on stderr and never reaches a running
+ * instance. Nothing here touches GSettings: `vigil --help` and these checks
+ * work without an installed schema. */
 static int
 vigil_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
-  VigilApplication *self = VIGIL_APPLICATION (app);
-  const char *server = NULL;
+  g_autoptr(VigilCommandLine) request = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -249,23 +269,103 @@ vigil_application_handle_local_options (GApplication *app,
       return 0;
     }
 
-  self->demo = g_variant_dict_contains (options, "demo");
-  if (g_variant_dict_lookup (options, "server", "&s", &server))
+  request = vigil_command_line_parse (options, &error);
+  if (request == NULL)
     {
-      g_autoptr(VigilApiClient) client = NULL;
-      g_autoptr(GError) error = NULL;
+      g_printerr ("vigil: %s\n", error->message);
+      return 2;
+    }
+  return -1;
+}
 
-      client = vigil_api_client_new (server, &error);
-      if (client == NULL)
-        {
-          g_printerr ("vigil: %s\n", error->message);
-          return 2;
-        }
-      /* Remembered for the next start. */
-      g_settings_set_string (self->settings, "server-url", vigil_api_client_get_base_url (client));
+static void
+on_command_line_start_done (GObject      *object,
+                            GAsyncResult *res,
+                            gpointer      user_data)
+{
+  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(VigilStartResult) result = NULL;
+  g_autoptr(VigilJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  job = vigil_tracker_start_finish (VIGIL_TRACKER (object), res, &result, &error);
+  text = result != NULL ? vigil_job_text_start (result) : g_strdup (error->message);
+  tell_user (self, text);
+}
+
+static void
+start_each (VigilApplication *self,
+            VigilJobKind      kind,
+            GArray           *ids,
+            gboolean          all_songs)
+{
+  for (guint i = 0; i < ids->len; i++)
+    vigil_tracker_start_async (self->tracker, kind, g_array_index (ids, gint64, i), all_songs,
+                               NULL, on_command_line_start_done, g_object_ref (self));
+}
+
+/* One server at a time for now: a running instance keeps its server and
+ * remembers the new one for the next start. */
+static void
+apply_server (VigilApplication       *self,
+              const VigilCommandLine *request)
+{
+  g_autofree char *saved = NULL;
+
+  if (request->server != NULL)
+    {
+      saved = g_settings_get_string (vigil_application_get_settings (self), "server-url");
+      if (g_strcmp0 (saved, request->server) != 0)
+        g_settings_set_string (vigil_application_get_settings (self), "server-url",
+                               request->server);
+    }
+  if (self->tracker == NULL)
+    {
+      self->demo = self->demo || request->demo;
+      setup_client (self);
+      return;
+    }
+  if (request->server != NULL &&
+      g_strcmp0 (request->server, vigil_api_client_get_base_url (self->client)) != 0)
+    {
+      /* Translators: %s is a server's address */
+      g_autofree char *text = g_strdup_printf (_("Vigil will watch %s from its next start"),
+                                               request->server);
+      tell_user (self, text);
+    }
+  else if (request->demo && self->demo_server == NULL)
+    tell_user (self, _("Quit Vigil to start the demo"));
+}
+
+/* In the primary instance, whichever process the command line came from:
+ * the analyses start as the New Analysis dialog starts them. */
+static int
+vigil_application_command_line (GApplication            *app,
+                                GApplicationCommandLine *command_line)
+{
+  VigilApplication *self = VIGIL_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(VigilCommandLine) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  request = vigil_command_line_parse (options, &error);
+  if (request == NULL)
+    {
+      g_application_command_line_printerr (command_line, "vigil: %s\n", error->message);
+      return 2;
     }
 
-  return -1;
+  apply_server (self, request);
+  start_each (self, VIGIL_JOB_KIND_SONG, request->songs, FALSE);
+  start_each (self, VIGIL_JOB_KIND_PLAYLIST, request->playlists, request->all_songs);
+  start_each (self, VIGIL_JOB_KIND_BACKGROUND, request->users, FALSE);
+  for (guint i = 0; i < request->watch->len; i++)
+    vigil_tracker_watch (self->tracker, g_ptr_array_index (request->watch, i),
+                         VIGIL_JOB_KIND_UNKNOWN, -1);
+
+  g_application_activate (app);
+  return 0;
 }
 
 static void
@@ -326,24 +426,15 @@ vigil_application_class_init (VigilApplicationClass *klass)
 
   app_class->activate = vigil_application_activate;
   app_class->handle_local_options = vigil_application_handle_local_options;
+  app_class->command_line = vigil_application_command_line;
   app_class->startup = vigil_application_startup;
   app_class->shutdown = vigil_application_shutdown;
 }
 
-static const GOptionEntry options[] = {
-  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Start a built-in demo server and watch a few analyses on it"), NULL },
-  { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Watch the analysis service at URL (remembered)"), N_("URL") },
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
-  { NULL }
-};
-
 static void
 vigil_application_init (VigilApplication *self)
 {
-  self->settings = g_settings_new (APP_ID);
-  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_add_main_option_entries (G_APPLICATION (self), vigil_command_line_get_entries ());
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,7 +449,7 @@ vigil_application_new (const char       *application_id,
 
   return g_object_new (VIGIL_TYPE_APPLICATION,
                        "application-id", application_id,
-                       "flags", flags,
+                       "flags", flags | G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
 }
@@ -392,5 +483,8 @@ vigil_application_get_settings (VigilApplication *self)
 {
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
 
+  /* Made on first use, after option parsing: `vigil --help` needs no schema. */
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
   return self->settings;
 }

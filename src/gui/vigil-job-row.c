@@ -75,8 +75,8 @@ G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
 /* Looks (the words are vigil-job-text's)                              */
 /* ------------------------------------------------------------------ */
 
-static const char *
-kind_icon_name (VigilJobKind kind)
+const char *
+vigil_job_row_kind_icon_name (VigilJobKind kind)
 {
   switch (kind)
     {
@@ -268,7 +268,7 @@ vigil_job_row_update (VigilJobRow *self)
   step = vigil_job_text_status (self->job);
   trouble = vigil_job_text_trouble (self->job);
 
-  gtk_image_set_from_icon_name (self->kind_icon, kind_icon_name (vigil_job_get_kind (self->job)));
+  gtk_image_set_from_icon_name (self->kind_icon, vigil_job_row_kind_icon_name (vigil_job_get_kind (self->job)));
   set_label_if_changed (self->title_label, title);
   set_label_if_changed (self->subtitle_label, subtitle);
   set_label_if_changed (self->step_label, step);

@@ -32,6 +32,8 @@ G_DECLARE_FINAL_TYPE (VigilJobRow, vigil_job_row, VIGIL, JOB_ROW, GtkWidget)
  *     the jobs carries it out. */
 
 GtkWidget  *vigil_job_row_new         (void);
+/* The icon of a job's kind, shared by the history's rows. */
+const char *vigil_job_row_kind_icon_name (VigilJobKind kind);
 VigilJob   *vigil_job_row_get_job     (VigilJobRow *self);
 void        vigil_job_row_set_job     (VigilJobRow *self,
                                        VigilJob    *job);

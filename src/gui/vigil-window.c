@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-history-row.h"
 #include "vigil-job-row.h"
 #include "vigil-job-text.h"
 #include "vigil-new-analysis-dialog.h"
@@ -18,11 +19,13 @@ struct _VigilWindow
 
   GSettings            *settings;
   VigilTracker         *tracker;
+  VigilStateStore      *state_store;   /* nullable */
+  GListModel           *history;       /* the store's, or an empty one */
   GtkCustomFilter      *filter;
   GtkSorter            *sorter;
   GtkFilterListModel   *filtered;
   GtkSortListModel     *sorted;
-  char                 *filter_mode;   /* "all", "active", "failed" */
+  char                 *filter_mode;   /* "all", "active", "failed", "finished" */
   char                 *search;        /* casefolded, or NULL */
   GCancellable         *cancellable;
   AdwToast             *toast;         /* the one on screen, weak */
@@ -34,6 +37,8 @@ struct _VigilWindow
   AdwStatusPage        *empty_page;
   GtkStack             *list_stack;
   GtkListView          *job_list;
+  GtkStack             *history_stack;
+  GtkListView          *history_list;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
@@ -43,6 +48,7 @@ enum {
   PROP_0,
   PROP_SETTINGS,
   PROP_TRACKER,
+  PROP_STATE_STORE,
   PROP_FILTER,
   N_PROPS
 };
@@ -160,18 +166,38 @@ create_sorter (void)
   return GTK_SORTER (sorter);
 }
 
+static gboolean
+showing_history (VigilWindow *self)
+{
+  return g_str_equal (self->filter_mode, "finished");
+}
+
 static void
 update_pages (VigilWindow *self)
 {
   guint total = g_list_model_get_n_items (vigil_tracker_get_jobs (self->tracker));
+  guint finished = g_list_model_get_n_items (self->history);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
   g_autofree char *count = NULL;
 
-  gtk_stack_set_visible_child_name (self->stack, total > 0 ? "list" : "empty");
-  gtk_stack_set_visible_child_name (self->list_stack, shown > 0 ? "jobs" : "no-matches");
-
-  /* Translators: how many jobs the list shows */
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", shown), shown);
+  /* The history alone keeps the list (and its filters) in reach. */
+  gtk_stack_set_visible_child_name (self->stack,
+                                    total > 0 || finished > 0 || showing_history (self)
+                                    ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->history_stack, finished > 0 ? "entries" : "empty");
+  if (showing_history (self))
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "history");
+      /* Translators: how many analyses the Finished filter shows */
+      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u finished analysis",
+                                            "%u finished analyses", finished), finished);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, shown > 0 ? "jobs" : "no-matches");
+      /* Translators: how many jobs the list shows */
+      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", shown), shown);
+    }
   gtk_label_set_label (self->count_label, count);
 }
 
@@ -197,7 +223,7 @@ static void
 vigil_window_set_filter (VigilWindow *self,
                          const char  *mode)
 {
-  if (!g_strv_contains ((const char *[]) { "all", "active", "failed", NULL }, mode))
+  if (!g_strv_contains ((const char *[]) { "all", "active", "failed", "finished", NULL }, mode))
     mode = "all";
   if (g_strcmp0 (self->filter_mode, mode) == 0)
     return;
@@ -205,8 +231,42 @@ vigil_window_set_filter (VigilWindow *self,
   g_free (self->filter_mode);
   self->filter_mode = g_strdup (mode);
   if (self->filter != NULL)
-    refilter (self);
+    {
+      refilter (self);
+      update_pages (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Toasts                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The newest news replaces the text (and button) of a toast still on
+ * screen rather than queueing behind it. (Dismissing it instead can crash
+ * libadwaita 1.2 during the show animation.) */
+static void
+show_toast (VigilWindow *self,
+            const char  *message,
+            const char  *button_label,
+            const char  *action_name)
+{
+  AdwToast *toast = self->toast;
+
+  if (toast == NULL)
+    {
+      toast = adw_toast_new (message);
+      adw_toast_set_timeout (toast, 4);
+    }
+  adw_toast_set_title (toast, message);
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, action_name);
+  if (self->toast != NULL)
+    return;
+
+  self->toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /* ------------------------------------------------------------------ */
@@ -338,6 +398,8 @@ watch_job_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The finished jobs leave the list, and the history is emptied; Undo
+ * brings the history back (the jobs are in it). */
 static void
 clear_finished_action (GtkWidget  *widget,
                        const char *action_name,
@@ -345,13 +407,30 @@ clear_finished_action (GtkWidget  *widget,
 {
   VigilWindow *self = VIGIL_WINDOW (widget);
   guint removed = vigil_tracker_clear_finished (self->tracker);
+  guint cleared = 0;
   g_autofree char *text = NULL;
 
-  if (removed == 0)
+  if (self->state_store != NULL)
+    cleared = vigil_state_store_clear_history (self->state_store);
+  if (MAX (removed, cleared) == 0)
     return;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u finished job",
-                                       "Removed %u finished jobs", removed), removed);
-  vigil_window_add_toast (self, text);
+  /* Translators: a toast with an Undo button */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cleared %u finished analysis",
+                                       "Cleared %u finished analyses", MAX (removed, cleared)),
+                          MAX (removed, cleared));
+  show_toast (self, text, cleared > 0 ? _("_Undo") : NULL,
+              cleared > 0 ? "win.undo-clear-finished" : NULL);
+}
+
+static void
+undo_clear_finished_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  if (self->state_store != NULL)
+    vigil_state_store_restore_history (self->state_store);
 }
 
 static void
@@ -416,6 +495,37 @@ create_row_factory (VigilWindow *self)
   return factory;
 }
 
+static void
+on_setup_history_row (GtkListItemFactory *factory,
+                      GtkListItem        *item)
+{
+  GtkWidget *row = vigil_history_row_new ();
+
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_child (item, row);
+  gtk_expression_bind (gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
+                       row, "entry", item);
+}
+
+static void
+setup_history_list (VigilWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  if (self->state_store != NULL)
+    self->history = g_object_ref (vigil_state_store_get_history (self->state_store));
+  else
+    self->history = G_LIST_MODEL (g_list_store_new (VIGIL_TYPE_HISTORY_ENTRY));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_setup_history_row), NULL);
+  gtk_list_view_set_factory (self->history_list, factory);
+  gtk_list_view_set_model (self->history_list,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->history))));
+  g_object_unref (gtk_list_view_get_model (self->history_list));
+  g_signal_connect_object (self->history, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
 /* ------------------------------------------------------------------ */
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
@@ -454,6 +564,8 @@ vigil_window_constructed (GObject *object)
   g_signal_connect_object (jobs, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);
 
+  setup_history_list (self);
+
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
@@ -476,6 +588,8 @@ vigil_window_dispose (GObject *object)
   g_clear_object (&self->sorter);
   g_clear_object (&self->filter);
   g_clear_object (&self->tracker);
+  g_clear_object (&self->history);
+  g_clear_object (&self->state_store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
 
@@ -509,6 +623,9 @@ vigil_window_get_property (GObject    *object,
     case PROP_TRACKER:
       g_value_set_object (value, self->tracker);
       break;
+    case PROP_STATE_STORE:
+      g_value_set_object (value, self->state_store);
+      break;
     case PROP_FILTER:
       g_value_set_string (value, self->filter_mode);
       break;
@@ -532,6 +649,9 @@ vigil_window_set_property (GObject      *object,
       break;
     case PROP_TRACKER:
       self->tracker = g_value_dup_object (value);
+      break;
+    case PROP_STATE_STORE:
+      self->state_store = g_value_dup_object (value);
       break;
     case PROP_FILTER:
       vigil_window_set_filter (self, g_value_get_string (value));
@@ -562,6 +682,9 @@ vigil_window_class_init (VigilWindowClass *klass)
   properties[PROP_TRACKER] =
     g_param_spec_object ("tracker", NULL, NULL, VIGIL_TYPE_TRACKER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE_STORE] =
+    g_param_spec_object ("state-store", NULL, NULL, VIGIL_TYPE_STATE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FILTER] =
     g_param_spec_string ("filter", NULL, NULL, "all",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -575,6 +698,8 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, job_list);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, history_stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, history_list);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
@@ -583,6 +708,8 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
   gtk_widget_class_install_action (widget_class, "win.watch-job", NULL, watch_job_action);
   gtk_widget_class_install_action (widget_class, "win.clear-finished", NULL, clear_finished_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-clear-finished", NULL,
+                                   undo_clear_finished_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
 
@@ -607,16 +734,19 @@ vigil_window_init (VigilWindow *self)
 VigilWindow *
 vigil_window_new (VigilApplication *application,
                   GSettings        *settings,
-                  VigilTracker     *tracker)
+                  VigilTracker     *tracker,
+                  VigilStateStore  *state_store)
 {
   g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
+  g_return_val_if_fail (state_store == NULL || VIGIL_IS_STATE_STORE (state_store), NULL);
 
   return g_object_new (VIGIL_TYPE_WINDOW,
                        "application", application,
                        "settings", settings,
                        "tracker", tracker,
+                       "state-store", state_store,
                        NULL);
 }
 
@@ -649,25 +779,10 @@ void
 vigil_window_add_toast (VigilWindow *self,
                         const char  *message)
 {
-  AdwToast *toast;
-
   g_return_if_fail (VIGIL_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  /* The newest news replaces the text of a toast still on screen rather
-   * than queueing behind it. (Dismissing it instead can crash
-   * libadwaita 1.2 during the show animation.) */
-  if (self->toast != NULL)
-    {
-      adw_toast_set_title (self->toast, message);
-      return;
-    }
-
-  toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 4);
-  self->toast = toast;
-  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  show_toast (self, message, NULL, NULL);
 }
 
 GtkWindow *

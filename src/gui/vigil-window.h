@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "vigil-application.h"
+#include "vigil-state-store.h"
 #include "vigil-tracker.h"
 
 G_BEGIN_DECLS
@@ -14,9 +15,13 @@ G_BEGIN_DECLS
 #define VIGIL_TYPE_WINDOW (vigil_window_get_type ())
 G_DECLARE_FINAL_TYPE (VigilWindow, vigil_window, VIGIL, WINDOW, AdwApplicationWindow)
 
+/* Properties: settings, tracker, state-store (all construct-only; the
+ * store, nullable, gives the Finished filter its history), filter ("all",
+ * "active", "failed", "finished"; the win.filter action). */
 VigilWindow  *vigil_window_new             (VigilApplication *application,
                                             GSettings        *settings,
-                                            VigilTracker     *tracker);
+                                            VigilTracker     *tracker,
+                                            VigilStateStore  *state_store);
 VigilTracker *vigil_window_get_tracker     (VigilWindow      *self);
 /* The view the list shows: filtered and sorted (active first, then newest). */
 GListModel   *vigil_window_get_visible_jobs (VigilWindow     *self);

@@ -257,7 +257,7 @@ run (VigilApplication *app,
   g_autoptr(VigilPoller) poller = g_object_new (VIGIL_TYPE_POLLER, "client", client,
                                                 "network-monitor", offline, NULL);
   g_autoptr(VigilTracker) tracker = vigil_tracker_new (client, poller);
-  VigilWindow *window = vigil_window_new (app, vigil_application_get_settings (app), tracker);
+  VigilWindow *window = vigil_window_new (app, vigil_application_get_settings (app), tracker, NULL);
   GdkFrameClock *clock;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
