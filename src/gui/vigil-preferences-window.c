@@ -315,10 +315,10 @@ save_action (GtkWidget  *widget,
                                                     : VIGIL_CREDENTIAL_KIND_TOKEN;
   if (self->saved_method == VIGIL_SIGN_IN_NONE)
     vigil_credentials_clear_async (self->credentials, self->saved_url, kind, self->cancellable,
-                                   on_first_done, self);
+                                   on_first_done, g_object_ref (self));
   else
     vigil_credentials_store_async (self->credentials, self->saved_url, kind, self->saved_secret,
-                                   NULL, self->cancellable, on_first_done, self);
+                                   NULL, self->cancellable, on_first_done, g_object_ref (self));
 }
 
 static void
