@@ -430,6 +430,9 @@ main (int argc, char *argv[])
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots show the end of a transition (the banner sliding in, the
+   * title's crossfade), never its middle. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "require-token", TOKEN,
                          "signin-redirect", TRUE, "song-seconds", 1.0, NULL);
