@@ -287,6 +287,21 @@ looks_like_html (const ApiAnswer *answer)
   return i < len && text[i] == '<';
 }
 
+/* The two ways a browser-facing server says "not signed in" (as opposed
+ * to a 401); vigil_api_error_is_signin_page() tells them apart by these. */
+#define SIGNIN_PAGE_MESSAGE N_("Not signed in: the server answered with a sign-in page")
+#define SIGNIN_REDIRECT_MESSAGE N_("Not signed in: the server redirected to a sign-in page")
+
+gboolean
+vigil_api_error_is_signin_page (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  return g_error_matches (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED) &&
+         (g_strcmp0 (error->message, _(SIGNIN_PAGE_MESSAGE)) == 0 ||
+          g_strcmp0 (error->message, _(SIGNIN_REDIRECT_MESSAGE)) == 0);
+}
+
 static gpointer
 read_answer (const ApiAnswer  *answer,
              GError          **error)
@@ -296,7 +311,7 @@ read_answer (const ApiAnswer  *answer,
   if (looks_like_html (answer))
     {
       g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
-                           _("Not signed in: the server answered with a sign-in page"));
+                           _(SIGNIN_PAGE_MESSAGE));
       return NULL;
     }
 
@@ -316,7 +331,7 @@ vigil_api_answer_process (const ApiAnswer  *answer,
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
       g_set_error_literal (error, VIGIL_API_ERROR, VIGIL_API_ERROR_UNAUTHORIZED,
-                           _("Not signed in: the server redirected to a sign-in page"));
+                           _(SIGNIN_REDIRECT_MESSAGE));
       return NULL;
     }
 

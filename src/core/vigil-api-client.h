@@ -32,6 +32,11 @@ typedef enum
 
 GQuark vigil_api_error_quark (void);
 
+/* TRUE for the UNAUTHORIZED that a redirect or an HTML sign-in page gave
+ * (a server that wants a browser session), FALSE for a 401 (a server that
+ * wants a token) and for every other error. */
+gboolean vigil_api_error_is_signin_page (const GError *error);
+
 /* Largest body read; a larger answer is VIGIL_API_ERROR_PROTOCOL. */
 #define VIGIL_API_MAX_BODY_SIZE (4 * 1024 * 1024)
 /* GET /api/progress lists every running job (about 600 bytes each): its

@@ -8,8 +8,10 @@
 #include <libsoup/soup.h>
 
 #include "vigil-command-line.h"
+#include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-job-text.h"
+#include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
 #include "vigil-window.h"
@@ -25,6 +27,8 @@ struct _VigilApplication
   VigilTracker    *tracker;
   VigilStateStore *state_store;
   VigilDemoServer *demo_server;
+  VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
+  VigilCredentialKind loading_kind;
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
@@ -95,8 +99,17 @@ vigil_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+vigil_application_preferences_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  vigil_application_show_preferences (VIGIL_APPLICATION (user_data));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", vigil_application_about },
+  { "preferences", vigil_application_preferences_action },
   { "quit", vigil_application_quit_action },
 };
 
@@ -183,6 +196,52 @@ start_demo_server (VigilApplication *self,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------ */
+/* Credentials                                                         */
+/* ------------------------------------------------------------------ */
+
+static void load_saved_secret (VigilApplication    *self,
+                               VigilCredentialKind  kind);
+
+/* A token, else a cookie, saved for the server signs the client in: the
+ * poller then probes at once. No keyring just leaves the banner up. */
+static void
+on_secret_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  gboolean was_token = self->loading_kind == VIGIL_CREDENTIAL_KIND_TOKEN;
+
+  secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
+  if (error != NULL)
+    {
+      g_debug ("No saved sign-in: %s", error->message);
+      return;
+    }
+  if (secret == NULL && was_token)
+    load_saved_secret (self, VIGIL_CREDENTIAL_KIND_COOKIE);
+  else if (secret != NULL && self->client != NULL)
+    {
+      g_debug ("Signing in with the saved %s", vigil_credential_kind_to_string (self->loading_kind));
+      if (was_token)
+        vigil_api_client_set_token (self->client, secret);
+      else
+        vigil_api_client_set_cookie (self->client, secret);
+    }
+}
+
+static void
+load_saved_secret (VigilApplication    *self,
+                   VigilCredentialKind  kind)
+{
+  self->loading_kind = kind;
+  vigil_credentials_lookup_async (self->credentials, vigil_api_client_get_base_url (self->client),
+                                  kind, NULL, on_secret_loaded, g_object_ref (self));
+}
+
 /* The client for the demo server, or for the server in settings; a broken
  * setting falls back to the default server and says so. */
 static void
@@ -221,6 +280,8 @@ setup_client (VigilApplication *self)
 
   self->tracker = vigil_tracker_new (self->client, NULL);
   setup_state_store (self);
+  if (self->demo_server == NULL)
+    load_saved_secret (self, VIGIL_CREDENTIAL_KIND_TOKEN);
 }
 
 static void
@@ -242,6 +303,7 @@ vigil_application_activate (GApplication *app)
   vwindow = vigil_window_new (self, vigil_application_get_settings (self), self->tracker,
                               self->state_store);
   vigil_window_set_server_label (vwindow, self->server_label);
+  vigil_window_set_credentials (vwindow, self->credentials);
   gtk_window_present (GTK_WINDOW (vwindow));
 
   if (self->startup_error != NULL)
@@ -374,6 +436,7 @@ vigil_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
@@ -383,6 +446,8 @@ vigil_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 }
 
 /* Everything saved before the tracker stops polling (which would read as
@@ -409,6 +474,7 @@ vigil_application_dispose (GObject *object)
   g_clear_object (&self->tracker);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
+  g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_label, g_free);
   g_clear_pointer (&self->startup_error, g_free);
@@ -434,6 +500,8 @@ vigil_application_class_init (VigilApplicationClass *klass)
 static void
 vigil_application_init (VigilApplication *self)
 {
+  /* No GSettings here: `vigil --help` needs no schema (see get_settings). */
+  self->credentials = vigil_credentials_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), vigil_command_line_get_entries ());
 }
 
@@ -487,4 +555,31 @@ vigil_application_get_settings (VigilApplication *self)
   if (self->settings == NULL)
     self->settings = g_settings_new (APP_ID);
   return self->settings;
+}
+
+VigilCredentials *
+vigil_application_get_credentials (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->credentials;
+}
+
+/* Opens Preferences over the active window (transfer none), or NULL before
+ * the client exists (no window yet). */
+GtkWidget *
+vigil_application_show_preferences (VigilApplication *self)
+{
+  GtkWindow *parent;
+  GtkWidget *window;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  if (self->client == NULL)
+    return NULL;
+  parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  window = vigil_preferences_window_new (parent, self->client, self->credentials,
+                                         vigil_application_get_settings (self));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }

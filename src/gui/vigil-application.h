@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
@@ -25,5 +26,11 @@ VigilTracker     *vigil_application_get_tracker  (VigilApplication *self);
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */
 VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
+/* Where the server's token or cookie is kept (keyring, or memory when
+ * session-only). At the first window the saved one signs the client in. */
+VigilCredentials *vigil_application_get_credentials (VigilApplication *self);
+/* app.preferences (Ctrl+,): opens Preferences over the active window
+ * (transfer none); NULL before the first window. */
+GtkWidget        *vigil_application_show_preferences (VigilApplication *self);
 
 G_END_DECLS

@@ -33,6 +33,7 @@ struct _VigilJobRow
   GtkBox         *content_box;
   GtkWidget      *trouble_box;    /* made when first needed */
   GtkLabel       *trouble_label;
+  GtkWidget      *sign_in_button; /* in trouble_box: shown while not signed in */
   GtkMenuButton  *menu_button;
   GMenuModel     *row_menu;
   GtkExpander    *songs_expander;
@@ -58,7 +59,8 @@ G_DEFINE_ENUM_TYPE (VigilJobRowAction, vigil_job_row_action,
                     G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_RETRY_NOW, "retry-now"),
                     G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_STOP_WATCHING, "stop-watching"),
                     G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_COPY_ID, "copy-id"),
-                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_REMOVE, "remove"))
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_REMOVE, "remove"),
+                    G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_SIGN_IN, "sign-in"))
 
 G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
 
@@ -67,6 +69,7 @@ G_DEFINE_FINAL_TYPE (VigilJobRow, vigil_job_row, GTK_TYPE_WIDGET)
 #define ACTION_STOP_WATCHING "row.stop-watching"
 #define ACTION_COPY_ID       "row.copy-id"
 #define ACTION_REMOVE        "row.remove"
+#define ACTION_SIGN_IN       "row.sign-in"
 
 #define SONG_ROWS_SHOWN 8
 #define SONG_ROW_HEIGHT 27
@@ -232,6 +235,13 @@ create_trouble_box (VigilJobRow *self)
   gtk_widget_set_margin_end (button, 6);
   gtk_box_append (GTK_BOX (self->trouble_box), button);
 
+  self->sign_in_button = gtk_button_new_with_mnemonic (_("_Sign In…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sign_in_button), ACTION_SIGN_IN);
+  gtk_widget_set_valign (self->sign_in_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_end (self->sign_in_button, 6);
+  gtk_widget_add_css_class (self->sign_in_button, "suggested-action");
+  gtk_box_append (GTK_BOX (self->trouble_box), self->sign_in_button);
+
   gtk_box_insert_child_after (self->content_box, self->trouble_box,
                               GTK_WIDGET (self->message_label));
 }
@@ -247,6 +257,8 @@ update_trouble (VigilJobRow *self,
 
   set_label_if_changed (self->trouble_label, trouble);
   gtk_widget_set_visible (self->trouble_box, trouble != NULL);
+  gtk_widget_set_visible (self->sign_in_button,
+                          vigil_job_get_tracking_state (self->job) == VIGIL_TRACKING_STATE_NOT_SIGNED_IN);
   gtk_widget_set_tooltip_text (self->trouble_box, vigil_job_get_tracking_error (self->job));
 }
 
@@ -417,6 +429,14 @@ request_action (VigilJobRow       *self,
 }
 
 static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  request_action (VIGIL_JOB_ROW (widget), VIGIL_JOB_ROW_ACTION_SIGN_IN);
+}
+
+static void
 retry_now_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -572,6 +592,7 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   gtk_widget_class_install_action (widget_class, ACTION_STOP_WATCHING, NULL, stop_watching_action);
   gtk_widget_class_install_action (widget_class, ACTION_COPY_ID, NULL, copy_id_action);
   gtk_widget_class_install_action (widget_class, ACTION_REMOVE, NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, ACTION_SIGN_IN, NULL, sign_in_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

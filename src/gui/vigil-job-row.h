@@ -10,14 +10,16 @@
 
 G_BEGIN_DECLS
 
-/* What the row's menu and its Retry Now button ask for (the row's actions
- * row.retry-now, row.stop-watching, row.copy-id and row.remove). */
+/* What the row's menu and its Retry Now and Sign In buttons ask for (the
+ * row's actions row.retry-now, row.stop-watching, row.copy-id, row.remove
+ * and row.sign-in). */
 typedef enum
 {
   VIGIL_JOB_ROW_ACTION_RETRY_NOW,
   VIGIL_JOB_ROW_ACTION_STOP_WATCHING,
   VIGIL_JOB_ROW_ACTION_COPY_ID,
   VIGIL_JOB_ROW_ACTION_REMOVE,
+  VIGIL_JOB_ROW_ACTION_SIGN_IN,    /* shown while the server says "not signed in" */
 } VigilJobRowAction;
 
 #define VIGIL_TYPE_JOB_ROW_ACTION (vigil_job_row_action_get_type ())

@@ -42,6 +42,7 @@ struct _VigilWindow
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
+  GtkRevealer          *keyring_banner;
 };
 
 enum {
@@ -454,6 +455,9 @@ on_row_action_requested (VigilWindow       *self,
     case VIGIL_JOB_ROW_ACTION_REMOVE:
       vigil_tracker_remove (self->tracker, job);
       break;
+    case VIGIL_JOB_ROW_ACTION_SIGN_IN:
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+      break;
     }
 }
 
@@ -694,6 +698,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, keyring_banner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, list_stack);
@@ -773,6 +778,26 @@ vigil_window_set_server_label (VigilWindow *self,
   g_return_if_fail (VIGIL_IS_WINDOW (self));
 
   adw_window_title_set_subtitle (self->window_title, label ? label : "");
+}
+
+/* The banner "No keyring: …" shows while credentials is session-only. */
+void
+vigil_window_set_credentials (VigilWindow      *self,
+                              VigilCredentials *credentials)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (VIGIL_IS_CREDENTIALS (credentials));
+
+  g_object_bind_property (credentials, "session-only", self->keyring_banner, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
+}
+
+gboolean
+vigil_window_get_keyring_banner_shown (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->keyring_banner);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "vigil-application.h"
 #include "vigil-state-store.h"
+#include "vigil-credentials.h"
 #include "vigil-tracker.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,10 @@ void          vigil_window_set_server_label (VigilWindow     *self,
                                              const char      *label);
 void          vigil_window_add_toast       (VigilWindow      *self,
                                             const char       *message);
+/* Shows the "No keyring" banner while credentials is session-only. */
+void          vigil_window_set_credentials (VigilWindow      *self,
+                                            VigilCredentials *credentials);
+gboolean      vigil_window_get_keyring_banner_shown (VigilWindow *self);
 /* Open the New Analysis dialog (transfer none). */
 GtkWindow    *vigil_window_show_new_analysis (VigilWindow    *self);
 

@@ -1,0 +1,525 @@
+/* vigil-preferences-window.c — the server and how to sign in to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-preferences-window.h"
+
+struct _VigilPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  VigilApiClient       *client;
+  VigilCredentials     *credentials;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  char                 *saved_url;     /* the normalized URL a Save is storing for */
+  VigilSignInMethod     saved_method;
+  char                 *saved_secret;
+  VigilCredentialKind   looking_up;    /* which lookup fills the form */
+
+  /* Template widgets */
+  AdwEntryRow          *url_row;
+  GtkLabel             *url_warning_label;
+  AdwComboRow          *method_row;
+  AdwPasswordEntryRow  *secret_row;
+  GtkLabel             *keyring_label;
+  GtkSpinner           *spinner;
+  GtkLabel             *status_label;
+};
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_CREDENTIALS,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  CHECKED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VigilPreferencesWindow, vigil_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+set_status (VigilPreferencesWindow *self,
+            const char             *text,
+            const char             *style)
+{
+  GtkWidget *label = GTK_WIDGET (self->status_label);
+
+  gtk_label_set_label (self->status_label, text);
+  gtk_widget_remove_css_class (label, "success");
+  gtk_widget_remove_css_class (label, "error");
+  gtk_widget_remove_css_class (label, "warning");
+  if (style != NULL)
+    gtk_widget_add_css_class (label, style);
+}
+
+static void
+set_busy (VigilPreferencesWindow *self,
+          gboolean                busy)
+{
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.save", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-connection", !busy);
+}
+
+static VigilSignInMethod
+get_method (VigilPreferencesWindow *self)
+{
+  return (VigilSignInMethod) adw_combo_row_get_selected (self->method_row);
+}
+
+/* A client for what the form says, or NULL and the reason on the status line. */
+static VigilApiClient *
+client_from_form (VigilPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  const char *secret = gtk_editable_get_text (GTK_EDITABLE (self->secret_row));
+  g_autoptr(GError) error = NULL;
+  VigilApiClient *client = vigil_api_client_new (url, &error);
+
+  if (client == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
+      set_status (self, error->message, "error");
+      return NULL;
+    }
+  vigil_api_client_set_timeout (client, vigil_api_client_get_timeout (self->client));
+  if (get_method (self) == VIGIL_SIGN_IN_TOKEN)
+    vigil_api_client_set_token (client, secret);
+  else if (get_method (self) == VIGIL_SIGN_IN_COOKIE)
+    vigil_api_client_set_cookie (client, secret);
+  return client;
+}
+
+static gboolean
+is_current_server (VigilPreferencesWindow *self,
+                   const char             *url)
+{
+  return g_strcmp0 (url, vigil_api_client_get_base_url (self->client)) == 0;
+}
+
+/* The app's client signs in with what was saved: the poller probes at once. */
+static void
+apply_to_client (VigilPreferencesWindow *self)
+{
+  if (!is_current_server (self, self->saved_url))
+    return;
+  vigil_api_client_set_token (self->client,
+                              self->saved_method == VIGIL_SIGN_IN_TOKEN ? self->saved_secret : NULL);
+  vigil_api_client_set_cookie (self->client,
+                               self->saved_method == VIGIL_SIGN_IN_COOKIE ? self->saved_secret : NULL);
+}
+
+static void
+finish_save (VigilPreferencesWindow *self)
+{
+  apply_to_client (self);
+  set_busy (self, FALSE);
+  if (!is_current_server (self, self->saved_url))
+    set_status (self, _("Saved. Vigil watches the new address from its next start."), "success");
+  else if (vigil_credentials_is_session_only (self->credentials))
+    set_status (self, _("Saved for this session only: there is no keyring"), "warning");
+  else if (self->saved_method == VIGIL_SIGN_IN_NONE)
+    set_status (self, _("Saved"), "success");
+  else
+    set_status (self, _("Saved in the keyring"), "success");
+  g_clear_pointer (&self->saved_secret, g_free);
+  g_signal_emit (self, signals[SAVED], 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Callbacks                                                           */
+/* ------------------------------------------------------------------ */
+
+/* No keyring is no failure here: the secret is kept for the session and
+ * the keyring line says so. Only a closed window stops a save. */
+static gboolean
+keep_going (GError *error)
+{
+  return error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+on_other_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
+  if (keep_going (error))
+    finish_save (self);
+}
+
+/* Only one secret per server: the kind not chosen is cleared. */
+static void
+clear_other_kind (VigilPreferencesWindow *self)
+{
+  VigilCredentialKind other = self->saved_method == VIGIL_SIGN_IN_COOKIE
+                              ? VIGIL_CREDENTIAL_KIND_TOKEN : VIGIL_CREDENTIAL_KIND_COOKIE;
+
+  vigil_credentials_clear_async (self->credentials, self->saved_url, other, self->cancellable,
+                                 on_other_cleared, g_object_ref (self));
+}
+
+static void
+on_first_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->saved_method == VIGIL_SIGN_IN_NONE)
+    vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
+  else
+    vigil_credentials_store_finish (VIGIL_CREDENTIALS (source), result, &error);
+  if (keep_going (error))
+    clear_other_kind (self);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autofree char *text = NULL;
+  VigilConnectionResult outcome;
+
+  outcome = vigil_connection_check_finish (VIGIL_API_CLIENT (source), result, &text);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  set_busy (self, FALSE);
+  set_status (self, text,
+              outcome == VIGIL_CONNECTION_ADMIN ? "success"
+              : outcome == VIGIL_CONNECTION_SIGNED_IN ? "success" : "error");
+  g_signal_emit (self, signals[CHECKED], 0, outcome);
+}
+
+static void
+on_url_changed (VigilPreferencesWindow *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+  const char *warning = vigil_connection_url_warning (url);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
+  gtk_label_set_label (self->url_warning_label, warning != NULL ? warning : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->url_warning_label), warning != NULL);
+}
+
+static void
+on_method_changed (VigilPreferencesWindow *self)
+{
+  VigilSignInMethod method = get_method (self);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->secret_row), method != VIGIL_SIGN_IN_NONE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->secret_row),
+                                 method == VIGIL_SIGN_IN_COOKIE
+                                 /* Translators: a session cookie, typed as name=value */
+                                 ? _("Cookie (name=value)") : _("Token"));
+}
+
+/* What is saved for the server fills the form, unless the user typed first. */
+static void
+on_lookup (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data);
+
+static void
+lookup_kind (VigilPreferencesWindow *self,
+             VigilCredentialKind     kind)
+{
+  self->looking_up = kind;
+  vigil_credentials_lookup_async (self->credentials, vigil_api_client_get_base_url (self->client),
+                                  kind, self->cancellable, on_lookup, g_object_ref (self));
+}
+
+static void
+on_lookup (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  gboolean was_cookie;
+
+  secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  was_cookie = self->looking_up == VIGIL_CREDENTIAL_KIND_COOKIE;
+  if (get_method (self) != VIGIL_SIGN_IN_NONE ||
+      *gtk_editable_get_text (GTK_EDITABLE (self->secret_row)) != '\0')
+    return;
+  if (secret != NULL)
+    {
+      adw_combo_row_set_selected (self->method_row,
+                                  was_cookie ? VIGIL_SIGN_IN_COOKIE : VIGIL_SIGN_IN_TOKEN);
+      gtk_editable_set_text (GTK_EDITABLE (self->secret_row), secret);
+    }
+  else if (!was_cookie)
+    lookup_kind (self, VIGIL_CREDENTIAL_KIND_COOKIE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (widget);
+  g_autoptr(VigilApiClient) form = client_from_form (self);
+  VigilCredentialKind kind;
+
+  if (form == NULL)
+    return;
+
+  g_free (self->saved_url);
+  self->saved_url = g_strdup (vigil_api_client_get_base_url (form));
+  self->saved_method = get_method (self);
+  g_free (self->saved_secret);
+  self->saved_secret = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->secret_row)));
+  if (self->saved_method != VIGIL_SIGN_IN_NONE && *self->saved_secret == '\0')
+    {
+      set_status (self, self->saved_method == VIGIL_SIGN_IN_TOKEN
+                        ? _("Enter the token, or choose to sign in with nothing")
+                        : _("Enter the cookie, or choose to sign in with nothing"), "error");
+      return;
+    }
+
+  /* The address only: never the secret. */
+  g_settings_set_string (self->settings, "server-url", self->saved_url);
+  set_busy (self, TRUE);
+  kind = self->saved_method == VIGIL_SIGN_IN_COOKIE ? VIGIL_CREDENTIAL_KIND_COOKIE
+                                                    : VIGIL_CREDENTIAL_KIND_TOKEN;
+  if (self->saved_method == VIGIL_SIGN_IN_NONE)
+    vigil_credentials_clear_async (self->credentials, self->saved_url, kind, self->cancellable,
+                                   on_first_done, g_object_ref (self));
+  else
+    vigil_credentials_store_async (self->credentials, self->saved_url, kind, self->saved_secret,
+                                   NULL, self->cancellable, on_first_done, g_object_ref (self));
+}
+
+static void
+test_connection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (widget);
+  g_autoptr(VigilApiClient) form = client_from_form (self);
+
+  if (form == NULL)
+    return;
+  set_busy (self, TRUE);
+  set_status (self, _("Asking the server…"), NULL);
+  vigil_connection_check_async (form, self->cancellable, on_checked, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject overrides                                                   */
+/* ------------------------------------------------------------------ */
+
+static void
+vigil_preferences_window_constructed (GObject *object)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (object);
+
+  G_OBJECT_CLASS (vigil_preferences_window_parent_class)->constructed (object);
+
+  g_assert (self->client != NULL && self->credentials != NULL && self->settings != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), vigil_api_client_get_base_url (self->client));
+  g_object_bind_property (self->credentials, "session-only", self->keyring_label, "visible",
+                          G_BINDING_SYNC_CREATE);
+  lookup_kind (self, VIGIL_CREDENTIAL_KIND_TOKEN);
+}
+
+static void
+vigil_preferences_window_dispose (GObject *object)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (vigil_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+vigil_preferences_window_finalize (GObject *object)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (object);
+
+  g_free (self->saved_url);
+  g_free (self->saved_secret);
+
+  G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+vigil_preferences_window_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    case PROP_CREDENTIALS:
+      self->credentials = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = vigil_preferences_window_constructed;
+  object_class->dispose = vigil_preferences_window_dispose;
+  object_class->finalize = vigil_preferences_window_finalize;
+  object_class->set_property = vigil_preferences_window_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, VIGIL_TYPE_API_CLIENT,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREDENTIALS] =
+    g_param_spec_object ("credentials", NULL, NULL, VIGIL_TYPE_CREDENTIALS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHECKED] = g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                   VIGIL_TYPE_CONNECTION_RESULT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/vigil/Vigil/vigil-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, url_warning_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, method_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, keyring_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_url_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_method_changed);
+
+  gtk_widget_class_install_action (widget_class, "prefs.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "prefs.test-connection", NULL,
+                                   test_connection_action);
+}
+
+static void
+vigil_preferences_window_init (VigilPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+GtkWidget *
+vigil_preferences_window_new (GtkWindow        *parent,
+                              VigilApiClient   *client,
+                              VigilCredentials *credentials,
+                              GSettings        *settings)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VIGIL_IS_API_CLIENT (client), NULL);
+  g_return_val_if_fail (VIGIL_IS_CREDENTIALS (credentials), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (VIGIL_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "client", client,
+                       "credentials", credentials,
+                       "settings", settings,
+                       NULL);
+}
+
+void
+vigil_preferences_window_set_url (VigilPreferencesWindow *self,
+                                  const char             *url)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url != NULL ? url : "");
+}
+
+void
+vigil_preferences_window_set_method (VigilPreferencesWindow *self,
+                                     VigilSignInMethod       method)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  adw_combo_row_set_selected (self->method_row, method);
+}
+
+void
+vigil_preferences_window_set_secret (VigilPreferencesWindow *self,
+                                     const char             *secret)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), secret != NULL ? secret : "");
+}
+
+const char *
+vigil_preferences_window_get_status_text (VigilPreferencesWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
+}
+
+const char *
+vigil_preferences_window_get_url_warning (VigilPreferencesWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->url_warning_label)))
+    return NULL;
+  return gtk_label_get_label (self->url_warning_label);
+}

@@ -1,0 +1,56 @@
+/* vigil-preferences-window.h — the server and how to sign in to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vigil-api-client.h"
+#include "vigil-connection-check.h"
+#include "vigil-credentials.h"
+
+G_BEGIN_DECLS
+
+/* How to sign in, as the "Sign In With" row lists it. */
+typedef enum
+{
+  VIGIL_SIGN_IN_NONE,
+  VIGIL_SIGN_IN_TOKEN,
+  VIGIL_SIGN_IN_COOKIE,
+} VigilSignInMethod;
+
+#define VIGIL_TYPE_PREFERENCES_WINDOW (vigil_preferences_window_get_type ())
+G_DECLARE_FINAL_TYPE (VigilPreferencesWindow, vigil_preferences_window, VIGIL, PREFERENCES_WINDOW,
+                      AdwPreferencesWindow)
+
+/* Properties (construct-only):
+ *   client       VigilApiClient*    the app's client: Save sets its token or
+ *                                   cookie when the address is its server's
+ *   credentials  VigilCredentials*  where Save keeps the secret
+ *   settings     GSettings*         server-url (never a secret)
+ *
+ * Signals:
+ *   saved ()        a Save has finished (status text says how)
+ *   checked (VigilConnectionResult result)
+ *                   a Test Connection has finished
+ *
+ * Actions: prefs.save, prefs.test-connection. */
+GtkWidget         *vigil_preferences_window_new              (GtkWindow              *parent,
+                                                              VigilApiClient         *client,
+                                                              VigilCredentials       *credentials,
+                                                              GSettings              *settings);
+
+/* The form, for tests: fill it in as a user would. */
+void               vigil_preferences_window_set_url          (VigilPreferencesWindow *self,
+                                                              const char             *url);
+void               vigil_preferences_window_set_method       (VigilPreferencesWindow *self,
+                                                              VigilSignInMethod       method);
+void               vigil_preferences_window_set_secret       (VigilPreferencesWindow *self,
+                                                              const char             *secret);
+/* The line under the form: the last Save's or Test Connection's outcome. */
+const char        *vigil_preferences_window_get_status_text  (VigilPreferencesWindow *self);
+/* The plain-http warning shown under the address, or NULL. */
+const char        *vigil_preferences_window_get_url_warning  (VigilPreferencesWindow *self);
+
+G_END_DECLS
