@@ -100,6 +100,7 @@ cmd_test () {
   ensure_packages
   build
   rm -f "$builddir/meson-logs/testlog.json"
+  rm -rf "$builddir/tests/home/.local/state"   # what the app saved in earlier runs
   meson test -C "$builddir" --print-errorlogs "$@" || status=$?
   summarize
   return $status
@@ -120,6 +121,7 @@ cmd_asan () {
   fi
   meson compile -C "$builddir" >/dev/null || meson compile -C "$builddir"
   rm -f "$builddir/meson-logs/testlog.json"
+  rm -rf "$builddir/tests/home/.local/state"
   ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
   LSAN_OPTIONS="suppressions=$top/build-aux/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

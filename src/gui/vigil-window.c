@@ -246,6 +246,18 @@ vigil_window_set_filter (VigilWindow *self,
 /* The newest news replaces the text (and button) of a toast still on
  * screen rather than queueing behind it. (Dismissing it instead can crash
  * libadwaita 1.2 during the show animation.) */
+/* A toast that timed out may still be leaving the screen: new words must go
+ * to a new toast, not to that one (on a slow machine they would leave too). */
+static void
+forget_toast (VigilWindow *self,
+              AdwToast    *toast)
+{
+  if (self->toast != toast)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  self->toast = NULL;
+}
+
 static void
 show_toast (VigilWindow *self,
             const char  *message,
@@ -254,6 +266,7 @@ show_toast (VigilWindow *self,
 {
   AdwToast *toast = self->toast;
 
+  /* One toast at a time: the one on screen takes the newest words. */
   if (toast == NULL)
     {
       toast = adw_toast_new (message);
@@ -267,6 +280,7 @@ show_toast (VigilWindow *self,
 
   self->toast = toast;
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (forget_toast), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -583,6 +597,13 @@ vigil_window_dispose (GObject *object)
   VigilWindow *self = VIGIL_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* The models outlive the template's widgets: no page updates from here on. */
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->sorted != NULL)
+    g_signal_handlers_disconnect_by_data (self->sorted, self);
+  if (self->tracker != NULL)
+    g_signal_handlers_disconnect_by_data (vigil_tracker_get_jobs (self->tracker), self);
   if (self->toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
   self->toast = NULL;
