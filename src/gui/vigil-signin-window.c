@@ -166,6 +166,7 @@ on_load_changed (WebKitWebView     *web_view,
                  WebKitLoadEvent    event,
                  VigilSigninWindow *self)
 {
+  g_debug ("Sign-in page: load event %d", event);
   if (event == WEBKIT_LOAD_FINISHED)
     check_cookies (self);
 }
