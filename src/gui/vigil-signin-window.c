@@ -166,7 +166,6 @@ on_load_changed (WebKitWebView     *web_view,
                  WebKitLoadEvent    event,
                  VigilSigninWindow *self)
 {
-  g_debug ("Sign-in page: load event %d", event);
   if (event == WEBKIT_LOAD_FINISHED)
     check_cookies (self);
 }
@@ -204,10 +203,12 @@ on_uri_changed (VigilSigninWindow *self)
 {
   const char *uri = webkit_web_view_get_uri (self->web_view);
   g_autofree char *host = uri != NULL ? url_host (uri) : NULL;
+  g_autofree char *server = url_host (self->base_url);
 
-  /* Which site asks for the password: the sign-in may pass through another
-   * one (the OAuth provider). */
-  adw_window_title_set_subtitle (self->window_title, host);
+  /* Which site asks for the password when it is not the server: the
+   * sign-in may pass through another one (the OAuth provider). */
+  adw_window_title_set_subtitle (self->window_title,
+                                 g_strcmp0 (host, server) != 0 ? host : NULL);
 }
 
 static void
