@@ -24,6 +24,8 @@ packages=(
   libgl1-mesa-dri imagemagick curl python3
   # the credentials tests start a real keyring (tests/vigil-test-keyring.c)
   gnome-keyring libsecret-tools
+  # optional: the web sign-in window (-Dwebkit=auto)
+  libwebkitgtk-6.0-dev
 )
 
 ensure_packages () {
