@@ -14,6 +14,8 @@
 #endif
 
 #include "vigil-demo-server.h"
+#include "vigil-credentials.h"
+#include "vigil-preferences-window.h"
 #include "vigil-signin-window.h"
 #include "vigil-test-gui.h"
 #include "vigil-test-timeout.h"
@@ -282,6 +284,104 @@ test_title (Fixture       *f,
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (f->window)));
 }
 
+/* The first sign-in window among the toplevels (Preferences opens it) */
+static VigilSigninWindow *
+find_signin_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (VIGIL_IS_SIGNIN_WINDOW (window))
+        return VIGIL_SIGNIN_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_signin_window (gpointer data)
+{
+  return find_signin_window () != NULL;
+}
+
+static void
+on_prefs_saved (GtkWidget *prefs,
+                gboolean  *saved)
+{
+  *saved = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_looked_up (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  char **secret = data;
+
+  *secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, NULL);
+  if (*secret == NULL)
+    *secret = g_strdup ("");
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Preferences' "Sign In With the Web Page…": the cookie the page sets is
+ * saved as the server's session cookie and the client signs in with it. */
+static void
+test_preferences (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VigilApiClient) client = vigil_api_client_new (f->url, NULL);
+  g_autoptr(VigilCredentials) credentials = vigil_credentials_new ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *expected = g_strconcat ("session=", USER_TOKEN, NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *url = NULL;
+  GtkWidget *prefs = vigil_preferences_window_new (NULL, client, credentials, settings);
+  gboolean saved = FALSE;
+
+  g_signal_connect (prefs, "saved", G_CALLBACK (on_prefs_saved), &saved);
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (gtk_widget_activate_action (prefs, "prefs.web-sign-in", NULL));
+  g_assert_true (vigil_test_wait_for (has_signin_window, NULL, 5000));
+
+  f->window = g_object_ref (find_signin_window ());
+  g_signal_connect (f->window, "signed-in", G_CALLBACK (on_signed_in), f);
+  g_signal_connect (f->window, "unrealize", G_CALLBACK (on_unrealize), f);
+  g_signal_connect (vigil_signin_window_get_web_view (f->window), "load-changed",
+                    G_CALLBACK (on_load_changed), f);
+  g_assert_true (wait_loads (f, 1));
+  submit_form (f, "ana", PASSWORD);
+
+  g_assert_true (vigil_test_wait_for (flag_set, &saved, 20000));
+  g_assert_cmpstr (f->cookie, ==, USER_TOKEN);
+  vigil_credentials_lookup_async (credentials, vigil_api_client_get_base_url (client),
+                                  VIGIL_CREDENTIAL_KIND_COOKIE, NULL, on_looked_up, &secret);
+  g_assert_true (vigil_test_wait_for (string_set, &secret, 10000));
+  g_assert_cmpstr (secret, ==, expected);
+  /* Only the address goes to settings, never the cookie. */
+  url = g_settings_get_string (settings, "server-url");
+  g_assert_null (strstr (url, USER_TOKEN));
+
+  /* The sign-in window closed itself; let it go before its parent does. */
+  g_assert_true (vigil_test_wait_for (is_destroyed, f, 5000));
+  g_signal_handlers_disconnect_by_data (f->window, f);
+  g_assert_finalize_object (g_steal_pointer (&f->window));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 static void
 test_user (Fixture       *f,
            gconstpointer  data)
@@ -405,6 +505,7 @@ main (int argc, char *argv[])
   ADD ("wrong-password", test_wrong_password);
   ADD ("dead-server", test_dead_server);
   ADD ("screenshot", test_screenshot);
+  ADD ("preferences", test_preferences);
 #undef ADD
 
   return g_test_run ();

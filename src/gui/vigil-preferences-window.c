@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-signin-window.h"
+
 #include "vigil-preferences-window.h"
 
 struct _VigilPreferencesWindow
@@ -28,6 +30,7 @@ struct _VigilPreferencesWindow
   AdwPasswordEntryRow  *secret_row;
   GtkLabel             *keyring_label;
   GtkSpinner           *spinner;
+  GtkWidget            *web_sign_in_button;
   GtkLabel             *status_label;
 };
 
@@ -321,6 +324,37 @@ save_action (GtkWidget  *widget,
                                    NULL, self->cancellable, on_first_done, g_object_ref (self));
 }
 
+/* The web sign-in caught the server's session cookie: save it like a
+ * pasted one, so that it goes to the keyring and the client at once. */
+static void
+on_web_signed_in (VigilPreferencesWindow *self,
+                  const char             *value)
+{
+  g_autofree char *cookie = g_strconcat ("session=", value, NULL);
+
+  adw_combo_row_set_selected (self->method_row, VIGIL_SIGN_IN_COOKIE);
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), cookie);
+  gtk_widget_activate_action (GTK_WIDGET (self), "prefs.save", NULL);
+}
+
+static void
+web_sign_in_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (widget);
+  g_autoptr(VigilApiClient) form = client_from_form (self);
+  VigilSigninWindow *signin;
+
+  if (form == NULL)
+    return;
+
+  signin = vigil_signin_window_new (GTK_WINDOW (self), vigil_api_client_get_base_url (form));
+  g_signal_connect_object (signin, "signed-in", G_CALLBACK (on_web_signed_in), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (signin));
+}
+
 static void
 test_connection_action (GtkWidget  *widget,
                         const char *action_name,
@@ -440,6 +474,7 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, secret_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, keyring_label);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, web_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_url_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_method_changed);
@@ -447,6 +482,7 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "prefs.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "prefs.test-connection", NULL,
                                    test_connection_action);
+  gtk_widget_class_install_action (widget_class, "prefs.web-sign-in", NULL, web_sign_in_action);
 }
 
 static void
@@ -454,6 +490,7 @@ vigil_preferences_window_init (VigilPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (self->web_sign_in_button, vigil_signin_window_is_available ());
 }
 
 /* ------------------------------------------------------------------ */
