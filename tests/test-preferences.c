@@ -312,7 +312,11 @@ test_sign_in (void)
   stored = keyring_lookup (url);
   g_assert_cmpstr (stored, ==, TOKEN);
   assert_not_in_settings (TOKEN);
-  g_assert_cmpstr (g_settings_get_string (vigil_application_get_settings (app), "server-url"), ==, url);
+  {
+    g_autofree char *saved_url = g_settings_get_string (vigil_application_get_settings (app), "server-url");
+
+    g_assert_cmpstr (saved_url, ==, url);
+  }
 
   g_assert_true (vigil_test_wait_for (job_finished, job, 20000));
   g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_SUCCEEDED);
@@ -364,7 +368,11 @@ test_connection_words (void)
   g_assert_null (vigil_preferences_window_get_url_warning (prefs));
   vigil_preferences_window_set_url (prefs, "ftp://nowhere");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.save", NULL));
-  g_assert_cmpstr (g_settings_get_string (vigil_application_get_settings (app), "server-url"), ==, url);
+  {
+    g_autofree char *saved_url = g_settings_get_string (vigil_application_get_settings (app), "server-url");
+
+    g_assert_cmpstr (saved_url, ==, url);
+  }
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
