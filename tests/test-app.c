@@ -164,6 +164,46 @@ never (VigilApplication *app)
   return FALSE;
 }
 
+static gboolean
+servers_shown (VigilApplication *app)
+{
+  const char *subtitle = window_subtitle (app);
+  GListModel *trackers = vigil_application_get_trackers (app);
+  VigilTracker *last = vigil_application_get_last_used_tracker (app);
+  g_auto(GStrv) servers = NULL;
+
+  if (subtitle == NULL || trackers == NULL)
+    return FALSE;
+  servers = g_settings_get_strv (vigil_application_get_settings (app), "servers");
+  g_print ("trackers=%u servers=%u last=%s subtitle=%s\n",
+           g_list_model_get_n_items (trackers), g_strv_length (servers),
+           vigil_api_client_get_base_url (vigil_tracker_get_client (last)), subtitle);
+  return TRUE;
+}
+
+/* `servers` and `server-url` together: one tracker each, and --server adds
+ * one more (the last used). */
+static void
+test_several_servers (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *args[] = { "vigil", "--server", "http://127.0.0.1:11", NULL };
+      const char *saved[] = { "http://127.0.0.1:9", NULL };
+      g_autoptr(VigilApplication) probe = vigil_application_new (APP_ID ".AppTest",
+                                                                 G_APPLICATION_NON_UNIQUE);
+
+      g_settings_set_strv (vigil_application_get_settings (probe), "servers", saved);
+      g_assert_cmpint (run_app_with_server (args, servers_shown, "http://127.0.0.1:10"), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT_US, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*trackers=2 servers=2 last=http://127.0.0.1:11 "
+                             "subtitle=* of 2 servers reachable*");
+}
+
 static void
 test_bad_server (void)
 {
@@ -513,6 +553,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/app/demo", test_demo);
   g_test_add_func ("/vigil/app/server", test_server);
   g_test_add_func ("/vigil/app/bad-server", test_bad_server);
+  g_test_add_func ("/vigil/app/several-servers", test_several_servers);
   g_test_add_func ("/vigil/app/api-server", test_api_server);
   g_test_add_func ("/vigil/app/corrupt-setting", test_corrupt_setting);
   g_test_add_func ("/vigil/app/default-server", test_default_server);

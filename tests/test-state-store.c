@@ -913,6 +913,33 @@ test_in_memory (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&store));
 }
 
+/* Another server's store: its own file next to state.json, which it
+ * never writes. */
+static void
+test_own_file (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(VigilStateStore) store = NULL;
+  g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 1, 1, 2, 0);
+  g_autofree char *expected = g_build_filename (f->dir, "state-other.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->tracker = new_tracker (f);
+  store = vigil_state_store_new_for_file (f->tracker, f->dir, "state-other.json");
+  g_assert_cmpstr (vigil_state_store_get_path (store), ==, expected);
+  g_assert_true (vigil_state_store_load (store, &error));
+  g_assert_no_error (error);
+
+  vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_SONG, 1);
+  WAIT_FOR (g_list_model_get_n_items (vigil_state_store_get_history (store)) == 1);
+  g_assert_true (vigil_state_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (g_steal_pointer (&store));
+  g_remove (expected);
+}
+
 /* ------------------------------------------------------------------ */
 /* Secrets                                                             */
 /* ------------------------------------------------------------------ */
@@ -977,6 +1004,7 @@ main (int argc, char *argv[])
   ADD ("history-cap", test_history_cap);
   ADD ("clear-and-restore", test_clear_and_restore);
   ADD ("in-memory", test_in_memory);
+  ADD ("own-file", test_own_file);
   ADD ("no-secrets", test_no_secrets);
 #undef ADD
 

@@ -538,6 +538,15 @@ vigil_poller_credentials_changed (VigilPoller *self)
   vigil_poller_arm (self);
 }
 
+/* The server as people name it, host[:port] (as jobs' server-host). */
+const char *
+vigil_poller_get_server_host (VigilPoller *self)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), NULL);
+
+  return self->server_host;
+}
+
 VigilServerHealth
 vigil_poller_get_server_health (VigilPoller *self)
 {

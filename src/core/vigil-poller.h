@@ -101,6 +101,7 @@ void               vigil_poller_poll_now         (VigilPoller       *self,
  * resumes as soon as it answers. */
 void               vigil_poller_credentials_changed (VigilPoller    *self);
 VigilServerHealth  vigil_poller_get_server_health (VigilPoller      *self);
+const char        *vigil_poller_get_server_host   (VigilPoller      *self);
 gint64             vigil_poller_get_failing_since (VigilPoller      *self);
 guint              vigil_poller_get_retry_interval (VigilPoller     *self);
 

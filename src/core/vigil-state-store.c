@@ -20,6 +20,7 @@ struct _VigilStateStore
   VigilTracker  *tracker;
   char          *server;         /* the tracker's base URL */
   char          *directory;      /* NULL: in memory */
+  char          *file_name;      /* in directory: state.json by default */
   char          *path;
   guint          delay_ms;
 
@@ -45,6 +46,7 @@ enum {
   PROP_0,
   PROP_TRACKER,
   PROP_DIRECTORY,
+  PROP_FILE_NAME,
   PROP_DELAY_MS,
   PROP_HISTORY,
   N_PROPS
@@ -590,7 +592,10 @@ vigil_state_store_constructed (GObject *object)
 
   self->server = g_strdup (vigil_api_client_get_base_url (client));
   if (self->directory != NULL)
-    self->path = g_build_filename (self->directory, VIGIL_STATE_STORE_FILE_NAME, NULL);
+    self->path = g_build_filename (self->directory,
+                                  self->file_name != NULL ? self->file_name
+                                                          : VIGIL_STATE_STORE_FILE_NAME,
+                                  NULL);
 
   self->finished_handler = g_signal_connect (self->tracker, "job-finished",
                                              G_CALLBACK (on_job_finished), self);
@@ -633,6 +638,7 @@ vigil_state_store_finalize (GObject *object)
 
   g_free (self->server);
   g_free (self->directory);
+  g_free (self->file_name);
   g_free (self->path);
   g_clear_pointer (&self->cleared, g_ptr_array_unref);
   g_clear_pointer (&self->foreign_jobs, g_ptr_array_unref);
@@ -657,6 +663,9 @@ vigil_state_store_get_property (GObject    *object,
       break;
     case PROP_DIRECTORY:
       g_value_set_string (value, self->directory);
+      break;
+    case PROP_FILE_NAME:
+      g_value_set_string (value, self->file_name);
       break;
     case PROP_DELAY_MS:
       g_value_set_uint (value, self->delay_ms);
@@ -684,6 +693,9 @@ vigil_state_store_set_property (GObject      *object,
       break;
     case PROP_DIRECTORY:
       self->directory = g_value_dup_string (value);
+      break;
+    case PROP_FILE_NAME:
+      self->file_name = g_value_dup_string (value);
       break;
     case PROP_DELAY_MS:
       if (self->delay_ms != g_value_get_uint (value))
@@ -713,6 +725,9 @@ vigil_state_store_class_init (VigilStateStoreClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DIRECTORY] =
     g_param_spec_string ("directory", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_NAME] =
+    g_param_spec_string ("file-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DELAY_MS] =
     g_param_spec_uint ("delay-ms", NULL, NULL, 0, 60 * 1000, 500,
@@ -752,6 +767,20 @@ vigil_state_store_new (VigilTracker *tracker,
   g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
 
   return g_object_new (VIGIL_TYPE_STATE_STORE, "tracker", tracker, "directory", directory, NULL);
+}
+
+/* A second server's store: its own file in the same directory, so that no
+ * two stores ever write one file. */
+VigilStateStore *
+vigil_state_store_new_for_file (VigilTracker *tracker,
+                                const char   *directory,
+                                const char   *file_name)
+{
+  g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
+  g_return_val_if_fail (file_name != NULL && strchr (file_name, G_DIR_SEPARATOR) == NULL, NULL);
+
+  return g_object_new (VIGIL_TYPE_STATE_STORE, "tracker", tracker, "directory", directory,
+                       "file-name", file_name, NULL);
 }
 
 const char *

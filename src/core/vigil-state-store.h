@@ -51,8 +51,13 @@ G_DECLARE_FINAL_TYPE (VigilStateStore, vigil_state_store, VIGIL, STATE_STORE, GO
 
 VigilStateStore *vigil_state_store_new             (VigilTracker     *tracker,
                                                     const char       *directory);
+/* DIRECTORY/FILE_NAME (a plain name, no folder): the store of another
+ * server than the default one, which must never share a file. */
+VigilStateStore *vigil_state_store_new_for_file    (VigilTracker     *tracker,
+                                                    const char       *directory,
+                                                    const char       *file_name);
 
-/* DIRECTORY/state.json, or NULL for a store in memory. */
+/* DIRECTORY/state.json (or file-name), or NULL for a store in memory. */
 const char      *vigil_state_store_get_path        (VigilStateStore  *self);
 GListModel      *vigil_state_store_get_history     (VigilStateStore  *self);
 VigilTracker    *vigil_state_store_get_tracker     (VigilStateStore  *self);

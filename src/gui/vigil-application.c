@@ -24,11 +24,12 @@ struct _VigilApplication
 
   GSettings       *settings;
   VigilApiClient  *client;
-  VigilTracker    *tracker;
+  VigilTracker    *tracker;        /* the first server's: state.json, the history */
   VigilStateStore *state_store;
+  GListStore      *trackers;       /* VigilTracker, one per server, the first first */
+  GPtrArray       *extra_stores;   /* VigilStateStore of the other servers */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
-  VigilCredentialKind loading_kind;
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
@@ -153,21 +154,45 @@ on_state_save_failed (VigilStateStore  *store,
     vigil_window_add_toast (VIGIL_WINDOW (window), error->message);
 }
 
-/* The watched jobs and the history of finished ones, kept across restarts
- * in $XDG_STATE_HOME/vigil (the demo's jobs die with it: kept in memory). */
-static void
-setup_state_store (VigilApplication *self)
+static char *
+state_directory (VigilApplication *self)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr(GError) error = NULL;
+  if (self->demo_server != NULL)
+    return NULL;
+  return g_build_filename (g_get_user_state_dir (), "vigil", NULL);
+}
 
-  if (self->demo_server == NULL)
-    dir = g_build_filename (g_get_user_state_dir (), "vigil", NULL);
-  self->state_store = vigil_state_store_new (self->tracker, dir);
-  g_signal_connect_object (self->state_store, "save-failed", G_CALLBACK (on_state_save_failed),
+/* The watched jobs and the history of finished ones, kept across restarts
+ * in $XDG_STATE_HOME/vigil (the demo's jobs die with it: kept in memory).
+ * The first server's store is state.json (and the window's history); every
+ * other server has its own file, state-<SHA-1 of its URL>.json, so that no
+ * two stores write one file. */
+static VigilStateStore *
+setup_state_store (VigilApplication *self,
+                   VigilTracker     *tracker,
+                   gboolean          first)
+{
+  g_autofree char *dir = state_directory (self);
+  g_autofree char *sum = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilStateStore *store;
+
+  if (first)
+    store = vigil_state_store_new (tracker, dir);
+  else
+    {
+      const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+
+      sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, url, -1);
+      name = g_strdup_printf ("state-%s.json", sum);
+      store = vigil_state_store_new_for_file (tracker, dir, name);
+    }
+  g_signal_connect_object (store, "save-failed", G_CALLBACK (on_state_save_failed),
                            self, 0);
-  if (!vigil_state_store_load (self->state_store, &error))
+  if (!vigil_state_store_load (store, &error))
     add_startup_error (self, error->message);
+  return store;
 }
 
 /* Start one job of each kind so a newcomer sees Vigil at work. */
@@ -200,20 +225,38 @@ start_demo_server (VigilApplication *self,
 /* Credentials                                                         */
 /* ------------------------------------------------------------------ */
 
+typedef struct
+{
+  VigilApplication   *app;
+  VigilApiClient     *client;
+  VigilCredentialKind kind;
+} SecretLoad;
+
+static void
+secret_load_free (SecretLoad *load)
+{
+  g_object_unref (load->app);
+  g_object_unref (load->client);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretLoad, secret_load_free)
+
 static void load_saved_secret (VigilApplication    *self,
+                               VigilApiClient      *client,
                                VigilCredentialKind  kind);
 
-/* A token, else a cookie, saved for the server signs the client in: the
+/* A token, else a cookie, saved for the server signs its client in: the
  * poller then probes at once. No keyring just leaves the banner up. */
 static void
 on_secret_loaded (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(VigilApplication) self = user_data;
+  g_autoptr(SecretLoad) load = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
-  gboolean was_token = self->loading_kind == VIGIL_CREDENTIAL_KIND_TOKEN;
+  gboolean was_token = load->kind == VIGIL_CREDENTIAL_KIND_TOKEN;
 
   secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
   if (error != NULL)
@@ -222,24 +265,120 @@ on_secret_loaded (GObject      *source,
       return;
     }
   if (secret == NULL && was_token)
-    load_saved_secret (self, VIGIL_CREDENTIAL_KIND_COOKIE);
-  else if (secret != NULL && self->client != NULL)
+    load_saved_secret (load->app, load->client, VIGIL_CREDENTIAL_KIND_COOKIE);
+  else if (secret != NULL)
     {
-      g_debug ("Signing in with the saved %s", vigil_credential_kind_to_string (self->loading_kind));
+      g_debug ("Signing in with the saved %s", vigil_credential_kind_to_string (load->kind));
       if (was_token)
-        vigil_api_client_set_token (self->client, secret);
+        vigil_api_client_set_token (load->client, secret);
       else
-        vigil_api_client_set_cookie (self->client, secret);
+        vigil_api_client_set_cookie (load->client, secret);
     }
 }
 
 static void
 load_saved_secret (VigilApplication    *self,
+                   VigilApiClient      *client,
                    VigilCredentialKind  kind)
 {
-  self->loading_kind = kind;
-  vigil_credentials_lookup_async (self->credentials, vigil_api_client_get_base_url (self->client),
-                                  kind, NULL, on_secret_loaded, g_object_ref (self));
+  SecretLoad *load = g_new0 (SecretLoad, 1);
+
+  load->app = g_object_ref (self);
+  load->client = g_object_ref (client);
+  load->kind = kind;
+  vigil_credentials_lookup_async (self->credentials, vigil_api_client_get_base_url (client),
+                                  kind, NULL, on_secret_loaded, load);
+}
+
+/* ------------------------------------------------------------------ */
+/* Servers                                                             */
+/* ------------------------------------------------------------------ */
+
+static VigilTracker *
+find_tracker (VigilApplication *self,
+              const char       *url)
+{
+  g_autoptr(VigilApiClient) probe = NULL;
+  guint n;
+
+  if (self->trackers == NULL || url == NULL)
+    return NULL;
+  /* Compared in the client's normal form ("…/" and "…" are one server). */
+  probe = vigil_api_client_new (url, NULL);
+  if (probe == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->trackers));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (G_LIST_MODEL (self->trackers), i);
+
+      if (g_str_equal (vigil_api_client_get_base_url (vigil_tracker_get_client (tracker)),
+                       vigil_api_client_get_base_url (probe)))
+        return tracker;
+    }
+  return NULL;
+}
+
+/* One more server: its own client (and sign-in), tracker (poller, batch,
+ * backoff) and state store. The first one added is the primary. */
+static VigilTracker *
+add_server_client (VigilApplication *self,
+                   VigilApiClient   *client)
+{
+  g_autoptr(VigilTracker) tracker = vigil_tracker_new (client, NULL);
+  gboolean first = self->tracker == NULL;
+  VigilStateStore *store = setup_state_store (self, tracker, first);
+
+  if (first)
+    {
+      self->tracker = g_object_ref (tracker);
+      self->client = g_object_ref (client);
+      self->state_store = store;
+    }
+  else
+    g_ptr_array_add (self->extra_stores, store);
+  g_list_store_append (self->trackers, tracker);
+  if (self->demo_server == NULL)
+    load_saved_secret (self, client, VIGIL_CREDENTIAL_KIND_TOKEN);
+  return tracker;
+}
+
+static VigilTracker *
+add_server (VigilApplication *self,
+            const char       *url,
+            GError          **error)
+{
+  g_autoptr(VigilApiClient) client = NULL;
+  VigilTracker *tracker = find_tracker (self, url);
+
+  if (tracker != NULL)
+    return tracker;
+  client = vigil_api_client_new (url, error);
+  if (client == NULL)
+    return NULL;
+  return add_server_client (self, client);
+}
+
+/* Every configured server: the `servers` list, then `server-url` (the last
+ * used) when the list does not name it. */
+static void
+add_configured_servers (VigilApplication *self)
+{
+  GSettings *settings = vigil_application_get_settings (self);
+  g_auto(GStrv) servers = g_settings_get_strv (settings, "servers");
+
+  for (guint i = 0; servers[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (add_server (self, servers[i], &error) == NULL)
+        {
+          /* Translators: %s is the reason */
+          g_autofree char *text = g_strdup_printf (_("A saved server address is not valid (%s)"),
+                                                   error->message);
+          add_startup_error (self, text);
+        }
+    }
 }
 
 /* The client for the demo server, or for the server in settings; a broken
@@ -248,6 +387,7 @@ static void
 setup_client (VigilApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = NULL;
   g_autofree char *url = NULL;
 
   if (self->demo && start_demo_server (self, &error))
@@ -264,24 +404,26 @@ setup_client (VigilApplication *self)
       url = g_settings_get_string (vigil_application_get_settings (self), "server-url");
     }
 
+  self->trackers = g_list_store_new (VIGIL_TYPE_TRACKER);
+  self->extra_stores = g_ptr_array_new_with_free_func (g_object_unref);
+  if (self->demo_server == NULL)
+    add_configured_servers (self);
+
   g_clear_error (&error);
-  self->client = vigil_api_client_new (url, &error);
-  if (self->client == NULL)
+  client = vigil_api_client_new (url, &error);
+  if (client == NULL)
     {
       g_free (self->startup_error);
       self->startup_error = g_strdup_printf (_("The saved server address is not valid (%s); using %s"),
                                              error->message, VIGIL_DEFAULT_SERVER_URL);
       g_clear_pointer (&url, g_free);
       url = g_strdup (VIGIL_DEFAULT_SERVER_URL);
-      self->client = vigil_api_client_new (url, NULL);
+      client = vigil_api_client_new (url, NULL);
     }
+  if (find_tracker (self, vigil_api_client_get_base_url (client)) == NULL)
+    add_server_client (self, client);
   if (self->server_label == NULL)
-    self->server_label = g_steal_pointer (&url);
-
-  self->tracker = vigil_tracker_new (self->client, NULL);
-  setup_state_store (self);
-  if (self->demo_server == NULL)
-    load_saved_secret (self, VIGIL_CREDENTIAL_KIND_TOKEN);
+    self->server_label = g_strdup (vigil_api_client_get_base_url (self->client));
 }
 
 static void
@@ -300,8 +442,9 @@ vigil_application_activate (GApplication *app)
   if (self->tracker == NULL)
     setup_client (self);
 
-  vwindow = vigil_window_new (self, vigil_application_get_settings (self), self->tracker,
-                              self->state_store);
+  vwindow = vigil_window_new_for_servers (self, vigil_application_get_settings (self),
+                                          G_LIST_MODEL (self->trackers), self->tracker,
+                                          self->state_store);
   vigil_window_set_server_label (vwindow, self->server_label);
   vigil_window_set_credentials (vwindow, self->credentials);
   gtk_window_present (GTK_WINDOW (vwindow));
@@ -363,24 +506,37 @@ start_each (VigilApplication *self,
             gboolean          all_songs)
 {
   for (guint i = 0; i < ids->len; i++)
-    vigil_tracker_start_async (self->tracker, kind, g_array_index (ids, gint64, i), all_songs,
+    vigil_tracker_start_async (vigil_application_get_last_used_tracker (self), kind,
+                               g_array_index (ids, gint64, i), all_songs,
                                NULL, on_command_line_start_done, g_object_ref (self));
 }
 
-/* One server at a time for now: a running instance keeps its server and
- * remembers the new one for the next start. */
+/* --server URL joins the servers (at once in a running instance) and
+ * becomes the last used. */
 static void
 apply_server (VigilApplication       *self,
               const VigilCommandLine *request)
 {
+  GSettings *settings = vigil_application_get_settings (self);
   g_autofree char *saved = NULL;
 
   if (request->server != NULL)
     {
-      saved = g_settings_get_string (vigil_application_get_settings (self), "server-url");
+      g_auto(GStrv) servers = g_settings_get_strv (settings, "servers");
+
+      if (!g_strv_contains ((const char * const *) servers, request->server))
+        {
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto(GStrv) more = NULL;
+
+          g_strv_builder_addv (builder, (const char **) servers);
+          g_strv_builder_add (builder, request->server);
+          more = g_strv_builder_end (builder);
+          g_settings_set_strv (settings, "servers", (const char * const *) more);
+        }
+      saved = g_settings_get_string (settings, "server-url");
       if (g_strcmp0 (saved, request->server) != 0)
-        g_settings_set_string (vigil_application_get_settings (self), "server-url",
-                               request->server);
+        g_settings_set_string (settings, "server-url", request->server);
     }
   if (self->tracker == NULL)
     {
@@ -388,8 +544,9 @@ apply_server (VigilApplication       *self,
       setup_client (self);
       return;
     }
-  if (request->server != NULL &&
-      g_strcmp0 (request->server, vigil_api_client_get_base_url (self->client)) != 0)
+  if (request->server != NULL && self->demo_server == NULL)
+    add_server (self, request->server, NULL);
+  else if (request->server != NULL)
     {
       /* Translators: %s is a server's address */
       g_autofree char *text = g_strdup_printf (_("Vigil will watch %s from its next start"),
@@ -423,7 +580,8 @@ vigil_application_command_line (GApplication            *app,
   start_each (self, VIGIL_JOB_KIND_PLAYLIST, request->playlists, request->all_songs);
   start_each (self, VIGIL_JOB_KIND_BACKGROUND, request->users, FALSE);
   for (guint i = 0; i < request->watch->len; i++)
-    vigil_tracker_watch (self->tracker, g_ptr_array_index (request->watch, i),
+    vigil_tracker_watch (vigil_application_get_last_used_tracker (self),
+                         g_ptr_array_index (request->watch, i),
                          VIGIL_JOB_KIND_UNKNOWN, -1);
 
   g_application_activate (app);
@@ -461,6 +619,13 @@ vigil_application_shutdown (GApplication *app)
   if (self->state_store != NULL && !vigil_state_store_flush (self->state_store, &error))
     g_printerr ("vigil: %s\n", error->message);
   g_clear_object (&self->state_store);
+  for (guint i = 0; self->extra_stores != NULL && i < self->extra_stores->len; i++)
+    {
+      g_clear_error (&error);
+      if (!vigil_state_store_flush (g_ptr_array_index (self->extra_stores, i), &error))
+        g_printerr ("vigil: %s\n", error->message);
+    }
+  g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -471,7 +636,9 @@ vigil_application_dispose (GObject *object)
   VigilApplication *self = VIGIL_APPLICATION (object);
 
   g_clear_object (&self->state_store);
+  g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->tracker);
+  g_clear_object (&self->trackers);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->credentials);
@@ -530,6 +697,31 @@ vigil_application_get_tracker (VigilApplication *self)
   return self->tracker;
 }
 
+/* Every server's tracker, the first (primary) first (transfer none). */
+GListModel *
+vigil_application_get_trackers (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->trackers != NULL ? G_LIST_MODEL (self->trackers) : NULL;
+}
+
+/* The tracker of `server-url` (the last used server), else the primary. */
+VigilTracker *
+vigil_application_get_last_used_tracker (VigilApplication *self)
+{
+  g_autofree char *url = NULL;
+  VigilTracker *tracker;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  if (self->demo_server != NULL)
+    return self->tracker;
+  url = g_settings_get_string (vigil_application_get_settings (self), "server-url");
+  tracker = find_tracker (self, url);
+  return tracker != NULL ? tracker : self->tracker;
+}
+
 VigilDemoServer *
 vigil_application_get_demo_server (VigilApplication *self)
 {
@@ -578,7 +770,10 @@ vigil_application_show_preferences (VigilApplication *self)
   if (self->client == NULL)
     return NULL;
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  window = vigil_preferences_window_new (parent, self->client, self->credentials,
+  /* Preferences edit the last used server. */
+  window = vigil_preferences_window_new (parent,
+                                         vigil_tracker_get_client (vigil_application_get_last_used_tracker (self)),
+                                         self->credentials,
                                          vigil_application_get_settings (self));
   gtk_window_present (GTK_WINDOW (window));
   return window;

@@ -21,6 +21,10 @@ VigilApplication *vigil_application_new          (const char       *application_
 GSettings        *vigil_application_get_settings (VigilApplication *self);
 /* NULL until the first window opens. */
 VigilTracker     *vigil_application_get_tracker  (VigilApplication *self);
+/* One tracker per server (own client, poller, backoff), the first first. */
+GListModel       *vigil_application_get_trackers (VigilApplication *self);
+/* The tracker of the last used server (the `server-url` setting). */
+VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *self);
 /* The saved jobs and the history of finished ones (its "history" model is
  * what the Finished filter shows); NULL until the first window opens. */
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);

@@ -22,6 +22,7 @@ struct _VigilJobRow
   guint           clock_id;
   guint           tick_id;     /* an update waiting for the next frame */
   gboolean        dirty;       /* the job changed while the row was hidden */
+  gboolean        show_server; /* the kind line names the job's server */
 
   GtkImage       *kind_icon;
   GtkLabel       *title_label;
@@ -44,6 +45,7 @@ struct _VigilJobRow
 enum {
   PROP_0,
   PROP_JOB,
+  PROP_SHOW_SERVER,
   N_PROPS
 };
 
@@ -277,6 +279,14 @@ vigil_job_row_update (VigilJobRow *self)
   subtitle = vigil_job_text_kind (vigil_job_get_kind (self->job),
                                   vigil_job_get_completed_items (self->job),
                                   vigil_job_get_total_items (self->job));
+  if (self->show_server && vigil_job_get_server_host (self->job) != NULL)
+    {
+      /* Translators: a row's kind line, then the job's server (host[:port]) */
+      char *with_server = g_strdup_printf (_("%s · %s"), subtitle,
+                                           vigil_job_get_server_host (self->job));
+      g_free (subtitle);
+      subtitle = with_server;
+    }
   step = vigil_job_text_status (self->job);
   trouble = vigil_job_text_trouble (self->job);
 
@@ -529,6 +539,9 @@ vigil_job_row_get_property (GObject    *object,
     case PROP_JOB:
       g_value_set_object (value, self->job);
       break;
+    case PROP_SHOW_SERVER:
+      g_value_set_boolean (value, self->show_server);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -546,6 +559,14 @@ vigil_job_row_set_property (GObject      *object,
     {
     case PROP_JOB:
       vigil_job_row_set_job (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_SERVER:
+      if (self->show_server != g_value_get_boolean (value))
+        {
+          self->show_server = g_value_get_boolean (value);
+          vigil_job_row_update (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -567,6 +588,9 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
   properties[PROP_JOB] =
     g_param_spec_object ("job", NULL, NULL, VIGIL_TYPE_JOB,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_SERVER] =
+    g_param_spec_boolean ("show-server", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIGIL_TYPE_SONG_ROW);

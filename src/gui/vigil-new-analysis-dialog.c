@@ -23,6 +23,9 @@ struct _VigilNewAnalysisDialog
   AdwActionRow   *all_row;
   GtkSwitch      *all_switch;
   GtkLabel       *error_label;
+  GtkWidget      *server_group;
+  AdwActionRow   *server_row;
+  GtkWidget      *server_chooser;
   GtkButton      *start_button;
   GtkSpinner     *spinner;
 };
@@ -137,6 +140,8 @@ vigil_new_analysis_dialog_class_init (VigilNewAnalysisDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, all_row);
   gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, all_switch);
   gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, server_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, start_button);
   gtk_widget_class_bind_template_child (widget_class, VigilNewAnalysisDialog, spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled);
@@ -233,4 +238,27 @@ vigil_new_analysis_dialog_submit (VigilNewAnalysisDialog *self)
   g_signal_emit (self, signals[START], 0, self->kind, id,
                  self->kind == VIGIL_JOB_KIND_PLAYLIST && gtk_switch_get_active (self->all_switch));
   return TRUE;
+}
+
+/* Which server to start on: the caller's chooser, shown with it. */
+void
+vigil_new_analysis_dialog_set_server_chooser (VigilNewAnalysisDialog *self,
+                                              GtkWidget              *chooser)
+{
+  g_return_if_fail (VIGIL_IS_NEW_ANALYSIS_DIALOG (self));
+  g_return_if_fail (GTK_IS_WIDGET (chooser));
+  g_return_if_fail (self->server_chooser == NULL);
+
+  self->server_chooser = chooser;
+  gtk_widget_set_valign (chooser, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (self->server_row, chooser);
+  g_object_bind_property (chooser, "visible", self->server_group, "visible", G_BINDING_SYNC_CREATE);
+}
+
+GtkWidget *
+vigil_new_analysis_dialog_get_server_chooser (VigilNewAnalysisDialog *self)
+{
+  g_return_val_if_fail (VIGIL_IS_NEW_ANALYSIS_DIALOG (self), NULL);
+
+  return self->server_chooser;
 }

@@ -29,4 +29,10 @@ void                    vigil_new_analysis_dialog_set_error (VigilNewAnalysisDia
  * the input is refused. */
 gboolean                vigil_new_analysis_dialog_submit    (VigilNewAnalysisDialog *self);
 
+/* Which server to start on (a widget of the window's; hidden with one
+ * server), and that widget (transfer none, or NULL). */
+void                    vigil_new_analysis_dialog_set_server_chooser (VigilNewAnalysisDialog *self,
+                                                                      GtkWidget              *chooser);
+GtkWidget              *vigil_new_analysis_dialog_get_server_chooser (VigilNewAnalysisDialog *self);
+
 G_END_DECLS

@@ -11,39 +11,8 @@
 #include "vigil-job-text.h"
 #include "vigil-new-analysis-dialog.h"
 
-#include "vigil-window.h"
+#include "vigil-window-private.h"
 
-struct _VigilWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  VigilTracker         *tracker;
-  VigilStateStore      *state_store;   /* nullable */
-  GListModel           *history;       /* the store's, or an empty one */
-  GtkCustomFilter      *filter;
-  GtkSorter            *sorter;
-  GtkFilterListModel   *filtered;
-  GtkSortListModel     *sorted;
-  char                 *filter_mode;   /* "all", "active", "failed", "finished" */
-  char                 *search;        /* casefolded, or NULL */
-  GCancellable         *cancellable;
-  AdwToast             *toast;         /* the one on screen, weak */
-
-  /* Template widgets */
-  AdwWindowTitle       *window_title;
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *stack;
-  AdwStatusPage        *empty_page;
-  GtkStack             *list_stack;
-  GtkListView          *job_list;
-  GtkStack             *history_stack;
-  GtkListView          *history_list;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkLabel             *count_label;
-  GtkRevealer          *keyring_banner;
-};
 
 enum {
   PROP_0,
@@ -51,6 +20,8 @@ enum {
   PROP_TRACKER,
   PROP_STATE_STORE,
   PROP_FILTER,
+  PROP_TRACKERS,
+  PROP_SEVERAL_SERVERS,
   N_PROPS
 };
 
@@ -134,6 +105,8 @@ filter_func (gpointer item,
     return FALSE;
   if (g_str_equal (self->filter_mode, "failed") && !job_is_failed (job))
     return FALSE;
+  if (!vigil_window_servers_match (self, job))
+    return FALSE;
   if (self->search == NULL)
     return TRUE;
   return text_matches (vigil_job_get_title (job), self->search) ||
@@ -176,7 +149,7 @@ showing_history (VigilWindow *self)
 static void
 update_pages (VigilWindow *self)
 {
-  guint total = g_list_model_get_n_items (vigil_tracker_get_jobs (self->tracker));
+  guint total = g_list_model_get_n_items (vigil_window_servers_get_jobs (self));
   guint finished = g_list_model_get_n_items (self->history);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
   g_autofree char *count = NULL;
@@ -346,8 +319,11 @@ on_dialog_start (VigilNewAnalysisDialog *dialog,
                  gboolean                all_songs,
                  VigilWindow            *self)
 {
+  GtkWidget *chooser = vigil_new_analysis_dialog_get_server_chooser (dialog);
+  VigilTracker *tracker = vigil_window_server_chooser_take (self, chooser);
+
   vigil_new_analysis_dialog_set_busy (dialog, TRUE);
-  vigil_tracker_start_async (self->tracker, kind, target_id, all_songs, self->cancellable,
+  vigil_tracker_start_async (tracker, kind, target_id, all_songs, self->cancellable,
                              on_start_done, g_object_ref (dialog));
 }
 
@@ -368,12 +344,14 @@ on_watch_response (AdwMessageDialog *dialog,
                    const char       *response,
                    VigilWindow      *self)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "vigil-entry");
+  GtkWidget *chooser = g_object_get_data (G_OBJECT (dialog), "vigil-server-chooser");
   g_autofree char *id = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
   if (!g_str_equal (response, "watch") || id[0] == '\0')
     return;
-  vigil_tracker_watch (self->tracker, id, VIGIL_JOB_KIND_UNKNOWN, -1);
+  vigil_tracker_watch (vigil_window_server_chooser_take (self, chooser), id,
+                       VIGIL_JOB_KIND_UNKNOWN, -1);
 }
 
 static void
@@ -391,14 +369,26 @@ watch_job_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   VigilWindow *self = VIGIL_WINDOW (widget);
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog, *entry, *chooser, *box;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Watch a Job"),
                                    _("Enter the ID of a job that is already on the server."));
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Job ID"));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "vigil-entry", entry);
+  /* With several servers, which one under the entry (the last used first). */
+  if (vigil_window_servers_several (self))
+    {
+      chooser = vigil_window_server_chooser_new (self);
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_box_append (GTK_BOX (box), entry);
+      gtk_box_append (GTK_BOX (box), chooser);
+      g_object_set_data (G_OBJECT (dialog), "vigil-server-chooser", chooser);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+    }
+  else
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "watch", _("_Watch"),
@@ -421,10 +411,17 @@ clear_finished_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   VigilWindow *self = VIGIL_WINDOW (widget);
-  guint removed = vigil_tracker_clear_finished (self->tracker);
+  guint n = g_list_model_get_n_items (self->trackers);
+  guint removed = 0;
   guint cleared = 0;
   g_autofree char *text = NULL;
 
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (self->trackers, i);
+
+      removed += vigil_tracker_clear_finished (tracker);
+    }
   if (self->state_store != NULL)
     cleared = vigil_state_store_clear_history (self->state_store);
   if (MAX (removed, cleared) == 0)
@@ -456,10 +453,10 @@ on_row_action_requested (VigilWindow       *self,
   switch (action)
     {
     case VIGIL_JOB_ROW_ACTION_RETRY_NOW:
-      vigil_tracker_retry_now (self->tracker, job);
+      vigil_tracker_retry_now (vigil_window_tracker_for_job (self, job), job);
       break;
     case VIGIL_JOB_ROW_ACTION_STOP_WATCHING:
-      vigil_tracker_stop_watching (self->tracker, job);
+      vigil_tracker_stop_watching (vigil_window_tracker_for_job (self, job), job);
       break;
     case VIGIL_JOB_ROW_ACTION_COPY_ID:
       gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
@@ -467,7 +464,7 @@ on_row_action_requested (VigilWindow       *self,
       vigil_window_add_toast (self, _("Job ID copied"));
       break;
     case VIGIL_JOB_ROW_ACTION_REMOVE:
-      vigil_tracker_remove (self->tracker, job);
+      vigil_tracker_remove (vigil_window_tracker_for_job (self, job), job);
       break;
     case VIGIL_JOB_ROW_ACTION_SIGN_IN:
       gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
@@ -500,6 +497,7 @@ on_setup_row (VigilWindow *self,
   gtk_list_item_set_child (item, row);
   gtk_expression_bind (gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
                        row, "job", item);
+  g_object_bind_property (self, "several-servers", row, "show-server", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (row, "action-requested", G_CALLBACK (on_row_action_requested),
                            self, G_CONNECT_SWAPPED);
 }
@@ -560,10 +558,13 @@ static void
 vigil_window_constructed (GObject *object)
 {
   VigilWindow *self = VIGIL_WINDOW (object);
-  GListModel *jobs = vigil_tracker_get_jobs (self->tracker);
+  GListModel *jobs;
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   G_OBJECT_CLASS (vigil_window_parent_class)->constructed (object);
+
+  vigil_window_servers_init (self);
+  jobs = vigil_window_servers_get_jobs (self);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->sorter = create_sorter ();
@@ -583,6 +584,7 @@ vigil_window_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
 
   setup_history_list (self);
+  vigil_window_servers_start (self);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
@@ -602,8 +604,9 @@ vigil_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->history, self);
   if (self->sorted != NULL)
     g_signal_handlers_disconnect_by_data (self->sorted, self);
-  if (self->tracker != NULL)
-    g_signal_handlers_disconnect_by_data (vigil_tracker_get_jobs (self->tracker), self);
+  if (self->all_jobs != NULL)
+    g_signal_handlers_disconnect_by_data (self->all_jobs, self);
+  vigil_window_servers_dispose (self);
   if (self->toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
   self->toast = NULL;
@@ -654,6 +657,12 @@ vigil_window_get_property (GObject    *object,
     case PROP_FILTER:
       g_value_set_string (value, self->filter_mode);
       break;
+    case PROP_TRACKERS:
+      g_value_set_object (value, self->trackers);
+      break;
+    case PROP_SEVERAL_SERVERS:
+      g_value_set_boolean (value, vigil_window_servers_several (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -680,6 +689,9 @@ vigil_window_set_property (GObject      *object,
       break;
     case PROP_FILTER:
       vigil_window_set_filter (self, g_value_get_string (value));
+      break;
+    case PROP_TRACKERS:
+      self->trackers = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -713,11 +725,18 @@ vigil_window_class_init (VigilWindowClass *klass)
   properties[PROP_FILTER] =
     g_param_spec_string ("filter", NULL, NULL, "all",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRACKERS] =
+    g_param_spec_object ("trackers", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEVERAL_SERVERS] =
+    g_param_spec_boolean ("several-servers", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIGIL_TYPE_JOB_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, keyring_banner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, stack);
@@ -776,6 +795,38 @@ vigil_window_new (VigilApplication *application,
                        NULL);
 }
 
+/* Every server's jobs in one list: trackers holds each server's
+ * VigilTracker; tracker, the primary's, gives the history its server. */
+VigilWindow *
+vigil_window_new_for_servers (VigilApplication *application,
+                              GSettings        *settings,
+                              GListModel       *trackers,
+                              VigilTracker     *tracker,
+                              VigilStateStore  *state_store)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (trackers), NULL);
+  g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
+  g_return_val_if_fail (state_store == NULL || VIGIL_IS_STATE_STORE (state_store), NULL);
+
+  return g_object_new (VIGIL_TYPE_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       "trackers", trackers,
+                       "tracker", tracker,
+                       "state-store", state_store,
+                       NULL);
+}
+
+void
+vigil_window_notify_several_servers (VigilWindow *self)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEVERAL_SERVERS]);
+}
+
 VigilTracker *
 vigil_window_get_tracker (VigilWindow *self)
 {
@@ -798,7 +849,10 @@ vigil_window_set_server_label (VigilWindow *self,
 {
   g_return_if_fail (VIGIL_IS_WINDOW (self));
 
-  adw_window_title_set_subtitle (self->window_title, label ? label : "");
+  g_free (self->server_label);
+  self->server_label = g_strdup (label);
+  if (!vigil_window_servers_several (self))
+    adw_window_title_set_subtitle (self->window_title, label ? label : "");
 }
 
 /* The banner "No keyring: …" shows while credentials is session-only. */
@@ -839,6 +893,7 @@ vigil_window_show_new_analysis (VigilWindow *self)
   g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
 
   dialog = vigil_new_analysis_dialog_new (GTK_WINDOW (self));
+  vigil_new_analysis_dialog_set_server_chooser (dialog, vigil_window_server_chooser_new (self));
   g_signal_connect_object (dialog, "start", G_CALLBACK (on_dialog_start), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);

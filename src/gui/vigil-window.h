@@ -18,9 +18,19 @@ G_DECLARE_FINAL_TYPE (VigilWindow, vigil_window, VIGIL, WINDOW, AdwApplicationWi
 
 /* Properties: settings, tracker, state-store (all construct-only; the
  * store, nullable, gives the Finished filter its history), filter ("all",
- * "active", "failed", "finished"; the win.filter action). */
+ * "active", "failed", "finished"; the win.filter action), trackers
+ * (construct-only GListModel of VigilTracker, nullable: just tracker),
+ * several-servers (read-only: rows then name their server). */
 VigilWindow  *vigil_window_new             (VigilApplication *application,
                                             GSettings        *settings,
+                                            VigilTracker     *tracker,
+                                            VigilStateStore  *state_store);
+/* trackers: every server's VigilTracker (tracker, the primary, among them):
+ * one list of all their jobs, a server filter and "N of M servers
+ * reachable" with more than one. */
+VigilWindow  *vigil_window_new_for_servers (VigilApplication *application,
+                                            GSettings        *settings,
+                                            GListModel       *trackers,
                                             VigilTracker     *tracker,
                                             VigilStateStore  *state_store);
 VigilTracker *vigil_window_get_tracker     (VigilWindow      *self);

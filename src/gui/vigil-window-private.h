@@ -1,0 +1,67 @@
+/* vigil-window-private.h — what the window's parts share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vigil-window.h"
+
+G_BEGIN_DECLS
+
+struct _VigilWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  VigilTracker         *tracker;       /* the primary server's */
+  GListModel           *trackers;      /* every server's VigilTracker */
+  GtkFlattenListModel  *all_jobs;      /* every tracker's jobs */
+  GPtrArray            *pollers;       /* watched for server-health */
+  GtkStringList        *server_names;  /* "All servers", then each host */
+  char                 *server_label;
+  VigilStateStore      *state_store;   /* nullable */
+  GListModel           *history;       /* the store's, or an empty one */
+  GtkCustomFilter      *filter;
+  GtkSorter            *sorter;
+  GtkFilterListModel   *filtered;
+  GtkSortListModel     *sorted;
+  char                 *filter_mode;   /* "all", "active", "failed", "finished" */
+  char                 *search;        /* casefolded, or NULL */
+  GCancellable         *cancellable;
+  AdwToast             *toast;         /* the one on screen, weak */
+
+  /* Template widgets */
+  AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  AdwStatusPage        *empty_page;
+  GtkStack             *list_stack;
+  GtkListView          *job_list;
+  GtkStack             *history_stack;
+  GtkListView          *history_list;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *count_label;
+  GtkDropDown          *server_dropdown;
+  GtkRevealer          *keyring_banner;
+};
+
+/* vigil-window-servers.c: several servers at once */
+void          vigil_window_servers_init      (VigilWindow *self);
+void          vigil_window_servers_start     (VigilWindow *self);
+void          vigil_window_servers_dispose   (VigilWindow *self);
+/* vigil-window.c: rows follow "several-servers" */
+void          vigil_window_notify_several_servers (VigilWindow *self);
+GListModel   *vigil_window_servers_get_jobs  (VigilWindow *self);
+gboolean      vigil_window_servers_several   (VigilWindow *self);
+gboolean      vigil_window_servers_match     (VigilWindow *self,
+                                              VigilJob    *job);
+VigilTracker *vigil_window_tracker_for_job   (VigilWindow *self,
+                                              VigilJob    *job);
+/* A server chooser for a dialog (hidden with one server), the last used
+ * one selected, and the tracker it names (which becomes the last used). */
+GtkWidget    *vigil_window_server_chooser_new (VigilWindow *self);
+VigilTracker *vigil_window_server_chooser_take (VigilWindow *self,
+                                               GtkWidget   *chooser);
+
+G_END_DECLS

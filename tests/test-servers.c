@@ -1,0 +1,384 @@
+/* test-servers.c — several servers at once: two demo servers, a tracker
+ * each; New Analysis starts on the chosen one (the last used by default),
+ * each server sees only its own jobs, rows name their server, the server
+ * filter narrows the list, the header counts the servers that answer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vigil-application.h"
+#include "vigil-demo-server.h"
+#include "vigil-job-row.h"
+#include "vigil-new-analysis-dialog.h"
+#include "vigil-window.h"
+#include "vigil-test-gui.h"
+
+#define SPEED 50.0
+
+static VigilApplication *app;
+
+typedef struct
+{
+  VigilDemoServer *server;
+  VigilApiClient  *client;
+  VigilPoller     *poller;
+  VigilTracker    *tracker;
+  char            *url;
+} Server;
+
+typedef struct
+{
+  Server       servers[2];
+  GListStore  *trackers;
+  VigilWindow *window;
+} Fixture;
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+server_setup (Server *s,
+              guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+
+  s->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", SPEED, "song-seconds", 3.0,
+                            "workers", 3, "seed", seed, NULL);
+  g_assert_true (vigil_demo_server_listen (s->server, NULL, 0, &error));
+  s->url = vigil_demo_server_get_url (s->server);
+  s->client = vigil_api_client_new (s->url, &error);
+  g_assert_no_error (error);
+  vigil_api_client_set_timeout (s->client, 5);
+  s->poller = g_object_new (VIGIL_TYPE_POLLER, "client", s->client,
+                            "time-scale", 1.0 / SPEED, "jitter", 0.0, NULL);
+  s->tracker = vigil_tracker_new (s->client, s->poller);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+
+  f->trackers = g_list_store_new (VIGIL_TYPE_TRACKER);
+  for (guint i = 0; i < 2; i++)
+    {
+      server_setup (&f->servers[i], 7 + i);
+      g_list_store_append (f->trackers, f->servers[i].tracker);
+    }
+  g_settings_set_string (settings, "server-url", f->servers[0].url);
+  f->window = vigil_window_new_for_servers (app, settings, G_LIST_MODEL (f->trackers),
+                                            f->servers[0].tracker, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, f->window, 5000));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->trackers);
+  for (guint i = 0; i < 2; i++)
+    {
+      Server *s = &f->servers[i];
+
+      g_clear_object (&s->tracker);
+      g_clear_object (&s->poller);
+      g_clear_object (&s->client);
+      g_clear_object (&s->server);
+      g_clear_pointer (&s->url, g_free);
+    }
+  vigil_test_spin (10);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static GtkWidget *
+child_of (gpointer    widget,
+          GType       type,
+          const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, name));
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Start a song from the dialog on server `which` (or the one it offers,
+ * -1); returns the server the dialog offered first. */
+static guint
+start_song (Fixture    *f,
+            int         which,
+            const char *id)
+{
+  GtkWindow *dialog = vigil_window_show_new_analysis (f->window);
+  GtkWidget *chooser = vigil_new_analysis_dialog_get_server_chooser (VIGIL_NEW_ANALYSIS_DIALOG (dialog));
+  guint offered;
+
+  g_assert_true (GTK_IS_DROP_DOWN (chooser));
+  g_assert_true (gtk_widget_get_visible (chooser));
+  offered = gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser));
+  if (which >= 0)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (chooser), which);
+  vigil_new_analysis_dialog_set_kind (VIGIL_NEW_ANALYSIS_DIALOG (dialog), VIGIL_JOB_KIND_SONG);
+  gtk_editable_set_text (GTK_EDITABLE (child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "id_row")), id);
+  g_assert_true (vigil_new_analysis_dialog_submit (VIGIL_NEW_ANALYSIS_DIALOG (dialog)));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (vigil_test_wait_for (pointer_cleared, &dialog, 10000));
+  return offered;
+}
+
+static VigilJob *
+only_job (Server *s)
+{
+  GListModel *jobs = vigil_tracker_get_jobs (s->tracker);
+
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 1);
+  return g_list_model_get_item (jobs, 0);
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  return vigil_job_get_is_finished (data);
+}
+
+static VigilJobRow *
+find_row (Fixture  *f,
+          VigilJob *job)
+{
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (GTK_WIDGET (f->window), VIGIL_TYPE_JOB_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (vigil_job_row_get_job (g_ptr_array_index (rows, i)) == job)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static const char *
+subtitle (Fixture *f)
+{
+  return adw_window_title_get_subtitle (ADW_WINDOW_TITLE (child_of (f->window, VIGIL_TYPE_WINDOW,
+                                                                    "window_title")));
+}
+
+static gboolean
+subtitle_is (gpointer data)
+{
+  gpointer *pair = data;
+
+  return g_strcmp0 (subtitle (pair[0]), pair[1]) == 0;
+}
+
+static void
+save_widget_shot (GtkWidget  *widget,
+                  const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (vigil_test_wait_drawn (widget, 10000));
+  g_assert_true (vigil_test_save_png (widget, path));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 10000);
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+test_two_servers (Fixture       *f,
+                  gconstpointer  data)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+  GtkDropDown *filter = GTK_DROP_DOWN (child_of (f->window, VIGIL_TYPE_WINDOW, "server_dropdown"));
+  GListModel *visible = vigil_window_get_visible_jobs (f->window);
+  g_autoptr(VigilJob) job_a = NULL, job_b = NULL, running = NULL;
+  g_autofree char *host_a = NULL, *host_b = NULL, *url_b = NULL;
+  gpointer pair[2];
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (filter)));
+  g_assert_cmpstr (subtitle (f), ==, "2 of 2 servers reachable");
+
+  /* The dialog offers the last used server; choosing another makes it so. */
+  g_assert_cmpuint (start_song (f, 1, "42"), ==, 0);
+  url_b = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (url_b, ==, f->servers[1].url);
+  g_assert_cmpuint (start_song (f, 0, "7"), ==, 1);
+
+  job_a = only_job (&f->servers[0]);
+  job_b = only_job (&f->servers[1]);
+  g_assert_true (vigil_test_wait_for (job_finished, job_a, 30000));
+  g_assert_true (vigil_test_wait_for (job_finished, job_b, 30000));
+
+  /* Each server heard of its own job only. */
+  for (guint i = 0; i < 2; i++)
+    {
+      VigilDemoServer *server = f->servers[i].server;
+      VigilJob *own = i == 0 ? job_a : job_b;
+      VigilJob *other = i == 0 ? job_b : job_a;
+
+      g_assert_cmpuint (vigil_demo_server_get_request_count (server, "/api/songs/{id}/analyze"), ==, 1);
+      g_assert_cmpuint (vigil_demo_server_get_job_request_count (server, vigil_job_get_job_id (own)), >, 0);
+      if (g_strcmp0 (vigil_job_get_job_id (own), vigil_job_get_job_id (other)) != 0)
+        g_assert_cmpuint (vigil_demo_server_get_job_request_count (server, vigil_job_get_job_id (other)), ==, 0);
+    }
+
+  /* Rows name their server. */
+  host_a = g_strdup (vigil_job_get_server_host (job_a));
+  host_b = g_strdup (vigil_job_get_server_host (job_b));
+  g_assert_nonnull (host_a);
+  g_assert_cmpstr (host_a, !=, host_b);
+  g_assert_true (g_str_has_suffix (f->servers[0].url, host_a));
+  g_assert_true (g_str_has_suffix (f->servers[1].url, host_b));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  for (guint i = 0; i < 2; i++)
+    {
+      VigilJob *job = i == 0 ? job_a : job_b;
+      VigilJobRow *row = find_row (f, job);
+      GtkLabel *label;
+
+      g_assert_nonnull (row);
+      label = GTK_LABEL (child_of (row, VIGIL_TYPE_JOB_ROW, "subtitle_label"));
+      g_assert_nonnull (strstr (gtk_label_get_label (label), vigil_job_get_server_host (job)));
+    }
+
+  /* The server filter. */
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);
+  gtk_drop_down_set_selected (filter, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  {
+    g_autoptr(VigilJob) shown = g_list_model_get_item (visible, 0);
+    g_assert_true (shown == job_a);
+  }
+  gtk_drop_down_set_selected (filter, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  {
+    g_autoptr(VigilJob) shown = g_list_model_get_item (visible, 0);
+    g_assert_true (shown == job_b);
+  }
+  gtk_drop_down_set_selected (filter, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);
+
+  /* A long job on the second server, then it goes away. */
+  vigil_tracker_start_async (f->servers[1].tracker, VIGIL_JOB_KIND_PLAYLIST, 3, FALSE,
+                             NULL, NULL, NULL);
+  g_assert_true (vigil_test_wait_for ((VigilTestCond) g_list_model_get_n_items,
+                                      vigil_tracker_get_jobs (f->servers[1].tracker), 1));
+  save_widget_shot (GTK_WIDGET (f->window), "two-servers.png");
+
+  vigil_demo_server_disconnect (f->servers[1].server);
+  pair[0] = f;
+  pair[1] = (gpointer) "1 of 2 servers reachable";
+  g_assert_true (vigil_test_wait_for (subtitle_is, pair, 60000));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* Watch a Job asks which server, the last used first. */
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+  AdwMessageDialog *dialog;
+  GtkWidget *box, *entry, *chooser;
+  g_autofree char *last_used = NULL;
+
+  g_settings_set_string (settings, "server-url", f->servers[1].url);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.watch-job", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  box = adw_message_dialog_get_extra_child (dialog);
+  entry = gtk_widget_get_first_child (box);
+  chooser = gtk_widget_get_next_sibling (entry);
+  g_assert_true (GTK_IS_DROP_DOWN (chooser));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser)), ==, 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (chooser), 0);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "4242");
+  adw_message_dialog_response (dialog, "watch");
+
+  g_assert_nonnull (vigil_tracker_lookup (f->servers[0].tracker, "4242"));
+  g_assert_null (vigil_tracker_lookup (f->servers[1].tracker, "4242"));
+  last_used = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (last_used, ==, f->servers[0].url);
+}
+
+/* With one server: no filter, no chooser, the server's name in the header. */
+static void
+test_one_server (Fixture       *f,
+                 gconstpointer  data)
+{
+  GtkDropDown *filter = GTK_DROP_DOWN (child_of (f->window, VIGIL_TYPE_WINDOW, "server_dropdown"));
+  GtkWindow *dialog;
+  GtkWidget *chooser;
+
+  g_list_store_remove (f->trackers, 1);
+  vigil_window_set_server_label (f->window, f->servers[0].url);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (filter)));
+  g_assert_cmpstr (subtitle (f), ==, f->servers[0].url);
+
+  dialog = vigil_window_show_new_analysis (f->window);
+  chooser = vigil_new_analysis_dialog_get_server_chooser (VIGIL_NEW_ANALYSIS_DIALOG (dialog));
+  g_assert_false (gtk_widget_get_visible (chooser));
+  gtk_window_destroy (dialog);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  VIGIL_TEST_REQUIRE_DISPLAY ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = vigil_application_new (APP_ID ".ServersTest", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add ("/vigil/servers/two", Fixture, NULL, fixture_setup, test_two_servers, fixture_teardown);
+  g_test_add ("/vigil/servers/watch", Fixture, NULL, fixture_setup, test_watch, fixture_teardown);
+  g_test_add ("/vigil/servers/one", Fixture, NULL, fixture_setup, test_one_server, fixture_teardown);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}
