@@ -147,6 +147,10 @@ test_kind_line (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     assert_text (vigil_job_text_kind (cases[i].kind, cases[i].done, cases[i].total),
                  cases[i].text);
+  /* Several servers: the host follows; none known, the line alone. */
+  assert_text (vigil_job_text_kind_on_server ("Song analysis", "a.example.org:5001"),
+               "Song analysis · a.example.org:5001");
+  assert_text (vigil_job_text_kind_on_server ("Song analysis", NULL), "Song analysis");
 }
 
 static void

@@ -150,6 +150,18 @@ vigil_job_text_kind (VigilJobKind kind,
 }
 
 char *
+vigil_job_text_kind_on_server (const char *kind_line,
+                               const char *server_host)
+{
+  g_return_val_if_fail (kind_line != NULL, NULL);
+
+  if (server_host == NULL || *server_host == '\0')
+    return g_strdup (kind_line);
+  /* Translators: a row's kind line, then the job's server (host[:port]) */
+  return g_strdup_printf (_("%s · %s"), kind_line, server_host);
+}
+
+char *
 vigil_job_text_songs_done (gint64 completed,
                            gint64 total)
 {

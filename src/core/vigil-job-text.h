@@ -42,6 +42,10 @@ char       *vigil_job_text_song_placeholder (guint             position);
 char       *vigil_job_text_kind             (VigilJobKind      kind,
                                              gint64            completed,
                                              gint64            total);
+/* The kind line followed by the job's server ("Playlist · 3 of 12 songs ·
+ * host:port"), for lists that show several servers. */
+char       *vigil_job_text_kind_on_server   (const char       *kind_line,
+                                             const char       *server_host);
 /* The heading of a job's song list: "Songs (5 of 12 done)". */
 char       *vigil_job_text_songs_done       (gint64            completed,
                                              gint64            total);

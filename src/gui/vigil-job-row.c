@@ -279,11 +279,10 @@ vigil_job_row_update (VigilJobRow *self)
   subtitle = vigil_job_text_kind (vigil_job_get_kind (self->job),
                                   vigil_job_get_completed_items (self->job),
                                   vigil_job_get_total_items (self->job));
-  if (self->show_server && vigil_job_get_server_host (self->job) != NULL)
+  if (self->show_server)
     {
-      /* Translators: a row's kind line, then the job's server (host[:port]) */
-      char *with_server = g_strdup_printf (_("%s · %s"), subtitle,
-                                           vigil_job_get_server_host (self->job));
+      char *with_server = vigil_job_text_kind_on_server (subtitle,
+                                                         vigil_job_get_server_host (self->job));
       g_free (subtitle);
       subtitle = with_server;
     }
