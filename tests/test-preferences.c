@@ -406,6 +406,92 @@ test_no_keyring (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static char *
+normal_url (char *url)
+{
+  g_autofree char *owned = url;
+  g_autoptr(VigilApiClient) client = vigil_api_client_new (owned, NULL);
+
+  return g_strdup (vigil_api_client_get_base_url (client));
+}
+
+/* Two servers listed; a token saved for the second is its alone; Add
+ * Server makes a third tracked one; remove drops it again. */
+static void
+test_server_list (void)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+  g_autoptr(VigilDemoServer) second = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
+  g_autoptr(VigilDemoServer) third = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url1 = g_settings_get_string (settings, "server-url");
+  g_autofree char *url2 = NULL, *url3 = NULL, *secret1 = NULL, *secret2 = NULL;
+  g_auto(GStrv) listed = NULL, servers = NULL;
+  VigilPreferencesWindow *prefs;
+  VigilApiClient *client2;
+
+  g_assert_true (vigil_demo_server_listen (second, NULL, 0, &error));
+  g_assert_true (vigil_demo_server_listen (third, NULL, 0, &error));
+  url2 = normal_url (vigil_demo_server_get_url (second));
+  url3 = normal_url (vigil_demo_server_get_url (third));
+  g_assert_true (vigil_application_add_server (app, url2, &error));
+  g_assert_no_error (error);
+
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  listed = vigil_preferences_window_dup_listed (prefs);
+  g_assert_cmpuint (g_strv_length (listed), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) listed, url1));
+  g_assert_true (g_strv_contains ((const char * const *) listed, url2));
+  g_assert_cmpstr (vigil_preferences_window_get_selected (prefs), ==, url1);
+
+  vigil_preferences_window_select_server (prefs, url2);
+  vigil_preferences_window_set_method (prefs, VIGIL_SIGN_IN_TOKEN);
+  vigil_preferences_window_set_secret (prefs, "second-secret");
+  vigil_preferences_window_set_name (prefs, "Second");
+  save (prefs);
+  secret2 = keyring_lookup (url2);
+  secret1 = keyring_lookup (url1);
+  g_assert_cmpstr (secret2, ==, "second-secret");
+  g_assert_cmpstr (secret1, !=, "second-secret");
+  client2 = vigil_application_get_client_for (app, url2);
+  g_assert_nonnull (client2);
+  {
+    g_autofree char *token2 = NULL, *token1 = NULL;
+
+    g_object_get (client2, "token", &token2, NULL);
+    g_object_get (vigil_application_get_client_for (app, url1), "token", &token1, NULL);
+    g_assert_cmpstr (token2, ==, "second-secret");
+    g_assert_cmpstr (token1, !=, "second-secret");
+  }
+  {
+    g_autofree char *last = g_settings_get_string (settings, "server-url");
+
+    g_assert_cmpstr (last, ==, url1);
+  }
+
+  /* Add Server… */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.add-server", NULL));
+  g_assert_null (vigil_preferences_window_get_selected (prefs));
+  vigil_preferences_window_set_url (prefs, url3);
+  save (prefs);
+  servers = g_settings_get_strv (settings, "servers");
+  g_assert_true (g_strv_contains ((const char * const *) servers, url3));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 3);
+  g_clear_pointer (&listed, g_strfreev);
+  listed = vigil_preferences_window_dup_listed (prefs);
+  g_assert_cmpuint (g_strv_length (listed), ==, 3);
+
+  /* Remove. */
+  g_assert_true (vigil_preferences_window_remove_server (prefs, url3));
+  g_clear_pointer (&servers, g_strfreev);
+  servers = g_settings_get_strv (settings, "servers");
+  g_assert_false (g_strv_contains ((const char * const *) servers, url3));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 2);
+  g_assert_true (vigil_preferences_window_remove_server (prefs, url2));
+  g_assert_false (vigil_preferences_window_remove_server (prefs, url1));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 /* ------------------------------------------------------------------ */
 
 static gboolean
@@ -461,6 +547,7 @@ main (int argc, char *argv[])
     {
       g_test_add_func ("/vigil/preferences/sign-in", test_sign_in);
       g_test_add_func ("/vigil/preferences/test-connection", test_connection_words);
+      g_test_add_func ("/vigil/preferences/server-list", test_server_list);
     }
 
   ret = g_test_run ();

@@ -775,6 +775,128 @@ vigil_application_show_preferences (VigilApplication *self)
                                          vigil_tracker_get_client (vigil_application_get_last_used_tracker (self)),
                                          self->credentials,
                                          vigil_application_get_settings (self));
+  vigil_preferences_window_set_application (VIGIL_PREFERENCES_WINDOW (window), self);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+VigilApiClient *
+vigil_application_get_client_for (VigilApplication *self,
+                                  const char       *url)
+{
+  VigilTracker *tracker;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  tracker = find_tracker (self, url);
+  return tracker != NULL ? vigil_tracker_get_client (tracker) : NULL;
+}
+
+gboolean
+vigil_application_add_server (VigilApplication *self,
+                              const char       *url,
+                              GError          **error)
+{
+  GSettings *settings;
+  g_autoptr(VigilApiClient) probe = NULL;
+  g_auto(GStrv) servers = NULL;
+  const char *normal;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
+
+  probe = vigil_api_client_new (url, error);
+  if (probe == NULL)
+    return FALSE;
+  normal = vigil_api_client_get_base_url (probe);
+  settings = vigil_application_get_settings (self);
+  servers = g_settings_get_strv (settings, "servers");
+  if (!g_strv_contains ((const char * const *) servers, normal))
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) more = NULL;
+
+      g_strv_builder_addv (builder, (const char **) servers);
+      g_strv_builder_add (builder, normal);
+      more = g_strv_builder_end (builder);
+      g_settings_set_strv (settings, "servers", (const char * const *) more);
+    }
+  if (self->trackers != NULL && self->demo_server == NULL)
+    return add_server (self, normal, error) != NULL;
+  return TRUE;
+}
+
+static gboolean
+same_server (const char *a,
+             const char *b)
+{
+  g_autoptr(VigilApiClient) ca = vigil_api_client_new (a, NULL);
+  g_autoptr(VigilApiClient) cb = vigil_api_client_new (b, NULL);
+
+  if (ca == NULL || cb == NULL)
+    return g_strcmp0 (a, b) == 0;
+  return g_str_equal (vigil_api_client_get_base_url (ca), vigil_api_client_get_base_url (cb));
+}
+
+static void
+stop_tracker (VigilApplication *self,
+              VigilTracker     *tracker)
+{
+  guint position;
+
+  /* The primary's store is state.json and the window's history: it stays
+   * until the next start. */
+  if (tracker == self->tracker)
+    return;
+  for (guint i = 0; self->extra_stores != NULL && i < self->extra_stores->len; i++)
+    {
+      VigilStateStore *store = g_ptr_array_index (self->extra_stores, i);
+
+      if (vigil_state_store_get_tracker (store) == tracker)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!vigil_state_store_flush (store, &error))
+            g_warning ("%s", error->message);
+          g_ptr_array_remove_index (self->extra_stores, i);
+          break;
+        }
+    }
+  if (g_list_store_find (self->trackers, tracker, &position))
+    g_list_store_remove (self->trackers, position);
+}
+
+gboolean
+vigil_application_remove_server (VigilApplication *self,
+                                 const char       *url)
+{
+  GSettings *settings;
+  g_auto(GStrv) servers = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) rest = NULL;
+  VigilTracker *tracker;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), FALSE);
+
+  settings = vigil_application_get_settings (self);
+  servers = g_settings_get_strv (settings, "servers");
+  last = g_settings_get_string (settings, "server-url");
+  for (guint i = 0; servers[i] != NULL; i++)
+    if (!same_server (servers[i], url))
+      g_strv_builder_add (builder, servers[i]);
+  rest = g_strv_builder_end (builder);
+  if (same_server (last, url))
+    {
+      if (rest[0] == NULL)
+        return FALSE;   /* the last remaining server */
+      g_settings_set_string (settings, "server-url", rest[0]);
+    }
+  else if (g_strv_length (rest) == g_strv_length (servers))
+    return FALSE;       /* not configured */
+  g_settings_set_strv (settings, "servers", (const char * const *) rest);
+
+  tracker = find_tracker (self, url);
+  if (tracker != NULL)
+    stop_tracker (self, tracker);
+  return TRUE;
 }

@@ -36,5 +36,16 @@ VigilCredentials *vigil_application_get_credentials (VigilApplication *self);
 /* app.preferences (Ctrl+,): opens Preferences over the active window
  * (transfer none); NULL before the first window. */
 GtkWidget        *vigil_application_show_preferences (VigilApplication *self);
+/* The client of a tracked server (normal form compared), or NULL. */
+VigilApiClient   *vigil_application_get_client_for   (VigilApplication *self,
+                                                      const char       *url);
+/* Adds url to the `servers` setting and tracks it (as --server does). */
+gboolean          vigil_application_add_server       (VigilApplication *self,
+                                                      const char       *url,
+                                                      GError          **error);
+/* Drops url from `servers`/`server-url` (never the last one) and stops its
+ * tracker; its saved jobs stay in its state file. */
+gboolean          vigil_application_remove_server    (VigilApplication *self,
+                                                      const char       *url);
 
 G_END_DECLS

@@ -22,9 +22,14 @@ struct _VigilPreferencesWindow
   VigilSignInMethod     saved_method;
   char                 *saved_secret;
   VigilCredentialKind   looking_up;    /* which lookup fills the form */
+  VigilApplication     *app;           /* NULL: one server only */
+  char                 *selected;      /* the server the form edits; NULL: a new one */
+  GPtrArray            *server_rows;   /* the Servers group's rows */
 
   /* Template widgets */
+  AdwPreferencesGroup  *servers_group;
   AdwEntryRow          *url_row;
+  AdwEntryRow          *name_row;
   GtkLabel             *url_warning_label;
   AdwComboRow          *method_row;
   AdwPasswordEntryRow  *secret_row;
@@ -110,23 +115,151 @@ client_from_form (VigilPreferencesWindow *self)
   return client;
 }
 
+/* The app's client for url, or NULL when nobody watches it yet. */
+static VigilApiClient *
+client_for (VigilPreferencesWindow *self,
+            const char             *url)
+{
+  if (self->app != NULL)
+    return vigil_application_get_client_for (self->app, url);
+  if (g_strcmp0 (url, vigil_api_client_get_base_url (self->client)) == 0)
+    return self->client;
+  return NULL;
+}
+
 static gboolean
 is_current_server (VigilPreferencesWindow *self,
                    const char             *url)
 {
-  return g_strcmp0 (url, vigil_api_client_get_base_url (self->client)) == 0;
+  return client_for (self, url) != NULL;
 }
 
 /* The app's client signs in with what was saved: the poller probes at once. */
 static void
 apply_to_client (VigilPreferencesWindow *self)
 {
-  if (!is_current_server (self, self->saved_url))
+  VigilApiClient *client = client_for (self, self->saved_url);
+
+  if (client == NULL)
     return;
-  vigil_api_client_set_token (self->client,
+  vigil_api_client_set_token (client,
                               self->saved_method == VIGIL_SIGN_IN_TOKEN ? self->saved_secret : NULL);
-  vigil_api_client_set_cookie (self->client,
+  vigil_api_client_set_cookie (client,
                                self->saved_method == VIGIL_SIGN_IN_COOKIE ? self->saved_secret : NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The Servers group                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *
+editing_url (VigilPreferencesWindow *self)
+{
+  if (self->selected != NULL)
+    return self->selected;
+  return vigil_api_client_get_base_url (self->client);
+}
+
+/* `servers`, then `server-url` when it is not among them. */
+static GStrv
+configured_servers (VigilPreferencesWindow *self)
+{
+  g_auto(GStrv) servers = g_settings_get_strv (self->settings, "servers");
+  g_autofree char *last = g_settings_get_string (self->settings, "server-url");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_addv (builder, (const char **) servers);
+  if (!g_strv_contains ((const char * const *) servers, last))
+    g_strv_builder_add (builder, last);
+  return g_strv_builder_end (builder);
+}
+
+/* The saved name, else host[:port], else the URL. */
+static char *
+server_title (VigilPreferencesWindow *self,
+              const char             *url)
+{
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+  g_autoptr(GUri) uri = NULL;
+  const char *name = NULL;
+
+  if (g_variant_lookup (names, url, "&s", &name) && *name != '\0')
+    return g_strdup (name);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (url);
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
+static void load_server (VigilPreferencesWindow *self);
+
+static void
+on_server_row_activated (AdwActionRow *row,
+                         gpointer      user_data)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (user_data);
+
+  vigil_preferences_window_select_server (self, adw_action_row_get_subtitle (row));
+}
+
+static void
+on_remove_clicked (GtkButton *button,
+                   gpointer   user_data)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (user_data);
+  const char *url = g_object_get_data (G_OBJECT (button), "vigil-url");
+  g_autofree char *copy = g_strdup (url);
+
+  vigil_preferences_window_remove_server (self, copy);
+}
+
+static void
+rebuild_servers (VigilPreferencesWindow *self)
+{
+  g_auto(GStrv) urls = NULL;
+  guint n;
+
+  if (self->server_rows == NULL || self->settings == NULL)
+    return;
+  urls = configured_servers (self);
+  n = g_strv_length (urls);
+
+  for (guint i = 0; i < self->server_rows->len; i++)
+    adw_preferences_group_remove (self->servers_group, g_ptr_array_index (self->server_rows, i));
+  g_ptr_array_set_size (self->server_rows, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *title = server_title (self, urls[i]);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), urls[i]);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_visible (check, self->selected != NULL &&
+                                     g_str_equal (urls[i], self->selected));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Being edited"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+      if (n > 1)
+        {
+          GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+          gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (remove, "flat");
+          gtk_widget_set_tooltip_text (remove, _("Remove Server"));
+          g_object_set_data_full (G_OBJECT (remove), "vigil-url", g_strdup (urls[i]), g_free);
+          g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+        }
+      g_signal_connect_object (row, "activated", G_CALLBACK (on_server_row_activated), self, 0);
+      adw_preferences_group_add (self->servers_group, row);
+      g_ptr_array_add (self->server_rows, row);
+    }
 }
 
 static void
@@ -251,7 +384,9 @@ lookup_kind (VigilPreferencesWindow *self,
              VigilCredentialKind     kind)
 {
   self->looking_up = kind;
-  vigil_credentials_lookup_async (self->credentials, vigil_api_client_get_base_url (self->client),
+  if (self->app != NULL && self->selected == NULL)
+    return;   /* a new server has nothing saved */
+  vigil_credentials_lookup_async (self->credentials, editing_url (self),
                                   kind, self->cancellable, on_lookup, g_object_ref (self));
 }
 
@@ -287,6 +422,25 @@ on_lookup (GObject      *source,
 /* ------------------------------------------------------------------ */
 
 static void
+save_name (VigilPreferencesWindow *self,
+           const char             *url)
+{
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+  g_autoptr(GVariantBuilder) builder = g_variant_builder_new (G_VARIANT_TYPE ("a{ss}"));
+  GVariantIter iter;
+  const char *key, *value;
+
+  g_variant_iter_init (&iter, names);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, url))
+      g_variant_builder_add (builder, "{ss}", key, value);
+  if (*name != '\0')
+    g_variant_builder_add (builder, "{ss}", url, name);
+  g_settings_set_value (self->settings, "server-names", g_variant_builder_end (builder));
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -311,8 +465,24 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  /* The address only: never the secret. */
-  g_settings_set_string (self->settings, "server-url", self->saved_url);
+  /* The address and name only: never the secret. */
+  if (self->app != NULL && self->selected == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!vigil_application_add_server (self->app, self->saved_url, &error))
+        {
+          set_status (self, error->message, "error");
+          return;
+        }
+    }
+  else if (self->app == NULL || g_strcmp0 (self->selected, vigil_api_client_get_base_url (self->client)) == 0)
+    g_settings_set_string (self->settings, "server-url", self->saved_url);
+  save_name (self, self->saved_url);
+  g_free (self->selected);
+  self->selected = g_strdup (self->saved_url);
+  if (self->app != NULL)
+    rebuild_servers (self);
   set_busy (self, TRUE);
   kind = self->saved_method == VIGIL_SIGN_IN_COOKIE ? VIGIL_CREDENTIAL_KIND_COOKIE
                                                     : VIGIL_CREDENTIAL_KIND_TOKEN;
@@ -355,6 +525,38 @@ web_sign_in_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (signin));
 }
 
+/* The form shows the selected server: its address, name and saved secret. */
+static void
+load_server (VigilPreferencesWindow *self)
+{
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+  const char *name = NULL;
+
+  /* A lookup still running was for the server shown before. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, FALSE);
+  set_status (self, "", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), self->selected != NULL ? self->selected : "");
+  if (self->selected == NULL || !g_variant_lookup (names, self->selected, "&s", &name))
+    name = "";
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  adw_combo_row_set_selected (self->method_row, VIGIL_SIGN_IN_NONE);
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  rebuild_servers (self);
+  lookup_kind (self, VIGIL_CREDENTIAL_KIND_TOKEN);
+}
+
+static void
+add_server_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  vigil_preferences_window_select_server (VIGIL_PREFERENCES_WINDOW (widget), NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (VIGIL_PREFERENCES_WINDOW (widget)->url_row));
+}
+
 static void
 test_connection_action (GtkWidget  *widget,
                         const char *action_name,
@@ -383,6 +585,13 @@ vigil_preferences_window_constructed (GObject *object)
 
   g_assert (self->client != NULL && self->credentials != NULL && self->settings != NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), vigil_api_client_get_base_url (self->client));
+  {
+    g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+    const char *name = NULL;
+
+    if (g_variant_lookup (names, vigil_api_client_get_base_url (self->client), "&s", &name))
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  }
   g_object_bind_property (self->credentials, "session-only", self->keyring_label, "visible",
                           G_BINDING_SYNC_CREATE);
   lookup_kind (self, VIGIL_CREDENTIAL_KIND_TOKEN);
@@ -399,6 +608,8 @@ vigil_preferences_window_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
+  g_clear_object (&self->app);
+  g_clear_pointer (&self->server_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->dispose (object);
 }
@@ -410,6 +621,7 @@ vigil_preferences_window_finalize (GObject *object)
 
   g_free (self->saved_url);
   g_free (self->saved_secret);
+  g_free (self->selected);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
 }
@@ -468,7 +680,9 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/vigil/Vigil/vigil-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, servers_group);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, url_warning_label);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, method_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, secret_row);
@@ -483,6 +697,7 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "prefs.test-connection", NULL,
                                    test_connection_action);
   gtk_widget_class_install_action (widget_class, "prefs.web-sign-in", NULL, web_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-server", NULL, add_server_action);
 }
 
 static void
@@ -490,6 +705,9 @@ vigil_preferences_window_init (VigilPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->server_rows = g_ptr_array_new ();
+  /* Without the app there is one server: no list to show. */
+  gtk_widget_set_visible (GTK_WIDGET (self->servers_group), FALSE);
   gtk_widget_set_visible (self->web_sign_in_button, vigil_signin_window_is_available ());
 }
 
@@ -559,4 +777,85 @@ vigil_preferences_window_get_url_warning (VigilPreferencesWindow *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->url_warning_label)))
     return NULL;
   return gtk_label_get_label (self->url_warning_label);
+}
+
+void
+vigil_preferences_window_set_application (VigilPreferencesWindow *self,
+                                          VigilApplication       *app)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (VIGIL_IS_APPLICATION (app));
+
+  g_set_object (&self->app, app);
+  g_free (self->selected);
+  self->selected = g_strdup (vigil_api_client_get_base_url (self->client));
+  gtk_widget_set_visible (GTK_WIDGET (self->servers_group), TRUE);
+  g_signal_connect_object (self->settings, "changed::servers", G_CALLBACK (rebuild_servers), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::server-url", G_CALLBACK (rebuild_servers), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::server-names", G_CALLBACK (rebuild_servers), self,
+                           G_CONNECT_SWAPPED);
+  rebuild_servers (self);
+}
+
+void
+vigil_preferences_window_select_server (VigilPreferencesWindow *self,
+                                        const char             *url)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  g_free (self->selected);
+  self->selected = g_strdup (url);
+  load_server (self);
+}
+
+const char *
+vigil_preferences_window_get_selected (VigilPreferencesWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->selected;
+}
+
+gboolean
+vigil_preferences_window_remove_server (VigilPreferencesWindow *self,
+                                        const char             *url)
+{
+  g_autofree char *copy = g_strdup (url);
+
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  if (self->app == NULL || !vigil_application_remove_server (self->app, copy))
+    return FALSE;
+  if (g_strcmp0 (self->selected, copy) == 0)
+    {
+      g_autofree char *last = g_settings_get_string (self->settings, "server-url");
+
+      vigil_preferences_window_select_server (self, last);
+    }
+  else
+    rebuild_servers (self);
+  return TRUE;
+}
+
+GStrv
+vigil_preferences_window_dup_listed (VigilPreferencesWindow *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  for (guint i = 0; i < self->server_rows->len; i++)
+    g_strv_builder_add (builder, adw_action_row_get_subtitle (g_ptr_array_index (self->server_rows, i)));
+  return g_strv_builder_end (builder);
+}
+
+void
+vigil_preferences_window_set_name (VigilPreferencesWindow *self,
+                                   const char             *name)
+{
+  g_return_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name != NULL ? name : "");
 }

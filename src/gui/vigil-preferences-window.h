@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "vigil-api-client.h"
+#include "vigil-application.h"
 #include "vigil-connection-check.h"
 #include "vigil-credentials.h"
 
@@ -40,6 +41,23 @@ GtkWidget         *vigil_preferences_window_new              (GtkWindow         
                                                               VigilApiClient         *client,
                                                               VigilCredentials       *credentials,
                                                               GSettings              *settings);
+
+/* With the app, the Servers group lists every configured server; Save
+ * signs in that server's client and Add Server… makes the app track it. */
+void               vigil_preferences_window_set_application  (VigilPreferencesWindow *self,
+                                                              VigilApplication       *app);
+/* Edit url (as clicking its row does), or a new server when url is NULL. */
+void               vigil_preferences_window_select_server    (VigilPreferencesWindow *self,
+                                                              const char             *url);
+/* The server the form edits, or NULL for a new one. */
+const char        *vigil_preferences_window_get_selected     (VigilPreferencesWindow *self);
+/* The remove button of url's row. */
+gboolean           vigil_preferences_window_remove_server    (VigilPreferencesWindow *self,
+                                                              const char             *url);
+/* The URLs the Servers group lists, in order (transfer full). */
+GStrv              vigil_preferences_window_dup_listed       (VigilPreferencesWindow *self);
+void               vigil_preferences_window_set_name         (VigilPreferencesWindow *self,
+                                                              const char             *name);
 
 /* The form, for tests: fill it in as a user would. */
 void               vigil_preferences_window_set_url          (VigilPreferencesWindow *self,
