@@ -27,6 +27,7 @@ struct _VigilApplication
   VigilTracker    *tracker;        /* the first server's: state.json, the history */
   VigilStateStore *state_store;
   GListStore      *trackers;       /* VigilTracker, one per server, the first first */
+  GListModel      *all_jobs;       /* every tracker's jobs, flattened */
   GPtrArray       *extra_stores;   /* VigilStateStore of the other servers */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
@@ -294,6 +295,15 @@ load_saved_secret (VigilApplication    *self,
 /* Servers                                                             */
 /* ------------------------------------------------------------------ */
 
+static gpointer
+map_tracker_to_jobs (gpointer item,
+                     gpointer user_data)
+{
+  g_autoptr(VigilTracker) tracker = item;
+
+  return g_object_ref (vigil_tracker_get_jobs (tracker));
+}
+
 static VigilTracker *
 find_tracker (VigilApplication *self,
               const char       *url)
@@ -405,6 +415,9 @@ setup_client (VigilApplication *self)
     }
 
   self->trackers = g_list_store_new (VIGIL_TYPE_TRACKER);
+  self->all_jobs = G_LIST_MODEL (gtk_flatten_list_model_new (
+      G_LIST_MODEL (gtk_map_list_model_new (g_object_ref (G_LIST_MODEL (self->trackers)),
+                                            map_tracker_to_jobs, NULL, NULL))));
   self->extra_stores = g_ptr_array_new_with_free_func (g_object_unref);
   if (self->demo_server == NULL)
     add_configured_servers (self);
@@ -638,6 +651,7 @@ vigil_application_dispose (GObject *object)
   g_clear_object (&self->state_store);
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->tracker);
+  g_clear_object (&self->all_jobs);
   g_clear_object (&self->trackers);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
@@ -720,6 +734,50 @@ vigil_application_get_last_used_tracker (VigilApplication *self)
   url = g_settings_get_string (vigil_application_get_settings (self), "server-url");
   tracker = find_tracker (self, url);
   return tracker != NULL ? tracker : self->tracker;
+}
+
+/* Every server's jobs in one model (transfer none); NULL before the first
+ * window. */
+GListModel *
+vigil_application_get_jobs (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->all_jobs;
+}
+
+/* The main window, made (as activation does) when there is none yet. */
+GtkWindow *
+vigil_application_show_window (VigilApplication *self)
+{
+  GList *windows;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  for (windows = gtk_application_get_windows (GTK_APPLICATION (self));
+       windows != NULL; windows = windows->next)
+    if (VIGIL_IS_WINDOW (windows->data))
+      {
+        gtk_window_present (windows->data);
+        return windows->data;
+      }
+  g_application_activate (G_APPLICATION (self));
+  return gtk_application_get_active_window (GTK_APPLICATION (self));
+}
+
+/* Shows the main window, or hides it when it is shown (the tray's click). */
+void
+vigil_application_toggle_window (VigilApplication *self)
+{
+  g_return_if_fail (VIGIL_IS_APPLICATION (self));
+
+  for (GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    if (VIGIL_IS_WINDOW (w->data) && gtk_widget_get_visible (w->data))
+      {
+        gtk_widget_set_visible (w->data, FALSE);
+        return;
+      }
+  vigil_application_show_window (self);
 }
 
 VigilDemoServer *

@@ -23,6 +23,12 @@ GSettings        *vigil_application_get_settings (VigilApplication *self);
 VigilTracker     *vigil_application_get_tracker  (VigilApplication *self);
 /* One tracker per server (own client, poller, backoff), the first first. */
 GListModel       *vigil_application_get_trackers (VigilApplication *self);
+/* Every server's jobs in one model; NULL before the first window. */
+GListModel       *vigil_application_get_jobs     (VigilApplication *self);
+/* Presents the main window (made when there is none; transfer none). */
+GtkWindow        *vigil_application_show_window  (VigilApplication *self);
+/* Hides the main window when shown, else shows it (the tray's Activate). */
+void              vigil_application_toggle_window (VigilApplication *self);
 /* The tracker of the last used server (the `server-url` setting). */
 VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *self);
 /* The saved jobs and the history of finished ones (its "history" model is
