@@ -502,6 +502,65 @@ window_up (gpointer data)
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
+/* The General page: its rows show and change the notification and
+ * background settings. */
+static AdwPreferencesRow *
+find_row_titled (GtkWidget  *root,
+                 GType       type,
+                 const char *title)
+{
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (root, type);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static GtkSwitch *
+row_switch (AdwPreferencesRow *row)
+{
+  g_autoptr(GPtrArray) switches = vigil_test_find_all (GTK_WIDGET (row), GTK_TYPE_SWITCH);
+
+  g_assert_cmpuint (switches->len, ==, 1);
+  return g_ptr_array_index (switches, 0);
+}
+
+static void
+test_general_page (void)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+  GtkWidget *prefs = vigil_application_show_preferences (app);
+  AdwComboRow *jobs_row;
+  GtkSwitch *background, *keep;
+  g_autofree char *value = NULL;
+
+  jobs_row = ADW_COMBO_ROW (find_row_titled (prefs, ADW_TYPE_COMBO_ROW, "_Other Analyses"));
+  g_assert_nonnull (jobs_row);
+  background = row_switch (find_row_titled (prefs, ADW_TYPE_ACTION_ROW, "_Background Analyses"));
+  keep = row_switch (find_row_titled (prefs, ADW_TYPE_ACTION_ROW, "_Keep Watching in the Background"));
+
+  /* Defaults: background analyses notify, others only on failure, keep watching. */
+  g_assert_true (gtk_switch_get_active (background));
+  g_assert_cmpuint (adw_combo_row_get_selected (jobs_row), ==, 1);
+  g_assert_true (gtk_switch_get_active (keep));
+
+  adw_combo_row_set_selected (jobs_row, 2);
+  value = g_settings_get_string (settings, "notify-jobs");
+  g_assert_cmpstr (value, ==, "all");
+  g_settings_set_string (settings, "notify-jobs", "off");
+  g_assert_cmpuint (adw_combo_row_get_selected (jobs_row), ==, 0);
+  gtk_switch_set_active (background, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "notify-background"));
+  g_settings_set_boolean (settings, "keep-in-background", FALSE);
+  g_assert_false (gtk_switch_get_active (keep));
+
+  g_settings_reset (settings, "notify-jobs");
+  g_settings_reset (settings, "notify-background");
+  g_settings_reset (settings, "keep-in-background");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -541,6 +600,7 @@ main (int argc, char *argv[])
   g_application_activate (G_APPLICATION (app));
   g_assert_true (vigil_test_wait_for (window_up, NULL, 10000));
 
+  g_test_add_func ("/vigil/preferences/general", test_general_page);
   if (no_keyring)
     g_test_add_func ("/vigil/preferences/no-keyring", test_no_keyring);
   else

@@ -37,6 +37,9 @@ struct _VigilPreferencesWindow
   GtkSpinner           *spinner;
   GtkWidget            *web_sign_in_button;
   GtkLabel             *status_label;
+  GtkSwitch            *notify_background_switch;
+  AdwComboRow          *notify_jobs_row;
+  GtkSwitch            *keep_in_background_switch;
 };
 
 enum {
@@ -573,6 +576,53 @@ test_connection_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------ */
+/* The General page: settings bound to their rows                      */
+/* ------------------------------------------------------------------ */
+
+/* notify-jobs, in the order of the combo row's items. */
+static const char * const notify_jobs_values[] = { "off", "failures", "all" };
+
+static gboolean
+notify_jobs_get_mapping (GValue   *value,
+                         GVariant *variant,
+                         gpointer  user_data G_GNUC_UNUSED)
+{
+  const char *s = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (notify_jobs_values); i++)
+    if (g_strcmp0 (s, notify_jobs_values[i]) == 0)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+notify_jobs_set_mapping (const GValue       *value,
+                         const GVariantType *expected_type G_GNUC_UNUSED,
+                         gpointer            user_data G_GNUC_UNUSED)
+{
+  guint i = g_value_get_uint (value);
+
+  if (i >= G_N_ELEMENTS (notify_jobs_values))
+    return NULL;
+  return g_variant_new_string (notify_jobs_values[i]);
+}
+
+static void
+bind_general_page (VigilPreferencesWindow *self)
+{
+  g_settings_bind (self->settings, "notify-background",
+                   self->notify_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "notify-jobs",
+                                self->notify_jobs_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                notify_jobs_get_mapping, notify_jobs_set_mapping, NULL, NULL);
+  g_settings_bind (self->settings, "keep-in-background",
+                   self->keep_in_background_switch, "active", G_SETTINGS_BIND_DEFAULT);
+}
+
+/* ------------------------------------------------------------------ */
 /* GObject overrides                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -594,6 +644,7 @@ vigil_preferences_window_constructed (GObject *object)
   }
   g_object_bind_property (self->credentials, "session-only", self->keyring_label, "visible",
                           G_BINDING_SYNC_CREATE);
+  bind_general_page (self);
   lookup_kind (self, VIGIL_CREDENTIAL_KIND_TOKEN);
 }
 
@@ -690,6 +741,9 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, web_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, notify_background_switch);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, notify_jobs_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, keep_in_background_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_url_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_method_changed);
 
