@@ -21,7 +21,9 @@ packages=(
   xvfb xauth dbus dbus-daemon
   glib-networking ca-certificates gsettings-desktop-schemas
   adwaita-icon-theme hicolor-icon-theme librsvg2-common fonts-cantarell fonts-dejavu-core
-  libgl1-mesa-dri imagemagick curl python3
+  libgl1-mesa-dri imagemagick curl python3 x11-utils
+  # the packaging tests (tests/test-flatpak-manifest.py, tests/test-install.sh)
+  flatpak-builder man-db
   # the credentials tests start a real keyring (tests/vigil-test-keyring.c)
   gnome-keyring libsecret-tools
   # optional: the web sign-in window (-Dwebkit=auto)
