@@ -296,6 +296,41 @@ vigil_job_text_default_failure (VigilJobStatus status)
 }
 
 const char *
+vigil_job_text_poll_reason (VigilPollReason reason)
+{
+  switch (reason)
+    {
+    case VIGIL_POLL_REASON_INITIAL:
+      return _("Started less than 10 seconds ago or under 10 %");
+    case VIGIL_POLL_REASON_MIDDLE:
+      return _("Between 10 % and 90 %");
+    case VIGIL_POLL_REASON_MIDDLE_LONG_ETA:
+      return _("Between 10 % and 90 %, over a minute left");
+    case VIGIL_POLL_REASON_FINAL:
+      return _("Over 90 %");
+    case VIGIL_POLL_REASON_BACKGROUND:
+      return _("Background job: every 5 seconds");
+    case VIGIL_POLL_REASON_QUEUED:
+      return _("Waiting for a worker");
+    case VIGIL_POLL_REASON_BACKOFF:
+      return _("Its last poll failed: retrying soon");
+    case VIGIL_POLL_REASON_STALLED:
+      return _("Its polls keep failing");
+    case VIGIL_POLL_REASON_FINAL_APPROACH:
+      return _("Should end before the next regular poll");
+    case VIGIL_POLL_REASON_RETRY_AFTER:
+      return _("The server asked to wait");
+    case VIGIL_POLL_REASON_PROBE:
+      return _("Server failing: one probe at a time");
+    case VIGIL_POLL_REASON_SIGN_IN:
+      return _("Not signed in: one slow probe");
+    default:
+      /* Translators: the poller's reason for a delay is not known */
+      return _("Unknown");
+    }
+}
+
+const char *
 vigil_job_text_lost (void)
 {
   return _("The server no longer knows this job");

@@ -13,6 +13,7 @@
 #include "vigil-enums.h"
 #include "vigil-history-entry.h"
 #include "vigil-job.h"
+#include "vigil-poll-policy.h"
 #include "vigil-types.h"
 
 G_BEGIN_DECLS
@@ -117,6 +118,13 @@ char       *vigil_job_text_trouble          (VigilJob         *job);
  * for the network…"; else vigil_job_text_state(). */
 char       *vigil_job_text_summary          (VigilJob         *job,
                                              const char       *failing_since);
+
+/* ---- polling (diagnostics) ---- */
+
+/* Why the poller chose a job's current delay, the poll policy's rule in
+ * words: "Started less than 10 seconds ago or under 10 %", "Waiting for a
+ * worker", "Server failing: one probe at a time", … */
+const char *vigil_job_text_poll_reason      (VigilPollReason   reason);
 
 /* ---- times ---- */
 
