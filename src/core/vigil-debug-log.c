@@ -65,14 +65,18 @@ vigil_debug_log_redact (const char *message)
 
       g_string_append_len (out, p, strlen (marker));
       p += strlen (marker);
-      /* "Cookie: session=x" and "Authorization: Bearer x": the spaces
-       * after a header's colon, then the value. */
       while (*p == ' ')
         g_string_append_c (out, *p++);
       if (ends_secret (*p))
         continue;
-      while (!ends_secret (*p))
-        p++;
+      /* A header ("Cookie: a=1; b=2", "Authorization: Bearer x") is
+       * secret to the end of its line; any other value to its end. */
+      if (marker[strlen (marker) - 1] == ':')
+        while (*p != '\0' && *p != '\n')
+          p++;
+      else
+        while (!ends_secret (*p))
+          p++;
       g_string_append (out, REDACTED);
     }
   return g_string_free (out, FALSE);

@@ -35,7 +35,8 @@ void      vigil_debug_log_set_sink    (VigilDebugLogSink sink,
 
 /* message with every value that follows "Bearer ", "token=", "session=",
  * "cookie:", "authorization:", "password=" (any case) replaced by
- * "[redacted]" — up to the next space, quote, comma, semicolon or '&'. */
+ * "[redacted]" — up to the next space, quote, comma, semicolon or '&'; a
+ * header's ("cookie:", "authorization:") up to the end of its line. */
 char     *vigil_debug_log_redact      (const char *message);
 
 G_END_DECLS

@@ -82,6 +82,21 @@ compare_tracked_since (gconstpointer a,
   return g_strcmp0 (x->job_id, y->job_id);
 }
 
+/* While the server is not OK no job is polled on its own: every job waits
+ * for the server's probe, and the probe's rule is its reason. */
+static void
+server_trouble_info (VigilPoller   *self,
+                     VigilPollInfo *info)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  info->reason = self->health == VIGIL_SERVER_HEALTH_NOT_SIGNED_IN ? VIGIL_POLL_REASON_SIGN_IN
+                                                                    : VIGIL_POLL_REASON_PROBE;
+  info->delay_ms = self->probe_delay_ms;
+  info->next_poll_in_s = self->probing ? 0
+                         : MAX (0, self->probe_due_us - now) / 1e6 / self->time_scale;
+}
+
 static VigilPollerJobStats *
 job_stats_new (VigilPoller *self,
                PollerEntry *entry)
@@ -94,6 +109,8 @@ job_stats_new (VigilPoller *self,
   stats->server = g_strdup (self->server_host);
   stats->batched = entry->batched;
   vigil_poller_get_info (self, entry->job, &stats->info);
+  if (self->health != VIGIL_SERVER_HEALTH_OK)
+    server_trouble_info (self, &stats->info);
   return stats;
 }
 

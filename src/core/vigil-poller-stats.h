@@ -32,7 +32,9 @@ typedef struct
   VigilJob      *job;      /* a reference */
   char          *server;   /* "host[:port]" of its poller */
   VigilPollInfo  info;     /* delay and reason, errors, tracked for, next poll
-                            * in, requests (vigil_poller_get_info()) */
+                            * in, requests (vigil_poller_get_info()); while
+                            * the server is not OK, the delay, reason (PROBE,
+                            * SIGN_IN) and next poll of the server's probe */
   guint64        batched;  /* of info.requests, the batch polls; the rest
                             * asked the job's own progress or job record */
 } VigilPollerJobStats;
