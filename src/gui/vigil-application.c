@@ -10,6 +10,7 @@
 #include "vigil-command-line.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
+#include "vigil-diagnostics-window.h"
 #include "vigil-job-text.h"
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
@@ -109,8 +110,19 @@ vigil_application_preferences_action (GSimpleAction *action,
   vigil_application_show_preferences (VIGIL_APPLICATION (user_data));
 }
 
+static void
+vigil_application_diagnostics_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_diagnostics_window_present (GTK_APPLICATION (self), vigil_application_get_trackers (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", vigil_application_about },
+  { "diagnostics", vigil_application_diagnostics_action },
   { "preferences", vigil_application_preferences_action },
   { "quit", vigil_application_quit_action },
 };
@@ -608,6 +620,7 @@ vigil_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *diagnostics_accels[] = { "<Control><Shift>d", NULL };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
@@ -619,6 +632,8 @@ vigil_application_startup (GApplication *app)
                                          help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.diagnostics",
+                                         diagnostics_accels);
 }
 
 /* Everything saved before the tracker stops polling (which would read as
