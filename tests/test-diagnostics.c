@@ -236,6 +236,10 @@ test_rows (Fixture       *f,
 
   g_assert_true (vigil_test_wait_for (rows_polled, f, 20000));
   assert_rows_match (f);
+  /* It reads the pollers; it never listens to them. */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpuint (g_signal_handler_find (f->servers[i].poller, G_SIGNAL_MATCH_DATA,
+                                             0, 0, NULL, NULL, f->window), ==, 0);
   g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
 
   /* Shown: each job's row and each server's totals. */
@@ -270,6 +274,8 @@ test_rows (Fixture       *f,
   gtk_window_close (GTK_WINDOW (f->window));
   vigil_test_spin (50);
   g_assert_null (f->window);
+  /* A timer left behind would now tick on a finalized window. */
+  vigil_test_spin (1500);
 }
 
 static void
