@@ -258,7 +258,6 @@ test_rows (Fixture       *f,
   args[1] = before;
   g_assert_true (vigil_test_wait_for (requests_changed, args, 20000));
   assert_rows_match (f);
-  save_screenshot (GTK_WIDGET (f->window));
 
   /* Hidden: no timer, no rows (no job held). */
   gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
@@ -276,6 +275,35 @@ test_rows (Fixture       *f,
   g_assert_null (f->window);
   /* A timer left behind would now tick on a finalized window. */
   vigil_test_spin (1500);
+}
+
+/* A job waiting for server 0's one worker, beside the two running. */
+static gboolean
+queued_and_batched (gpointer data)
+{
+  Fixture *f = data;
+  VigilPollerStats stats;
+  g_autoptr(GPtrArray) jobs = vigil_poller_dup_job_stats (f->servers[0].poller);
+  VigilPollerJobStats *queued = jobs->len == 2 ? g_ptr_array_index (jobs, 1) : NULL;
+
+  vigil_poller_get_stats (f->servers[0].poller, &stats);
+  return queued != NULL && queued->info.reason == VIGIL_POLL_REASON_QUEUED &&
+         stats.batch_answers > 0 && rows_polled (f) &&
+         g_list_model_get_n_items (vigil_diagnostics_window_get_jobs (f->window)) == 3;
+}
+
+static void
+test_screenshot (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *id = vigil_demo_server_add_job (f->servers[0].server, VIGIL_JOB_KIND_SONG,
+                                                   7, 1, 3.0, 0);
+
+  vigil_tracker_watch (f->servers[0].tracker, id, VIGIL_JOB_KIND_SONG, 7);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (queued_and_batched, f, 20000));
+  vigil_diagnostics_window_refresh (f->window);
+  save_screenshot (GTK_WIDGET (f->window));
 }
 
 static void
@@ -354,6 +382,8 @@ main (int   argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add ("/vigil/diagnostics/rows", Fixture, NULL, fixture_setup, test_rows, fixture_teardown);
+  g_test_add ("/vigil/diagnostics/screenshot", Fixture, NULL, fixture_setup, test_screenshot,
+              fixture_teardown);
   g_test_add ("/vigil/diagnostics/debug-switch", Fixture, NULL, fixture_setup, test_debug_switch,
               fixture_teardown);
   g_test_add_func ("/vigil/diagnostics/action", test_action);

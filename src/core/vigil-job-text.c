@@ -301,7 +301,7 @@ vigil_job_text_poll_reason (VigilPollReason reason)
   switch (reason)
     {
     case VIGIL_POLL_REASON_INITIAL:
-      return _("Started less than 10 seconds ago or under 10 %");
+      return _("Just started, or under 10 %");
     case VIGIL_POLL_REASON_MIDDLE:
       return _("Between 10 % and 90 %");
     case VIGIL_POLL_REASON_MIDDLE_LONG_ETA:

@@ -122,8 +122,8 @@ char       *vigil_job_text_summary          (VigilJob         *job,
 /* ---- polling (diagnostics) ---- */
 
 /* Why the poller chose a job's current delay, the poll policy's rule in
- * words: "Started less than 10 seconds ago or under 10 %", "Waiting for a
- * worker", "Server failing: one probe at a time", … */
+ * words: "Just started, or under 10 %", "Waiting for a worker", "Server
+ * failing: one probe at a time", … */
 const char *vigil_job_text_poll_reason      (VigilPollReason   reason);
 
 /* ---- times ---- */

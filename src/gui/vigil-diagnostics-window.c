@@ -425,7 +425,7 @@ static const struct
   gboolean    expand;
   gboolean    numeric;
 } columns[N_COLUMNS] = {
-  { N_("Job"), TRUE, FALSE },
+  { N_("Job"), FALSE, FALSE },
   { N_("Server"), FALSE, FALSE },
   { N_("Delay"), FALSE, TRUE },
   /* the poll policy's reason for the delay */
@@ -472,6 +472,9 @@ add_columns (VigilDiagnosticsWindow *self)
       column = gtk_column_view_column_new (_(columns[i].title),
                                            column_factory (column_names[i], columns[i].numeric));
       gtk_column_view_column_set_expand (column, columns[i].expand);
+      /* Job ids are long; the whole id and title are in the tooltip. */
+      if (i == 0)
+        gtk_column_view_column_set_fixed_width (column, 200);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_append_column (self->jobs_view, column);
     }
