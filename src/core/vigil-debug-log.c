@@ -101,17 +101,18 @@ environment_enables_debug (void)
 }
 
 static void
-write_to_stderr (GLogLevelFlags  level,
+write_to_stdout (GLogLevelFlags  level,
                  const char     *line)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M:%S.%f");
 
-  /* GLib's own shape: "Vigil-DEBUG: 12:00:00.123: message". */
+  /* Where and how GLib's default handler writes them: stdout,
+   * "Vigil-DEBUG: 12:00:00.123: message". */
   time[12] = '\0';
-  fprintf (stderr, "%s-%s: %s: %s\n", VIGIL_DEBUG_LOG_DOMAIN,
+  fprintf (stdout, "%s-%s: %s: %s\n", VIGIL_DEBUG_LOG_DOMAIN,
            (level & G_LOG_LEVEL_INFO) ? "INFO" : "DEBUG", time, line);
-  fflush (stderr);
+  fflush (stdout);
 }
 
 static void
@@ -136,7 +137,7 @@ on_log (const char     *domain,
   if (sink != NULL)
     sink (level, line, sink_data);
   else
-    write_to_stderr (level, line);
+    write_to_stdout (level, line);
 }
 
 /* ------------------------------------------------------------------ */

@@ -4,8 +4,8 @@
  * At start it is on when G_MESSAGES_DEBUG names "Vigil" (or "all"), as
  * GLib would do; vigil_debug_log_set_enabled() turns it on or off while
  * running (the Diagnostics window's switch). Once this module is used, a
- * handler for the domain's debug and info messages writes them — to stderr,
- * or to the sink a test sets — after vigil_debug_log_redact(): the log
+ * handler for the domain's debug and info messages writes them — to stdout
+ * as GLib would, or to the sink a test sets — after vigil_debug_log_redact(): the log
  * never carries a token or cookie, even one that a message quotes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,7 +25,7 @@ void      vigil_debug_log_init        (void);
 gboolean  vigil_debug_log_get_enabled (void);
 void      vigil_debug_log_set_enabled (gboolean enabled);
 
-/* Where enabled lines go instead of stderr (NULL: stderr again); line is
+/* Where enabled lines go instead of stdout (NULL: stdout again); line is
  * the redacted message. For tests. */
 typedef void (*VigilDebugLogSink) (GLogLevelFlags  level,
                                    const char     *line,
