@@ -319,6 +319,35 @@ test_sign_in_and_log (Fixture       *f,
   vigil_debug_log_set_enabled (FALSE);
 }
 
+/* The real output, as G_MESSAGES_DEBUG=Vigil gives it at start: a child
+ * polls a token-protected server with a token, then with a cookie. */
+static void
+test_stdout_has_no_secret (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture f = { 0 };
+
+      g_setenv ("G_MESSAGES_DEBUG", "Vigil", TRUE);
+      vigil_debug_log_init ();
+      g_assert_true (vigil_debug_log_get_enabled ());
+      fixture_setup (&f, TOKEN);
+      vigil_api_client_set_cookie (f.client, "session=" TOKEN);
+      add_job (&f, 2);
+      g_assert_true (wait_for (&f, all_finished, 30000));
+      g_debug ("a message quoting it: Cookie: session=%s", TOKEN);
+      fixture_teardown (&f, TOKEN);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*Vigil-DEBUG: *GET /api/*");
+  g_test_trap_assert_stdout ("*Cookie: [redacted]*");
+  g_test_trap_assert_stdout_unmatched ("*" TOKEN "*");
+  g_test_trap_assert_stderr_unmatched ("*" TOKEN "*");
+}
+
 static void
 test_redact (void)
 {
@@ -355,6 +384,7 @@ main (int   argc,
   g_test_add ("/vigil/poller-stats/sign-in-and-log", Fixture, TOKEN,
               fixture_setup, test_sign_in_and_log, fixture_teardown);
   g_test_add_func ("/vigil/poller-stats/redact", test_redact);
+  g_test_add_func ("/vigil/poller-stats/stdout-has-no-secret", test_stdout_has_no_secret);
 
   return g_test_run ();
 }
