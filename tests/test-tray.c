@@ -241,13 +241,15 @@ item_call (const char *method)
   g_assert_no_error (error);
 }
 
+/* A demo job, watched by the app; phase: how much of it is done already. */
 static VigilJob *
-watch_job (VigilJobKind kind,
-           gint64       target,
-           int          n_items,
-           double       item_seconds)
+watch_job_at (VigilJobKind kind,
+              gint64       target,
+              int          n_items,
+              double       item_seconds,
+              double       phase)
 {
-  g_autofree char *id = vigil_demo_server_add_job (server, kind, target, n_items, item_seconds, 0);
+  g_autofree char *id = vigil_demo_server_add_job (server, kind, target, n_items, item_seconds, phase);
   VigilTracker *tracker = vigil_application_get_tracker (app);
 
   vigil_tracker_watch (tracker, id, kind, target);
@@ -259,6 +261,15 @@ watch_job (VigilJobKind kind,
         return job;
     }
   g_assert_not_reached ();
+}
+
+static VigilJob *
+watch_job (VigilJobKind kind,
+           gint64       target,
+           int          n_items,
+           double       item_seconds)
+{
+  return watch_job_at (kind, target, n_items, item_seconds, 0);
 }
 
 static gboolean
@@ -468,8 +479,8 @@ test_menu (void)
   /* Seven long jobs: five lines with their percentages, then the rest. */
   for (int i = 0; i < 7; i++)
     {
-      g_autoptr(VigilJob) job = watch_job (i % 2 == 0 ? VIGIL_JOB_KIND_PLAYLIST : VIGIL_JOB_KIND_BACKGROUND,
-                                           i + 1, 40, 3.0);
+      g_autoptr(VigilJob) job = watch_job_at (i % 2 == 0 ? VIGIL_JOB_KIND_PLAYLIST : VIGIL_JOB_KIND_BACKGROUND,
+                                              i + 1, 40, 3.0, 0.9 - 0.13 * i);
     }
   if (!vigil_test_wait_for (menu_matches, (gpointer) pattern, LIMIT_MS))
     {
@@ -530,8 +541,8 @@ on_click (GSimpleAction *action,
   send_event (g_variant_get_int32 (parameter), "clicked");
 }
 
-/* A GMenu of the layout: separators split sections; disabled items get no
- * action, so GTK shows them insensitive. */
+/* A GMenu of the layout: separators split sections; disabled items get a
+ * disabled action, so GTK shows them insensitive. */
 static GMenu *
 menu_from_layout (GVariant *layout)
 {
@@ -561,8 +572,8 @@ menu_from_layout (GVariant *layout)
           continue;
         }
       item = g_menu_item_new (label, NULL);
-      if (enabled)
-        g_menu_item_set_action_and_target_value (item, "tray.click", g_variant_new_int32 (id));
+      g_menu_item_set_action_and_target_value (item, enabled ? "tray.click" : "tray.disabled",
+                                               g_variant_new_int32 (id));
       g_menu_append_item (section, item);
     }
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
@@ -572,7 +583,10 @@ menu_from_layout (GVariant *layout)
 static void
 test_picture (void)
 {
-  static const GActionEntry entries[] = { { "click", on_click, "i" } };
+  static const GActionEntry entries[] = {
+    { "click", on_click, "i" },
+    { "disabled", on_click, "i" },
+  };
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   g_autoptr(GVariant) layout = NULL;
   g_autoptr(GMenu) menu = NULL;
@@ -585,6 +599,8 @@ test_picture (void)
   layout = get_layout (&revision);
   menu = menu_from_layout (layout);
   g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (group),
+                                                                            "disabled")), FALSE);
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 400);
@@ -592,6 +608,7 @@ test_picture (void)
   anchor = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_halign (anchor, GTK_ALIGN_START);
   gtk_widget_set_valign (anchor, GTK_ALIGN_START);
+  gtk_widget_set_size_request (anchor, 320, 8);
   gtk_window_set_child (GTK_WINDOW (window), anchor);
   popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
@@ -718,9 +735,12 @@ test_many_jobs (void)
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *state = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
   int ret;
 
   VIGIL_TEST_REQUIRE_DISPLAY ();
+  /* Nothing watched from an earlier run. */
+  g_unlink (state);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
