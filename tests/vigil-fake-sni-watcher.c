@@ -263,6 +263,14 @@ vigil_fake_sni_watcher_new (GError **error)
   return g_steal_pointer (&self);
 }
 
+GDBusConnection *
+vigil_fake_sni_watcher_get_connection (VigilFakeSniWatcher *self)
+{
+  g_return_val_if_fail (VIGIL_IS_FAKE_SNI_WATCHER (self), NULL);
+
+  return self->connection;
+}
+
 void
 vigil_fake_sni_watcher_start (VigilFakeSniWatcher *self)
 {

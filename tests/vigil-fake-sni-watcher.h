@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (VigilFakeSniWatcher, vigil_fake_sni_watcher, VIGIL, FAKE_S
 
 /* Connects to the session bus; owns nothing until started. */
 VigilFakeSniWatcher *vigil_fake_sni_watcher_new          (GError             **error);
+/* Its own connection to the session bus (transfer none). */
+GDBusConnection     *vigil_fake_sni_watcher_get_connection (VigilFakeSniWatcher *self);
 /* Owns org.kde.StatusNotifierWatcher (is-running once the bus agrees). */
 void                 vigil_fake_sni_watcher_start        (VigilFakeSniWatcher *self);
 /* Drops the name and forgets its items, as a watcher that quits. */

@@ -22,7 +22,7 @@ struct _VigilTray
   guint             own_id;
   guint             watch_id;
   GCancellable     *register_cancellable;
-  gboolean          name_acquired;
+  const char       *service;         /* registered as: bus_name, else the unique name */
   char             *watcher_owner;   /* the watcher's unique name, NULL: none */
   gboolean          registered;
 

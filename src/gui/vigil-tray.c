@@ -363,7 +363,7 @@ on_register_done (GObject      *source,
       g_debug ("Tray: the watcher refused the item: %s", error->message);
       return;
     }
-  g_debug ("Tray: registered as %s", self->bus_name);
+  g_debug ("Tray: registered as %s", self->service);
   set_registered (self, TRUE);
 }
 
@@ -372,13 +372,13 @@ on_register_done (GObject      *source,
 static void
 try_register (VigilTray *self)
 {
-  if (!self->name_acquired || self->watcher_owner == NULL)
+  if (self->service == NULL || self->watcher_owner == NULL)
     return;
   g_cancellable_cancel (self->register_cancellable);
   g_clear_object (&self->register_cancellable);
   self->register_cancellable = g_cancellable_new ();
   g_dbus_connection_call (self->connection, self->watcher_owner, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
+                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->service),
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->register_cancellable, on_register_done, self);
 }
@@ -418,7 +418,7 @@ on_name_acquired (GDBusConnection *connection,
 {
   VigilTray *self = user_data;
 
-  self->name_acquired = TRUE;
+  self->service = self->bus_name;
   try_register (self);
 }
 
@@ -429,8 +429,14 @@ on_name_lost (GDBusConnection *connection,
 {
   VigilTray *self = user_data;
 
-  g_debug ("Tray: no bus name %s", name);
-  self->name_acquired = FALSE;
+  /* A sandbox may not own the name (or someone else does): watchers take
+   * the connection's unique name too, with the item at its usual path. */
+  if (connection == NULL || g_dbus_connection_is_closed (connection))
+    return;
+  g_debug ("Tray: no bus name %s, registering as %s", name,
+           g_dbus_connection_get_unique_name (connection));
+  self->service = g_dbus_connection_get_unique_name (connection);
+  try_register (self);
 }
 
 static void

@@ -28,7 +28,9 @@ G_DECLARE_FINAL_TYPE (VigilTray, vigil_tray, VIGIL, TRAY, GObject)
  * vigil_application_get_jobs(), exported on connection. */
 VigilTray  *vigil_tray_new            (VigilApplication *app,
                                        GDBusConnection  *connection);
-/* The name the item owns, "org.kde.StatusNotifierItem-PID-N". */
+/* The name the item asks for, "org.kde.StatusNotifierItem-PID-N"; when it
+ * cannot have it (a sandbox, another owner) it registers the connection's
+ * unique name instead, as the protocol allows. */
 const char *vigil_tray_get_bus_name   (VigilTray        *self);
 /* Whether a watcher accepted the item (property "registered"). */
 gboolean    vigil_tray_get_registered (VigilTray        *self);
