@@ -523,6 +523,8 @@ test_tray (void)
   assert_text (vigil_job_text_tray_line (playlist), "Playlist 3 · 45%");
   assert_text (vigil_job_text_tray_line (queued), "Song 5 · Queued");
   assert_text (vigil_job_text_tray_line (unknown), "Song 5");
+  vigil_job_set_title (unknown, "Ünïcödé Song With A Very Long Name Indeed — Some Artist");
+  assert_text (vigil_job_text_tray_line (unknown), "Ünïcödé Song With A Very Long Name Indeed — Som…");
   g_assert_true (vigil_job_text_is_running (playlist));
   g_assert_true (vigil_job_text_is_running (queued));
   g_assert_false (vigil_job_text_is_running (failed));

@@ -713,18 +713,30 @@ vigil_job_text_is_running (VigilJob *job)
          && vigil_job_get_tracking_state (job) != VIGIL_TRACKING_STATE_STOPPED;
 }
 
+/* Menus do not ellipsize: a long song title would make the tray's menu as
+ * wide as the screen. */
+#define TRAY_TITLE_CHARS 48
+
 char *
 vigil_job_text_tray_line (VigilJob *job)
 {
   const char *title;
   double fraction;
   g_autofree char *percent = NULL;
+  g_autofree char *cut = NULL;
 
   g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
 
   title = vigil_job_get_title (job);
   if (title == NULL || title[0] == '\0')
     title = _("Analysis job");
+  if (g_utf8_strlen (title, -1) > TRAY_TITLE_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (title, 0, TRAY_TITLE_CHARS - 1);
+
+      cut = g_strconcat (g_strchomp (start), "…", NULL);
+      title = cut;
+    }
   if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
     /* Translators: a job waiting for a worker in the tray's menu, "Song 7 · Queued" */
     return g_strdup_printf (_("%s · Queued"), title);

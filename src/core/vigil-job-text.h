@@ -154,7 +154,7 @@ char       *vigil_job_text_start            (const VigilStartResult *result);
 gboolean    vigil_job_text_is_running       (VigilJob         *job);
 /* One running job in the tray's menu: its title and percentage, "Playlist 3
  * · 45%"; "Song 7 · Queued" while it waits for a worker, the title alone
- * while its progress is unknown. */
+ * while its progress is unknown. Titles over 48 characters are cut ("…"). */
 char       *vigil_job_text_tray_line        (VigilJob         *job);
 /* The menu's last job line when more jobs run than it lists: "and 3 more". */
 char       *vigil_job_text_tray_more        (guint             n);
