@@ -155,4 +155,20 @@ char       *vigil_job_text_history_time     (VigilHistoryEntry *entry,
  * "Nothing to analyze" (no job), "Queued 12 songs", "Analysis queued". */
 char       *vigil_job_text_start            (const VigilStartResult *result);
 
+/* ---- the tray ---- */
+
+/* Whether the tray counts the job as running: not finished and still
+ * watched (queued jobs included). */
+gboolean    vigil_job_text_is_running       (VigilJob         *job);
+/* One running job in the tray's menu: its title and percentage, "Playlist 3
+ * · 45%"; "Song 7 · Queued" while it waits for a worker, the title alone
+ * while its progress is unknown. Titles over 48 characters are cut ("…"). */
+char       *vigil_job_text_tray_line        (VigilJob         *job);
+/* The menu's last job line when more jobs run than it lists: "and 3 more". */
+char       *vigil_job_text_tray_more        (guint             n);
+/* The tray's tooltip: "3 analyses running", "1 analysis running, 2
+ * failed", "No analyses running". */
+char       *vigil_job_text_tray_tooltip     (guint             running,
+                                             guint             failed);
+
 G_END_DECLS

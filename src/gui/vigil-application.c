@@ -15,6 +15,7 @@
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
+#include "vigil-tray.h"
 #include "vigil-window.h"
 
 #include "vigil-application.h"
@@ -35,6 +36,7 @@ struct _VigilApplication
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
+  VigilTray       *tray;           /* on the session bus, NULL without one */
 };
 
 /* The demo runs in real time (so ETAs are true) with short songs: lively,
@@ -449,6 +451,11 @@ setup_client (VigilApplication *self)
     add_server_client (self, client);
   if (self->server_label == NULL)
     self->server_label = g_strdup (vigil_api_client_get_base_url (self->client));
+
+  /* The tray icon shows every server's jobs: made once they are all here.
+   * Without a StatusNotifierWatcher on the bus it stays silently absent. */
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
+    self->tray = vigil_tray_new (self, g_application_get_dbus_connection (G_APPLICATION (self)));
 }
 
 static void
@@ -654,6 +661,7 @@ vigil_application_shutdown (GApplication *app)
         g_printerr ("vigil: %s\n", error->message);
     }
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
+  g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -663,6 +671,7 @@ vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->tray);
   g_clear_object (&self->state_store);
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->tracker);
