@@ -617,6 +617,56 @@ test_history_restart (void)
   }
 }
 
+/* Songs analyzed per minute: every song of a job counted once, the last
+ * one too (the job leaves GET /api/progress as it ends). */
+typedef struct
+{
+  VigilDemoServer *server;
+  const char      *job_id;
+  guint64          rounds_after;
+} Finished;
+
+static gboolean
+finished_and_seen (gpointer data)
+{
+  Finished *w = data;
+
+  if (vigil_demo_server_get_finish_time (w->server, w->job_id) < 0)
+    return FALSE;
+  if (w->rounds_after == 0)
+    w->rounds_after = rounds_at (w->server) + 2;
+  return rounds_at (w->server) >= w->rounds_after;
+}
+
+static void
+test_songs_per_minute (void)
+{
+  g_autoptr(VigilServerHistory) history = vigil_server_history_new ("http://songs.test", NULL);
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *id = NULL;
+  Fixture f = { 0 };
+  RoundsWanted w;
+  Finished done;
+  gint64 songs = 0;
+
+  g_assert_true (vigil_server_history_load (history, NULL));
+  fixture_setup_with (&f, new_server (FALSE, 1), history);
+  vigil_server_monitor_set_active (f.monitor, TRUE);
+  w = (RoundsWanted) { f.server, 2 };
+  g_assert_true (wait_until (rounds_reached, &w, 20000));
+
+  id = vigil_demo_server_add_job (f.server, VIGIL_JOB_KIND_PLAYLIST, 4, 4, 0.4, 0);
+  done = (Finished) { f.server, id, 0 };
+  g_assert_true (wait_until (finished_and_seen, &done, 30000));
+
+  samples = vigil_server_history_get_samples (history, g_get_real_time ());
+  for (guint i = 0; i < samples->len; i++)
+    songs += MAX (g_array_index (samples, VigilHistorySample, i).songs, 0);
+  g_assert_cmpint (songs, ==, 4);
+
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -633,6 +683,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/vigil/server-monitor/cleanup-production-quirks", GINT_TO_POINTER (TRUE),
                         check_cleanup);
   g_test_add_func ("/vigil/server-monitor/history-restart", test_history_restart);
+  g_test_add_func ("/vigil/server-monitor/songs-per-minute", test_songs_per_minute);
 
   return g_test_run ();
 }
