@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "vigil-demo-server.h"
 #include "vigil-server-monitor.h"
@@ -362,8 +363,9 @@ is_tracked (gpointer data)
 }
 
 static void
-test_discovered (void)
+check_discovered (gconstpointer data)
 {
+  gboolean batch_route = GPOINTER_TO_INT (data);
   Fixture f = { 0 };
   GListModel *discovered;
   g_autoptr(VigilDiscoveredJob) job = NULL;
@@ -371,6 +373,9 @@ test_discovered (void)
   VigilJob *tracked;
 
   fixture_setup_with (&f, new_server (TRUE, 1), NULL);
+  /* without GET /api/progress, the worker's current job and the queue's
+   * active job tell */
+  g_object_set (f.server, "batch-route", batch_route, NULL);
   discovered = vigil_server_monitor_get_discovered (f.monitor);
   id = vigil_demo_server_add_job (f.server, VIGIL_JOB_KIND_PLAYLIST, 3, 4, 0, 0);
   vigil_server_monitor_set_active (f.monitor, TRUE);
@@ -667,6 +672,122 @@ test_songs_per_minute (void)
   fixture_teardown (&f);
 }
 
+/* ------------------------------------------------------------------ */
+/* The heartbeat rule, against canned answers                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  double   fraction;      /* the current job's; < 0: no current job */
+  gboolean rising;        /* fraction grows by 0.01 per answer */
+  guint    worker_asked;
+} Canned;
+
+static void
+canned_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  Canned *c = user_data;
+  g_autofree char *body = NULL;
+
+  if (g_str_equal (path, "/api/queue/status"))
+    body = g_strdup ("{\"status\": \"success\", \"queue\": {\"pending_jobs\": 0, "
+                     "\"in_progress_jobs\": 1, \"active_job\": null}}");
+  else if (g_str_equal (path, "/api/queue/health"))
+    body = g_strdup ("{\"status\": \"success\", \"queue_health\": {\"healthy\": true}}");
+  else if (g_str_equal (path, "/api/worker/health"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr(GDateTime) old = g_date_time_add_hours (now, -1);
+      g_autofree char *hb = g_date_time_format_iso8601 (old);
+      g_autofree char *job = NULL;
+
+      c->worker_asked++;
+      if (c->rising)
+        c->fraction = MIN (c->fraction + 0.01, 0.99);
+      job = c->fraction < 0
+            ? g_strdup ("null")
+            : g_strdup_printf ("{\"job_id\": \"long-job\", \"job_type\": \"playlist_analysis\", "
+                               "\"status\": \"IN_PROGRESS\", \"progress\": %.2f}", c->fraction);
+      body = g_strdup_printf ("{\"status\": \"success\", \"worker\": {\"status\": \"running\", "
+                              "\"last_heartbeat\": \"%s\", \"current_job\": %s}}", hb, job);
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"success\": false}", 17);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+typedef struct
+{
+  Canned  *canned;
+  guint    at_least;
+} WorkerAsked;
+
+static gboolean
+worker_asked (gpointer data)
+{
+  WorkerAsked *w = data;
+
+  return w->canned->worker_asked >= w->at_least;
+}
+
+static gboolean
+heartbeat_stale_after (double   fraction,
+                       gboolean rising)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApiClient) client = NULL;
+  g_autoptr(VigilServerMonitor) monitor = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  Canned canned = { fraction, rising, 0 };
+  WorkerAsked w = { &canned, 5 };
+  gboolean stale;
+
+  soup_server_add_handler (server, NULL, canned_handler, &canned, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  monitor = vigil_server_monitor_new (client, NULL, NULL);
+  vigil_server_monitor_set_time_scale (monitor, TIME_SCALE);
+  vigil_server_monitor_set_active (monitor, TRUE);
+  g_assert_true (wait_until (worker_asked, &w, 20000));
+  /* the answer asked last is applied too */
+  w.at_least = canned.worker_asked + 1;
+  g_assert_true (wait_until (worker_asked, &w, 20000));
+  stale = vigil_server_monitor_get_heartbeat_stale (monitor);
+  g_assert_cmpint (vigil_server_monitor_get_worker_state (monitor), ==, VIGIL_WORKER_STATE_RUNNING);
+  vigil_server_monitor_set_active (monitor, FALSE);
+  soup_server_disconnect (server);
+  return stale;
+}
+
+static void
+test_heartbeat (void)
+{
+  /* an hour-old heartbeat during a long job that progresses: fine */
+  g_assert_false (heartbeat_stale_after (0.1, TRUE));
+  /* an hour-old heartbeat and nothing moving: maybe stuck */
+  g_assert_true (heartbeat_stale_after (-1, FALSE));
+  /* … or a current job that does not move */
+  g_assert_true (heartbeat_stale_after (0.5, FALSE));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -677,13 +798,17 @@ main (int argc, char **argv)
                         check_values);
   g_test_add_func ("/vigil/server-monitor/inactive", test_inactive);
   g_test_add_func ("/vigil/server-monitor/failures", test_failures);
-  g_test_add_func ("/vigil/server-monitor/discovered", test_discovered);
+  g_test_add_data_func ("/vigil/server-monitor/discovered", GINT_TO_POINTER (TRUE),
+                        check_discovered);
+  g_test_add_data_func ("/vigil/server-monitor/discovered-without-batch-route",
+                        GINT_TO_POINTER (FALSE), check_discovered);
   g_test_add_func ("/vigil/server-monitor/auto-watch", test_auto_watch);
   g_test_add_data_func ("/vigil/server-monitor/cleanup", GINT_TO_POINTER (FALSE), check_cleanup);
   g_test_add_data_func ("/vigil/server-monitor/cleanup-production-quirks", GINT_TO_POINTER (TRUE),
                         check_cleanup);
   g_test_add_func ("/vigil/server-monitor/history-restart", test_history_restart);
   g_test_add_func ("/vigil/server-monitor/songs-per-minute", test_songs_per_minute);
+  g_test_add_func ("/vigil/server-monitor/heartbeat", test_heartbeat);
 
   return g_test_run ();
 }

@@ -313,9 +313,12 @@ auto_watch_all (VigilServerMonitor *self)
     }
 }
 
+/* current_job: the worker's, when current_job_known (the worker answered) */
 static gboolean
-update_discovered (VigilServerMonitor *self,
-                   Round              *round)
+update_discovered (VigilServerMonitor   *self,
+                   Round                *round,
+                   gboolean              current_job_known,
+                   const VigilJobRecord *current_job)
 {
   g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint before = g_list_model_get_n_items (G_LIST_MODEL (self->discovered));
@@ -332,9 +335,9 @@ update_discovered (VigilServerMonitor *self,
       g_hash_table_add (present, g_strdup (p->job_id));
     }
   discover_record (self, round->status ? round->status->active_job : NULL, present, &changed);
-  discover_record (self, round->worker ? round->worker->current_job : NULL, present, &changed);
-  /* a round without GET /api/progress tells nothing of absence */
-  if (round->progress != NULL)
+  discover_record (self, current_job, present, &changed);
+  /* a round without answers tells nothing of absence */
+  if (round->progress != NULL || (round->status != NULL && current_job_known))
     age_discovered (self, present, &changed);
 
   auto_watch_all (self);
@@ -438,30 +441,29 @@ count_progress (VigilServerMonitor *self,
 }
 
 /* The worker's current job moving is a sign of life too (a server
- * without GET /api/progress). */
+ * without GET /api/progress): its fraction rising, or another job taking
+ * its place. What the first answer shows is no sign of anything. */
 static void
 note_current_job (VigilServerMonitor *self,
+                  gboolean            first_answer,
                   gint64              now_us)
 {
   const VigilJobRecord *job = self->worker ? self->worker->current_job : NULL;
+  const char *id = job ? job->job_id : NULL;
+  double fraction = job ? job->fraction : VIGIL_UNKNOWN;
 
-  if (job == NULL || job->job_id == NULL)
+  if (g_strcmp0 (id, self->current_job_id) != 0)
     {
-      g_clear_pointer (&self->current_job_id, g_free);
-      return;
-    }
-  if (g_strcmp0 (job->job_id, self->current_job_id) != 0)
-    {
-      /* a new job started: the worker is alive */
+      if (id != NULL && !first_answer)
+        self->last_progress_us = now_us;
       g_free (self->current_job_id);
-      self->current_job_id = g_strdup (job->job_id);
-      self->current_job_fraction = job->fraction;
-      self->last_progress_us = now_us;
+      self->current_job_id = g_strdup (id);
+      self->current_job_fraction = fraction;
       return;
     }
-  if (job->fraction > self->current_job_fraction)
+  if (id != NULL && fraction > self->current_job_fraction)
     {
-      self->current_job_fraction = job->fraction;
+      self->current_job_fraction = fraction;
       self->last_progress_us = now_us;
     }
 }
@@ -600,16 +602,19 @@ finish_round (VigilServerMonitor *self,
   gint64 now_us = g_get_real_time ();
   const GError *error = round_error (round);
   gboolean answered = round->status != NULL || round->worker != NULL || round->health != NULL;
+  gboolean first_worker_answer = self->worker == NULL;
+  gboolean worker_answered = round->worker != NULL;
   gint64 songs;
 
   self->round = NULL;
   g_object_freeze_notify (G_OBJECT (self));
 
   apply_answers (self, round);
-  /* after apply_answers: the worker's current job is this round's */
-  update_discovered (self, round);
+  update_discovered (self, round, worker_answered,
+                     worker_answered ? self->worker->current_job : NULL);
   songs = count_progress (self, round, now_us);
-  note_current_job (self, now_us);
+  if (worker_answered)
+    note_current_job (self, first_worker_answer, now_us);
   apply_failure (self, error, round->retry_after_ms, now_us);
   if (error == NULL || answered)
     update_heartbeat (self, now_us);
