@@ -55,6 +55,7 @@ struct _VigilServerMonitor
   guint                    auto_watch : 1;
   guint                    failing : 1;
   guint                    heartbeat_stale : 1;
+  guint                    refresh_pending : 1;  /* asked during a round: another at once */
 
   Round                   *round;          /* in flight, or NULL */
   guint                    timeout_id;
@@ -78,6 +79,8 @@ struct _VigilServerMonitor
   GListStore              *discovered;     /* VigilDiscoveredJob */
   GHashTable              *missing;        /* job id → rounds absent (GUINT_TO_POINTER) */
   gulong                   tracker_handler;
+  gulong                   token_handler;
+  gulong                   cookie_handler;
 };
 
 enum {
@@ -158,6 +161,9 @@ schedule_round (VigilServerMonitor *self)
     return;
 
   delay = (guint) MAX (1.0, vigil_monitor_policy_next_delay_ms (&self->policy) * self->time_scale);
+  if (self->refresh_pending)
+    delay = 0;
+  self->refresh_pending = FALSE;
   self->timeout_id = g_timeout_add (delay, on_timeout, self);
 }
 
@@ -366,6 +372,18 @@ on_tracker_items_changed (GListModel         *jobs,
     }
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* A new sign-in may be what the server waited for: no need to wait out
+ * the slow auth interval. */
+static void
+on_credentials_changed (VigilApiClient     *client,
+                        GParamSpec         *pspec,
+                        VigilServerMonitor *self)
+{
+  if (self->policy.failure == VIGIL_MONITOR_FAILURE_NOT_SIGNED_IN ||
+      self->policy.failure == VIGIL_MONITOR_FAILURE_NOT_ADMIN)
+    vigil_server_monitor_refresh (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -761,6 +779,10 @@ vigil_server_monitor_constructed (GObject *object)
   G_OBJECT_CLASS (vigil_server_monitor_parent_class)->constructed (object);
 
   g_assert (self->client != NULL);
+  self->token_handler = g_signal_connect (self->client, "notify::token",
+                                          G_CALLBACK (on_credentials_changed), self);
+  self->cookie_handler = g_signal_connect (self->client, "notify::cookie",
+                                           G_CALLBACK (on_credentials_changed), self);
   if (self->tracker != NULL)
     self->tracker_handler = g_signal_connect (vigil_tracker_get_jobs (self->tracker),
                                               "items-changed",
@@ -778,6 +800,11 @@ vigil_server_monitor_dispose (GObject *object)
     g_clear_signal_handler (&self->tracker_handler, vigil_tracker_get_jobs (self->tracker));
   if (self->history != NULL)
     vigil_server_history_save (self->history, NULL);
+  if (self->client != NULL)
+    {
+      g_clear_signal_handler (&self->token_handler, self->client);
+      g_clear_signal_handler (&self->cookie_handler, self->client);
+    }
   g_clear_object (&self->tracker);
   g_clear_object (&self->history);
   g_clear_object (&self->client);
@@ -1010,8 +1037,14 @@ vigil_server_monitor_refresh (VigilServerMonitor *self)
 {
   g_return_if_fail (VIGIL_IS_SERVER_MONITOR (self));
 
-  if (!self->active || self->round != NULL)
+  if (!self->active)
     return;
+  /* what is in flight may have been sent before what changed */
+  if (self->round != NULL)
+    {
+      self->refresh_pending = TRUE;
+      return;
+    }
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   start_round (self);
 }

@@ -17,7 +17,8 @@
  * discovered jobs as they were). Values keep their last known value while
  * failing; `last-error` and `failing-since` say what and since when
  * (vigil_server_text_failing() has the words); `failing` follows
- * vigil_monitor_policy_is_failing().
+ * vigil_monitor_policy_is_failing(). A new token or cookie on the client
+ * polls at once when the server wanted a sign-in or an admin.
  *
  * Discovered jobs ("Also on this server"): ids in GET /api/progress, the
  * queue's active job and the worker's current job that the tracker does
@@ -94,7 +95,8 @@ void                     vigil_server_monitor_set_auto_watch     (VigilServerMon
 double                   vigil_server_monitor_get_time_scale     (VigilServerMonitor *self);
 void                     vigil_server_monitor_set_time_scale     (VigilServerMonitor *self,
                                                                   double              time_scale);
-/* Poll now (when active), instead of at the next round. */
+/* Poll now (when active), instead of at the next round; during a round,
+ * again as soon as it is answered. */
 void                     vigil_server_monitor_refresh            (VigilServerMonitor *self);
 
 /* The queue: counts (every number -1 until known), the active job

@@ -147,7 +147,7 @@ two_units (char *big,
   g_autofree char *b = small;
 
   /* Translators: a duration in two units: "3 hours, 12 minutes" */
-  return g_strdup_printf (_("%s, %s"), a, b);
+  return g_strdup_printf (C_("duration", "%s, %s"), a, b);
 }
 
 char *
@@ -300,7 +300,7 @@ with_trend (char       *text,
   if (trend_word (trend) == NULL)
     return g_steal_pointer (&owned);
   /* Translators: a chart's latest value, then its trend ("rising") */
-  return g_strdup_printf (_("%s, %s"), owned, trend_word (trend));
+  return g_strdup_printf (C_("chart", "%s, %s"), owned, trend_word (trend));
 }
 
 char *
