@@ -311,10 +311,13 @@ static void
 test_failures (void)
 {
   Fixture f = { 0 };
+  Fixture ref = { 0 };
   g_autofree char *banner = NULL;
-  guint64 rounds;
+  guint64 failing_rounds, ref_rounds;
+  RoundsWanted w;
 
   fixture_setup_with (&f, new_server (FALSE, 1), NULL);
+  fixture_setup_with (&ref, new_server (FALSE, 1), NULL);
   g_object_set (f.server, "error-rate", 1.0, NULL);
   vigil_server_monitor_set_active (f.monitor, TRUE);
   g_assert_true (wait_until (is_failing, f.monitor, 20000));
@@ -326,15 +329,25 @@ test_failures (void)
   banner = vigil_server_text_failing (vigil_server_monitor_get_last_error (f.monitor),
                                       vigil_server_monitor_get_failing_since (f.monitor));
   g_assert_true (g_str_has_prefix (banner, "The server has trouble since "));
-  /* backed off: the rounds come slower than every 3 s */
-  rounds = vigil_server_monitor_get_rounds (f.monitor);
-  g_assert_cmpuint (rounds, >=, 2);
+
+  /* backed off: while a healthy server is asked 30 times, the failing one
+   * (its delay doubling per failed round) far fewer */
+  failing_rounds = rounds_at (f.server);
+  vigil_server_monitor_set_active (ref.monitor, TRUE);
+  w = (RoundsWanted) { ref.server, 30 };
+  g_assert_true (wait_until (rounds_reached, &w, 30000));
+  ref_rounds = rounds_at (ref.server);
+  failing_rounds = rounds_at (f.server) - failing_rounds;
+  g_test_message ("in %" G_GUINT64_FORMAT " healthy rounds, %" G_GUINT64_FORMAT " failing ones",
+                  ref_rounds, failing_rounds);
+  g_assert_cmpuint (failing_rounds * 3, <, ref_rounds);
 
   g_object_set (f.server, "error-rate", 0.0, NULL);
   g_assert_true (wait_until (is_fine, f.monitor, 20000));
   g_assert_cmpint (vigil_server_monitor_get_failing_since (f.monitor), ==, 0);
   g_assert_cmpuint (vigil_server_monitor_get_next_delay_ms (f.monitor), ==, 3000);
 
+  fixture_teardown (&ref);
   fixture_teardown (&f);
 }
 
