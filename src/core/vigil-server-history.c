@@ -121,13 +121,22 @@ serialize (VigilServerHistory *self)
   return json_generator_to_data (gen, NULL);
 }
 
+/* FALSE (and NULL where a pointer is due) with the place named */
+static gpointer
+invalid_at (GError    **error,
+            const char *what)
+{
+  g_set_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_INVALID,
+               /* Translators: %s names the wrong part of a file ("samples[3]") */
+               _("The saved chart data is wrong at %s"), what);
+  return NULL;
+}
+
 static gboolean
 invalid (GError    **error,
          const char *what)
 {
-  g_set_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_INVALID,
-               /* Translators: %s names the wrong part of a file ("samples[3].minute") */
-               _("The saved chart data is wrong at %s"), what);
+  invalid_at (error, what);
   return FALSE;
 }
 
@@ -189,7 +198,7 @@ parse (VigilServerHistory  *self,
     return NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return invalid (error, "/"), NULL;
+    return invalid_at (error, "/");
 
   root = json_node_get_object (json_parser_get_root (parser));
   node = json_object_get_member (root, "version");
@@ -204,10 +213,10 @@ parse (VigilServerHistory  *self,
   node = json_object_get_member (root, "server");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       g_strcmp0 (json_node_get_string (node), self->server) != 0)
-    return invalid (error, "server"), NULL;
+    return invalid_at (error, "server");
   node = json_object_get_member (root, "samples");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (error, "samples"), NULL;
+    return invalid_at (error, "samples");
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -519,7 +528,10 @@ vigil_server_history_record (VigilServerHistory *self,
   last = last_sample (self);
   /* A clock set back: the samples after it would be out of order. */
   if (last != NULL && last->minute > minute)
-    g_array_set_size (self->samples, 0), last = NULL;
+    {
+      g_array_set_size (self->samples, 0);
+      last = NULL;
+    }
 
   if (last == NULL || last->minute != minute)
     {

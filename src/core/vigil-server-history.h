@@ -3,7 +3,8 @@
  * hour, kept in memory and in the state directory across restarts.
  *
  * File: DIRECTORY/dashboard-<SHA-1 of the server URL>.json (one per server;
- * the app's DIRECTORY is $XDG_STATE_HOME/vigil), written atomically
+ * the app's DIRECTORY is $XDG_STATE_HOME/vigil: vigil_state_dir_get_default ()),
+ * written atomically
  * (a temporary file renamed over the old one), UTF-8 JSON:
  *   {"version": 1, "server": "http://host:5001",
  *    "samples": [{"minute": 29916000, "queue_length": 12 | null,
