@@ -439,6 +439,12 @@ is_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+static gboolean
+is_set_flag (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 static void
 test_auto_watch (void)
 {
@@ -557,6 +563,50 @@ check_cleanup (gconstpointer data)
   g_assert_true (wait_until (is_fine, f.monitor, 20000));
 
   fixture_teardown (&f);
+}
+
+/* The live route reads a JSON body: without one it answers 500 (the demo
+ * does too in its production-quirks mode), which is why the client always
+ * sends one. */
+static void
+on_posted (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                              &error);
+
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static guint
+post_without_body (VigilDemoServer *server)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = vigil_demo_server_get_url (server);
+  g_autofree char *uri = g_strconcat (url, "/api/progress/cleanup", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  gboolean done = FALSE;
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization",
+                               "Bearer " ADMIN_TOKEN);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_posted, &done);
+  g_assert_true (wait_until (is_set_flag, &done, 20000));
+  return soup_message_get_status (msg);
+}
+
+static void
+test_cleanup_needs_body (void)
+{
+  g_autoptr(VigilDemoServer) quirks = new_server (TRUE, 1);
+  g_autoptr(VigilDemoServer) plain = new_server (FALSE, 1);
+
+  g_object_set (quirks, "admin-token", ADMIN_TOKEN, NULL);
+  g_object_set (plain, "admin-token", ADMIN_TOKEN, NULL);
+  g_assert_cmpuint (post_without_body (quirks), ==, 500);
+  g_assert_cmpuint (post_without_body (plain), ==, 200);
 }
 
 /* ------------------------------------------------------------------ */
@@ -824,6 +874,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/vigil/server-monitor/cleanup", GINT_TO_POINTER (FALSE), check_cleanup);
   g_test_add_data_func ("/vigil/server-monitor/cleanup-production-quirks", GINT_TO_POINTER (TRUE),
                         check_cleanup);
+  g_test_add_func ("/vigil/server-monitor/cleanup-needs-body", test_cleanup_needs_body);
   g_test_add_func ("/vigil/server-monitor/history-restart", test_history_restart);
   g_test_add_func ("/vigil/server-monitor/songs-per-minute", test_songs_per_minute);
   g_test_add_func ("/vigil/server-monitor/heartbeat", test_heartbeat);
