@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vigil-server-page.h"
 #include "vigil-window.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,7 @@ struct _VigilWindow
   GtkLabel             *count_label;
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
+  VigilServerPage      *server_page;   /* the Servers view: vigil-server-page.c */
 };
 
 /* vigil-window-servers.c: several servers at once */

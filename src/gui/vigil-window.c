@@ -546,6 +546,18 @@ setup_history_list (VigilWindow *self)
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
 
+/* The Servers view: a monitor per tracker, the charts kept beside the
+ * state file (in memory without one). */
+static void
+vigil_window_setup_server_page (VigilWindow *self)
+{
+  g_autofree char *directory = NULL;
+
+  if (self->state_store != NULL && vigil_state_store_get_path (self->state_store) != NULL)
+    directory = g_path_get_dirname (vigil_state_store_get_path (self->state_store));
+  vigil_server_page_setup (self->server_page, self->trackers, self->settings, directory);
+}
+
 static gboolean
 vigil_window_close_request (GtkWindow *window)
 {
@@ -585,6 +597,7 @@ vigil_window_constructed (GObject *object)
 
   setup_history_list (self);
   vigil_window_servers_start (self);
+  vigil_window_setup_server_page (self);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
@@ -734,6 +747,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIGIL_TYPE_JOB_ROW);
+  g_type_ensure (VIGIL_TYPE_SERVER_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_dropdown);
@@ -748,6 +762,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
