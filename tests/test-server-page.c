@@ -1,0 +1,624 @@
+/* test-server-page.c — the Servers view against the demo server: the
+ * values shown are the server's (also in its production-quirks mode, where
+ * /api/queue/status says 0), polling only while the page is visible and
+ * the window shown (requests counted at the server), a job started
+ * elsewhere appears under "Also on this server" and Watch tracks it,
+ * auto-watch kept in the settings, cleanup answered and refused (403),
+ * the charts' data and description. Writes screenshots/server-page-light.png
+ * and server-page-dark.png.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vigil-application.h"
+#include "vigil-chart.h"
+#include "vigil-demo-server.h"
+#include "vigil-job-text.h"
+#include "vigil-server-page.h"
+#include "vigil-server-text.h"
+#include "vigil-window.h"
+#include "vigil-test-gui.h"
+
+#define SPEED 50.0
+#define USER_TOKEN  "user-secret"
+#define ADMIN_TOKEN "admin-secret"
+
+static VigilApplication *app;
+
+typedef struct
+{
+  VigilDemoServer *server;
+  VigilApiClient  *client;
+  VigilPoller     *poller;
+  VigilTracker    *tracker;
+  GListStore      *trackers;
+  char            *url;
+  VigilWindow     *window;
+  VigilServerPage *page;
+  AdwViewStack    *view_stack;
+} Fixture;
+
+typedef struct
+{
+  gboolean quirks;
+  gboolean tokens;
+  guint    workers;
+} Options;
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const Options *options = data;
+  GSettings *settings = vigil_application_get_settings (app);
+  g_autoptr(GError) error = NULL;
+
+  f->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", SPEED, "song-seconds", 3.0,
+                            "workers", options->workers, "seed", (guint64) 5,
+                            "production-quirks", options->quirks, NULL);
+  if (options->tokens)
+    g_object_set (f->server, "require-token", USER_TOKEN, "admin-token", ADMIN_TOKEN, NULL);
+  g_assert_true (vigil_demo_server_listen (f->server, NULL, 0, &error));
+  f->url = vigil_demo_server_get_url (f->server);
+  f->client = vigil_api_client_new (f->url, &error);
+  g_assert_no_error (error);
+  vigil_api_client_set_timeout (f->client, 5);
+  if (options->tokens)
+    vigil_api_client_set_token (f->client, ADMIN_TOKEN);
+  f->poller = g_object_new (VIGIL_TYPE_POLLER, "client", f->client,
+                            "time-scale", 1.0 / SPEED, "jitter", 0.0, NULL);
+  f->tracker = vigil_tracker_new (f->client, f->poller);
+  f->trackers = g_list_store_new (VIGIL_TYPE_TRACKER);
+  g_list_store_append (f->trackers, f->tracker);
+
+  g_settings_set_string (settings, "server-url", f->url);
+  g_settings_reset (settings, "auto-watch-servers");
+  f->window = vigil_window_new_for_servers (app, settings, G_LIST_MODEL (f->trackers),
+                                            f->tracker, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1000);
+  f->page = VIGIL_SERVER_PAGE (gtk_widget_get_template_child (GTK_WIDGET (f->window), VIGIL_TYPE_WINDOW,
+                                                              "server_page"));
+  {
+    g_autoptr(GPtrArray) stacks = vigil_test_find_all (GTK_WIDGET (f->window), ADW_TYPE_VIEW_STACK);
+
+    g_assert_cmpuint (stacks->len, ==, 1);
+    f->view_stack = g_ptr_array_index (stacks, 0);
+  }
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, f->window, 5000));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->trackers);
+  g_clear_object (&f->tracker);
+  g_clear_object (&f->poller);
+  g_clear_object (&f->client);
+  g_clear_object (&f->server);
+  g_clear_pointer (&f->url, g_free);
+  vigil_test_spin (10);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static VigilServerMonitor *
+monitor_of (Fixture *f)
+{
+  return vigil_server_page_get_monitor (f->page, 0);
+}
+
+static VigilServerSection *
+section_of (Fixture *f)
+{
+  return vigil_server_page_get_section (f->page, 0);
+}
+
+static gpointer
+section_child (Fixture    *f,
+               const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (section_of (f)), VIGIL_TYPE_SERVER_SECTION, name);
+}
+
+static const char *
+label_text (Fixture    *f,
+            const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (section_child (f, name)));
+}
+
+static void
+show_servers (Fixture *f)
+{
+  adw_view_stack_set_visible_child_name (f->view_stack, "servers");
+}
+
+static gboolean
+page_active (gpointer data)
+{
+  return vigil_server_page_get_active (data);
+}
+
+static gboolean
+page_inactive (gpointer data)
+{
+  return !vigil_server_page_get_active (data);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (vigil_test_wait_drawn (widget, 10000));
+  g_assert_true (vigil_test_save_png (widget, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  Fixture    *f;
+  const char *running_title;
+} ValuesWait;
+
+/* One long job running (it does not end during the test), two pending. */
+static gboolean
+values_shown (gpointer data)
+{
+  ValuesWait *w = data;
+  Fixture *f = w->f;
+
+  return g_strcmp0 (label_text (f, "pending_label"), "2") == 0 &&
+         g_strcmp0 (label_text (f, "running_label"), "1") == 0 &&
+         g_strcmp0 (label_text (f, "current_label"), w->running_title) == 0 &&
+         g_strcmp0 (label_text (f, "status_label"), vigil_server_text_worker_state (VIGIL_WORKER_STATE_RUNNING)) == 0;
+}
+
+static void
+test_values (Fixture       *f,
+             gconstpointer  data)
+{
+  const Options *options = data;
+  g_autofree char *running = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 3, 4, 100000.0, 0);
+  g_autofree char *pending1 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 5, 1, 3.0, 0);
+  g_autofree char *pending2 = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 6, 1, 3.0, 0);
+  g_autofree char *title = NULL;
+  VigilServerMonitor *monitor;
+  VigilWorkerHealth *worker;
+  GtkWidget *dot;
+  ValuesWait w = { f, NULL };
+
+  g_assert_cmpuint (vigil_server_page_get_n_servers (f->page), ==, 1);
+  monitor = monitor_of (f);
+  /* Unknown until the server says: never 0. */
+  g_assert_cmpstr (label_text (f, "pending_label"), ==, "—");
+  g_assert_cmpstr (label_text (f, "processed_label"), ==, "—");
+
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  g_assert_true (vigil_server_monitor_get_active (monitor));
+
+  /* The worker's current job, titled as the job words say (the playlist
+   * is named by the progress record, so wait for the monitor's title). */
+  worker = NULL;
+  for (guint tries = 0; tries < 2 && w.running_title == NULL; tries++)
+    {
+      g_assert_true (vigil_test_wait_for (page_active, f->page, 100));
+      worker = vigil_server_monitor_get_worker (monitor);
+    }
+  title = vigil_job_text_title (VIGIL_JOB_KIND_PLAYLIST, 3, NULL, NULL, NULL);
+  w.running_title = NULL;
+
+  /* Wait for the counts, then compare every label with the monitor's
+   * reading of the server, read with no main-loop turn in between. */
+  {
+    gboolean shown = FALSE;
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (!shown && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, TRUE);
+        worker = vigil_server_monitor_get_worker (monitor);
+        if (worker != NULL && worker->current_job != NULL)
+          {
+            g_autofree char *t = vigil_job_text_title (worker->current_job->kind, worker->current_job->target_id,
+                                                       worker->current_job->song_title, worker->current_job->artist,
+                                                       worker->current_job->playlist_name);
+            w.running_title = t;
+            shown = values_shown (&w);
+            w.running_title = NULL;
+          }
+      }
+    g_assert_true (shown);
+  }
+
+  g_assert_cmpstr (label_text (f, "completed_label"), ==, "0");
+  g_assert_cmpstr (label_text (f, "failed_label"), ==, "0");
+  g_assert_cmpstr (worker->current_job->job_id, ==, running);
+  g_assert_cmpstr (label_text (f, "processed_label"), ==, "0");
+  g_assert_cmpstr (label_text (f, "uptime_label"), !=, vigil_server_text_unknown ());
+  dot = section_child (f, "status_dot");
+  g_assert_true (gtk_widget_has_css_class (dot, "running"));
+  g_assert_false (gtk_widget_has_css_class (dot, "unknown"));
+  /* No warning during a job that progresses. */
+  g_assert_false (gtk_widget_get_visible (section_child (f, "heartbeat_warning_row")));
+  g_assert_false (gtk_revealer_get_reveal_child (section_child (f, "failing_revealer")));
+
+  if (options->quirks)
+    {
+      /* The status's all-zero breakdown is no answer: unknown, not 0. */
+      g_assert_cmpstr (label_text (f, "priorities_label"), ==, "—");
+      g_assert_cmpint (vigil_server_monitor_get_counts (monitor)->source, ==,
+                       VIGIL_QUEUE_COUNTS_QUEUE_HEALTH);
+    }
+  else
+    {
+      g_autofree char *priorities = vigil_server_text_priorities (vigil_server_monitor_get_counts (monitor));
+
+      g_assert_cmpstr (label_text (f, "priorities_label"), ==, priorities);
+      g_assert_cmpstr (label_text (f, "priorities_label"), !=, "—");
+    }
+  (void) title;
+  (void) pending1;
+  (void) pending2;
+
+  if (!options->quirks)
+    {
+      AdwStyleManager *style = adw_style_manager_get_default ();
+
+      save_screenshot (GTK_WIDGET (f->window), "server-page-light.png");
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+      save_screenshot (GTK_WIDGET (f->window), "server-page-dark.png");
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Polling only while shown                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  VigilDemoServer *server;
+  guint64          count;
+  double           until;
+} CountWait;
+
+static gboolean
+status_count_above (gpointer data)
+{
+  CountWait *w = data;
+
+  return vigil_demo_server_get_request_count (w->server, "/api/queue/status") > w->count;
+}
+
+static gboolean
+virtual_time_past (gpointer data)
+{
+  CountWait *w = data;
+
+  return vigil_demo_server_get_virtual_time (w->server) > w->until;
+}
+
+/* Nothing sent for 10 rounds' worth of time (a round already on its way
+ * when the page went away may still arrive: one). */
+static void
+assert_quiet (Fixture *f)
+{
+  CountWait w = { f->server, 0, 0 };
+  guint64 before;
+
+  before = vigil_demo_server_get_request_count (f->server, "/api/queue/status");
+  w.until = vigil_demo_server_get_virtual_time (f->server) + 10 * VIGIL_MONITOR_INTERVAL_MS / 1000.0;
+  g_assert_true (vigil_test_wait_for (virtual_time_past, &w, 20000));
+  vigil_test_spin (50);
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/queue/status"), <=, before + 1);
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/worker/health"), <=,
+                    vigil_demo_server_get_request_count (f->server, "/api/queue/status") + 1);
+}
+
+static void
+assert_polling (Fixture *f)
+{
+  CountWait w = { f->server, 0, 0 };
+
+  w.count = vigil_demo_server_get_request_count (f->server, "/api/queue/status") + 3;
+  g_assert_true (vigil_test_wait_for (status_count_above, &w, 20000));
+}
+
+static void
+test_polling (Fixture       *f,
+              gconstpointer  data)
+{
+  /* The Jobs view: no dashboard request at all. */
+  assert_quiet (f);
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/queue/status"), ==, 0);
+  g_assert_false (vigil_server_monitor_get_active (monitor_of (f)));
+
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  assert_polling (f);
+
+  /* Back to the jobs: quiet. */
+  adw_view_stack_set_visible_child_name (f->view_stack, "jobs");
+  g_assert_true (vigil_test_wait_for (page_inactive, f->page, 5000));
+  g_assert_false (vigil_server_monitor_get_active (monitor_of (f)));
+  assert_quiet (f);
+
+  /* The page visible but the window hidden: quiet too. */
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  assert_polling (f);
+  gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
+  g_assert_true (vigil_test_wait_for (page_inactive, f->page, 5000));
+  assert_quiet (f);
+
+  /* Shown again: polling again. */
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  assert_polling (f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Also on this server                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+  Fixture    *f;
+  const char *job_id;
+} JobWait;
+
+static GtkWidget *
+discovered_row (Fixture    *f,
+                const char *title)
+{
+  GtkWidget *list = section_child (f, "discovered_list");
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (list, ADW_TYPE_ACTION_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+static gboolean
+discovered_shown (gpointer data)
+{
+  JobWait *w = data;
+  GListModel *discovered = vigil_server_monitor_get_discovered (monitor_of (w->f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (discovered); i++)
+    {
+      g_autoptr(VigilDiscoveredJob) job = g_list_model_get_item (discovered, i);
+
+      if (g_str_equal (vigil_discovered_job_get_job_id (job), w->job_id))
+        return discovered_row (w->f, vigil_discovered_job_get_title (job)) != NULL;
+    }
+  return FALSE;
+}
+
+static gboolean
+job_tracked (gpointer data)
+{
+  JobWait *w = data;
+
+  return vigil_tracker_lookup (w->f->tracker, w->job_id) != NULL &&
+         g_list_model_get_n_items (vigil_server_monitor_get_discovered (monitor_of (w->f))) == 0;
+}
+
+static void
+test_discovered (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *other = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 4, 5, 100000.0, 0);
+  g_autofree char *later = NULL;
+  g_autoptr(GPtrArray) buttons = NULL;
+  g_auto(GStrv) saved = NULL;
+  GtkSwitch *sw;
+  JobWait w = { f, other };
+
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (discovered_shown, &w, 20000));
+
+  /* Its Watch button tracks it, and it leaves the list. */
+  buttons = vigil_test_find_all (section_child (f, "discovered_list"), GTK_TYPE_BUTTON);
+  g_assert_cmpuint (buttons->len, ==, 1);
+  g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
+  g_assert_true (vigil_test_wait_for (job_tracked, &w, 20000));
+
+  /* "Watch every job on this server": kept, and a new job is tracked. */
+  sw = section_child (f, "auto_watch_switch");
+  g_assert_false (gtk_switch_get_active (sw));
+  gtk_switch_set_active (sw, TRUE);
+  g_assert_true (vigil_server_monitor_get_auto_watch (monitor_of (f)));
+  saved = g_settings_get_strv (vigil_application_get_settings (app), "auto-watch-servers");
+  g_assert_true (g_strv_contains ((const char * const *) saved, vigil_api_client_get_base_url (f->client)));
+
+  later = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 9, 1, 100000.0, 0);
+  w.job_id = later;
+  g_assert_true (vigil_test_wait_for (job_tracked, &w, 20000));
+
+  gtk_switch_set_active (sw, FALSE);
+  g_clear_pointer (&saved, g_strfreev);
+  saved = g_settings_get_strv (vigil_application_get_settings (app), "auto-watch-servers");
+  g_assert_cmpuint (g_strv_length (saved), ==, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cleanup                                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+cleanup_answered (gpointer data)
+{
+  return vigil_server_section_get_cleanup_result (data) != NULL;
+}
+
+static char *
+run_cleanup (Fixture *f,
+             int      hours)
+{
+  VigilServerSection *section = section_of (f);
+  AdwMessageDialog *dialog = vigil_server_section_show_cleanup (section);
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "vigil-hours");
+
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, VIGIL_MONITOR_MAX_AGE_HOURS_DEFAULT);
+  gtk_spin_button_set_value (spin, hours);
+  adw_message_dialog_response (dialog, "cleanup");
+  g_assert_true (vigil_test_wait_for (cleanup_answered, section, 20000));
+  return g_strdup (vigil_server_section_get_cleanup_result (section));
+}
+
+static gboolean
+library_refused (gpointer data)
+{
+  return !gtk_widget_get_sensitive (data);
+}
+
+static void
+test_cleanup (Fixture       *f,
+              gconstpointer  data)
+{
+  VigilServerSection *section;
+  g_autofree char *done = NULL;
+  g_autofree char *refused = NULL;
+  GtkWidget *library;
+
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  section = section_of (f);
+  library = section_child (f, "library_button");
+  g_assert_true (gtk_widget_get_sensitive (library));
+
+  done = run_cleanup (f, 12);
+  g_assert_null (strstr (done, "Not an admin"));
+  g_assert_false (g_str_has_prefix (done, "Cleanup failed"));
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup"), ==, 1);
+
+  /* A user who is not an admin: told so in words, and Analyze a Whole
+   * Library is refused with the reason. */
+  vigil_api_client_set_token (f->client, USER_TOKEN);
+  g_clear_pointer (&done, g_free);
+  {
+    /* a fresh answer: forget the last one */
+    g_object_set_data (G_OBJECT (section), "unused", NULL);
+  }
+  refused = NULL;
+  {
+    AdwMessageDialog *dialog = vigil_server_section_show_cleanup (section);
+    const char *before = vigil_server_section_get_cleanup_result (section);
+    g_autofree char *was = g_strdup (before);
+
+    adw_message_dialog_response (dialog, "cleanup");
+    while (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup") < 2 ||
+           g_strcmp0 (vigil_server_section_get_cleanup_result (section), was) == 0)
+      g_main_context_iteration (NULL, TRUE);
+    refused = g_strdup (vigil_server_section_get_cleanup_result (section));
+  }
+  g_assert_cmpstr (refused, ==, "Not an admin");
+  vigil_server_monitor_refresh (monitor_of (f));
+  g_assert_true (vigil_test_wait_for (library_refused, library, 20000));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (library), ==, "Not an admin");
+}
+
+/* ------------------------------------------------------------------ */
+/* Charts                                                              */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+charts_filled (gpointer data)
+{
+  Fixture *f = data;
+  VigilChart *queue = section_child (f, "queue_chart");
+  VigilChart *songs = section_child (f, "songs_chart");
+
+  return vigil_demo_server_get_virtual_time (f->server) > 180 &&
+         vigil_chart_get_n_points (queue) > 0 &&
+         vigil_chart_get_n_points (songs) > 0 && vigil_chart_get_max (songs) > 0;
+}
+
+static void
+test_charts (Fixture       *f,
+             gconstpointer  data)
+{
+  VigilChart *songs;
+  g_autofree char *want = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    g_free (vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 1 + i, 1, 1.0, 0));
+
+  songs = section_child (f, "songs_chart");
+  g_assert_cmpuint (vigil_chart_get_n_points (songs), ==, 0);
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (charts_filled, f, 30000));
+
+  vigil_chart_update (songs);
+  want = vigil_server_history_describe (vigil_server_monitor_get_history (monitor_of (f)),
+                                        g_get_real_time ());
+  g_assert_cmpstr (vigil_chart_get_description (songs), ==, want);
+  g_assert_nonnull (strstr (want, "songs analyzed per minute"));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (songs), 10000));
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const Options plain = { FALSE, FALSE, 1 };
+  static const Options quirks = { TRUE, FALSE, 1 };
+  static const Options tokens = { FALSE, TRUE, 1 };
+  static const Options busy = { FALSE, FALSE, 3 };
+  int ret;
+
+  VIGIL_TEST_REQUIRE_DISPLAY ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = vigil_application_new (APP_ID ".ServerPageTest", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add ("/vigil/server-page/values", Fixture, &plain, fixture_setup, test_values, fixture_teardown);
+  g_test_add ("/vigil/server-page/values-quirks", Fixture, &quirks, fixture_setup, test_values,
+              fixture_teardown);
+  g_test_add ("/vigil/server-page/polling", Fixture, &plain, fixture_setup, test_polling, fixture_teardown);
+  g_test_add ("/vigil/server-page/discovered", Fixture, &busy, fixture_setup, test_discovered,
+              fixture_teardown);
+  g_test_add ("/vigil/server-page/cleanup", Fixture, &tokens, fixture_setup, test_cleanup, fixture_teardown);
+  g_test_add ("/vigil/server-page/charts", Fixture, &busy, fixture_setup, test_charts, fixture_teardown);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return ret;
+}
