@@ -293,6 +293,7 @@ test_values (Fixture       *f,
       AdwStyleManager *style = adw_style_manager_get_default ();
 
       save_screenshot (GTK_WIDGET (f->window), "server-page-light.png");
+      save_screenshot (GTK_WIDGET (section_of (f)), "server-section-light.png");
       adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
       save_screenshot (GTK_WIDGET (f->window), "server-page-dark.png");
       adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);

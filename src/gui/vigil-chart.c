@@ -11,6 +11,7 @@
 #define CHART_MIN_WIDTH  200
 #define CHART_MIN_HEIGHT 120
 #define LABEL_GAP        6.0
+#define DOT_RADIUS       3.0
 
 struct _VigilChart
 {
@@ -153,7 +154,7 @@ draw_run (VigilChart    *self,
 
       gdk_cairo_set_source_rgba (cr, accent);
       cairo_arc (cr, point_x (self, plot, s->minute), point_y (self, plot, sample_value (self, s)),
-                 2.5, 0, 2 * G_PI);
+                 DOT_RADIUS, 0, 2 * G_PI);
       cairo_fill (cr);
       return;
     }
@@ -256,7 +257,7 @@ vigil_chart_snapshot (GtkWidget   *widget,
 
   plot.x = MAX (max_w, zero_w) + LABEL_GAP;
   plot.y = line_h / 2.0;
-  plot.width = MAX (1.0, width - plot.x - 1.0);
+  plot.width = MAX (1.0, width - plot.x - DOT_RADIUS);
   plot.height = MAX (1.0, height - plot.y - line_h - LABEL_GAP);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, (float) width, (float) height));

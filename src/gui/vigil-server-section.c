@@ -28,6 +28,7 @@ struct _VigilServerSection
   GtkRevealer        *failing_revealer;
   GtkLabel           *failing_label;
   AdwPreferencesGroup *queue_group;
+  AdwPreferencesGroup *worker_group;
   GtkLabel           *pending_label;
   GtkLabel           *running_label;
   GtkLabel           *completed_label;
@@ -405,6 +406,10 @@ vigil_server_section_constructed (GObject *object)
   vigil_chart_set_history (self->queue_chart, history);
   vigil_chart_set_history (self->songs_chart, history);
   setup_discovered (self);
+  /* The flow box only lays the groups out side by side: its children
+   * take no focus of their own. */
+  gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (self->queue_group)), FALSE);
+  gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (self->worker_group)), FALSE);
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed),
                            self, G_CONNECT_SWAPPED);
   on_monitor_changed (self);
@@ -505,6 +510,7 @@ vigil_server_section_class_init (VigilServerSectionClass *klass)
   BIND (failing_revealer);
   BIND (failing_label);
   BIND (queue_group);
+  BIND (worker_group);
   BIND (pending_label);
   BIND (running_label);
   BIND (completed_label);
