@@ -208,6 +208,25 @@ values_shown (gpointer data)
                     vigil_server_text_worker_state (VIGIL_WORKER_STATE_RUNNING)) == 0;
 }
 
+/* An hour the screenshots can show: a queue that grows and drains, songs
+ * per minute, and ten minutes without data (a gap). */
+static void
+fill_history (VigilServerHistory *history)
+{
+  gint64 now_minute = g_get_real_time () / G_USEC_PER_SEC / 60;
+
+  for (gint64 age = 55; age >= 1; age--)
+    {
+      gint64 us = (now_minute - age) * 60 * G_USEC_PER_SEC;
+      gint64 queue = age > 30 ? 55 - age : age;
+
+      if (age >= 18 && age < 28)
+        continue;
+      vigil_server_history_record (history, us, queue, -1);
+      vigil_server_history_record (history, us + G_USEC_PER_SEC, -1, 4 + (age * 7) % 9);
+    }
+}
+
 static void
 test_values (Fixture       *f,
              gconstpointer  data)
@@ -228,6 +247,9 @@ test_values (Fixture       *f,
   g_assert_cmpstr (label_text (f, "processed_label"), ==, "—");
   g_assert_cmpstr (label_text (f, "status_label"), ==, vigil_server_text_worker_state (VIGIL_WORKER_STATE_UNKNOWN));
   g_assert_true (gtk_widget_has_css_class (section_child (f, "status_dot"), "unknown"));
+
+  if (!options->quirks)
+    fill_history (vigil_server_monitor_get_history (monitor));
 
   show_servers (f);
   g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
@@ -358,6 +380,47 @@ test_polling (Fixture       *f,
   gtk_window_present (GTK_WINDOW (f->window));
   g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
   assert_polling (f);
+}
+
+/* ------------------------------------------------------------------ */
+/* A failing server                                                    */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+banner_shown (gpointer data)
+{
+  Fixture *f = data;
+  const GError *error = vigil_server_monitor_get_last_error (monitor_of (f));
+  g_autofree char *want = NULL;
+
+  if (!gtk_revealer_get_reveal_child (section_child (f, "failing_revealer")) || error == NULL)
+    return FALSE;
+  want = vigil_server_text_failing (error, vigil_server_monitor_get_failing_since (monitor_of (f)));
+  return g_strcmp0 (label_text (f, "failing_label"), want) == 0;
+}
+
+static gboolean
+banner_hidden (gpointer data)
+{
+  Fixture *f = data;
+
+  return !gtk_revealer_get_reveal_child (section_child (f, "failing_revealer")) &&
+         g_strcmp0 (label_text (f, "pending_label"), "—") != 0;
+}
+
+static void
+test_failing (Fixture       *f,
+              gconstpointer  data)
+{
+  g_object_set (f->server, "error-rate", 1.0, NULL);
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (banner_shown, f, 20000));
+  /* Unknown values stay unknown while failing. */
+  g_assert_cmpstr (label_text (f, "pending_label"), ==, "—");
+
+  g_object_set (f->server, "error-rate", 0.0, NULL);
+  vigil_server_monitor_refresh (monitor_of (f));
+  g_assert_true (vigil_test_wait_for (banner_hidden, f, 30000));
 }
 
 /* ------------------------------------------------------------------ */
@@ -527,39 +590,91 @@ test_cleanup (Fixture       *f,
 /* Charts                                                              */
 /* ------------------------------------------------------------------ */
 
+static gint64
+songs_this_minute (VigilServerHistory *history)
+{
+  gint64 now_us = g_get_real_time ();
+  g_autoptr(GArray) samples = vigil_server_history_get_samples (history, now_us);
+  const VigilHistorySample *last;
+
+  if (samples->len == 0)
+    return -1;
+  last = &g_array_index (samples, VigilHistorySample, samples->len - 1);
+  return last->minute == now_us / G_USEC_PER_SEC / 60 ? last->songs : -1;
+}
+
+/* Minutes of virtual time later: the queue drawn, songs counted. */
 static gboolean
 charts_filled (gpointer data)
 {
   Fixture *f = data;
   VigilChart *queue = section_child (f, "queue_chart");
-  VigilChart *songs = section_child (f, "songs_chart");
 
   return vigil_demo_server_get_virtual_time (f->server) > 180 &&
          vigil_chart_get_n_points (queue) > 0 &&
-         vigil_chart_get_n_points (songs) > 0 && vigil_chart_get_max (songs) > 0;
+         songs_this_minute (vigil_server_monitor_get_history (monitor_of (f))) > 0;
 }
 
 static void
 test_charts (Fixture       *f,
              gconstpointer  data)
 {
+  VigilChart *queue;
   VigilChart *songs;
   g_autofree char *want = NULL;
 
-  for (guint i = 0; i < 40; i++)
-    g_free (vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 1 + i, 1, 1.0, 0));
+  /* 100 songs of 10 s on 3 workers: a queue for about 330 s */
+  for (guint i = 0; i < 100; i++)
+    g_free (vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 1 + i, 1, 10.0, 0));
 
+  queue = section_child (f, "queue_chart");
   songs = section_child (f, "songs_chart");
-  g_assert_cmpuint (vigil_chart_get_n_points (songs), ==, 0);
+  g_assert_cmpuint (vigil_chart_get_n_points (queue), ==, 0);
+  g_assert_true (vigil_chart_get_history (songs) == vigil_server_monitor_get_history (monitor_of (f)));
   show_servers (f);
   g_assert_true (vigil_test_wait_for (charts_filled, f, 30000));
+  g_assert_cmpint (vigil_chart_get_max (queue), >, 0);
 
+  /* The accessible description: the history's words, on both charts. */
+  vigil_chart_update (queue);
   vigil_chart_update (songs);
   want = vigil_server_history_describe (vigil_server_monitor_get_history (monitor_of (f)),
                                         g_get_real_time ());
+  g_assert_cmpstr (vigil_chart_get_description (queue), ==, want);
   g_assert_cmpstr (vigil_chart_get_description (songs), ==, want);
-  g_assert_nonnull (strstr (want, "songs analyzed per minute"));
-  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (songs), 10000));
+  g_assert_true (g_str_has_prefix (want, "Queue length "));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (queue), 10000));
+}
+
+/* A full hour (as after a restart): every complete minute drawn, the gap
+ * left out, the current minute's partial songs count not drawn. */
+static void
+test_chart_hour (void)
+{
+  g_autoptr(VigilServerHistory) history = vigil_server_history_new ("http://songs.test", NULL);
+  GtkWidget *queue;
+  GtkWidget *songs;
+  gint64 now_us = g_get_real_time ();
+  g_autofree char *empty = NULL;
+
+  queue = g_object_ref_sink (vigil_chart_new (history, VIGIL_CHART_SERIES_QUEUE_LENGTH));
+  songs = g_object_ref_sink (vigil_chart_new (history, VIGIL_CHART_SERIES_SONGS));
+  empty = vigil_server_history_describe (history, now_us);
+  g_assert_cmpuint (vigil_chart_get_n_points (VIGIL_CHART (songs)), ==, 0);
+  g_assert_cmpstr (vigil_chart_get_description (VIGIL_CHART (songs)), ==, empty);
+
+  fill_history (history);
+  vigil_server_history_record (history, g_get_real_time (), 3, 2);
+
+  /* 55 minutes minus a 10-minute gap, and the current one for the queue */
+  g_assert_cmpuint (vigil_chart_get_n_points (VIGIL_CHART (queue)), ==, 46);
+  g_assert_cmpint (vigil_chart_get_max (VIGIL_CHART (queue)), ==, 30);
+  g_assert_cmpuint (vigil_chart_get_n_points (VIGIL_CHART (songs)), ==, 45);
+  g_assert_cmpint (vigil_chart_get_max (VIGIL_CHART (songs)), ==, 12);
+  g_assert_cmpstr (vigil_chart_get_description (VIGIL_CHART (songs)), !=, empty);
+
+  g_assert_finalize_object (queue);
+  g_assert_finalize_object (songs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -585,11 +700,14 @@ main (int   argc,
   g_test_add ("/vigil/server-page/values", Fixture, &plain, fixture_setup, test_values, fixture_teardown);
   g_test_add ("/vigil/server-page/values-quirks", Fixture, &quirks, fixture_setup, test_values,
               fixture_teardown);
+  g_test_add ("/vigil/server-page/failing", Fixture, &plain, fixture_setup, test_failing, fixture_teardown);
   g_test_add ("/vigil/server-page/polling", Fixture, &plain, fixture_setup, test_polling, fixture_teardown);
   g_test_add ("/vigil/server-page/discovered", Fixture, &busy, fixture_setup, test_discovered,
               fixture_teardown);
   g_test_add ("/vigil/server-page/cleanup", Fixture, &tokens, fixture_setup, test_cleanup, fixture_teardown);
   g_test_add ("/vigil/server-page/charts", Fixture, &busy, fixture_setup, test_charts, fixture_teardown);
+
+  g_test_add_func ("/vigil/server-page/chart-hour", test_chart_hour);
 
   ret = g_test_run ();
 

@@ -43,11 +43,15 @@ G_DEFINE_FINAL_TYPE (VigilChart, vigil_chart, GTK_TYPE_WIDGET)
 /* Data                                                                */
 /* ------------------------------------------------------------------ */
 
+/* -1: not drawn. The current minute's songs are not drawn: the minute is
+ * not over, and its partial count would read as a drop. */
 static gint64
 sample_value (VigilChart               *self,
               const VigilHistorySample *sample)
 {
-  return self->series == VIGIL_CHART_SERIES_SONGS ? sample->songs : sample->queue_length;
+  if (self->series == VIGIL_CHART_SERIES_QUEUE_LENGTH)
+    return sample->queue_length;
+  return sample->minute < self->now_minute ? sample->songs : -1;
 }
 
 static void
