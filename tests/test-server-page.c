@@ -293,6 +293,10 @@ test_values (Fixture       *f,
       adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
       save_screenshot (GTK_WIDGET (f->window), "server-page-dark.png");
       adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+      /* Narrow: the switcher moves to a bar at the bottom (kept in the
+       * build directory only). */
+      gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 700);
+      save_screenshot (GTK_WIDGET (f->window), "server-page-narrow.png");
     }
 }
 

@@ -8,7 +8,7 @@
 
 #include "vigil-chart.h"
 
-#define CHART_MIN_WIDTH  200
+#define CHART_MIN_WIDTH  160
 #define CHART_MIN_HEIGHT 120
 #define LABEL_GAP        6.0
 #define DOT_RADIUS       3.0

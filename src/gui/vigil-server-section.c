@@ -45,6 +45,7 @@ struct _VigilServerSection
   GtkWidget          *current_watch_button;
   GtkLabel           *heartbeat_label;
   AdwActionRow       *heartbeat_warning_row;
+  GtkWidget          *charts_box;
   VigilChart         *queue_chart;
   VigilChart         *songs_chart;
   GtkSwitch          *auto_watch_switch;
@@ -410,6 +411,9 @@ vigil_server_section_constructed (GObject *object)
    * take no focus of their own. */
   gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (self->queue_group)), FALSE);
   gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (self->worker_group)), FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (self->charts_box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed),
                            self, G_CONNECT_SWAPPED);
   on_monitor_changed (self);
@@ -527,6 +531,7 @@ vigil_server_section_class_init (VigilServerSectionClass *klass)
   BIND (current_watch_button);
   BIND (heartbeat_label);
   BIND (heartbeat_warning_row);
+  BIND (charts_box);
   BIND (queue_chart);
   BIND (songs_chart);
   BIND (auto_watch_switch);
