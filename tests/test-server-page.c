@@ -18,6 +18,7 @@
 #include "vigil-chart.h"
 #include "vigil-demo-server.h"
 #include "vigil-job-text.h"
+#include "vigil-new-analysis-dialog.h"
 #include "vigil-server-page.h"
 #include "vigil-server-text.h"
 #include "vigil-window.h"
@@ -555,50 +556,73 @@ library_refused (gpointer data)
   return !gtk_widget_get_sensitive (data);
 }
 
+static VigilNewAnalysisDialog *
+find_new_analysis_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (VIGIL_IS_NEW_ANALYSIS_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Analyze a Whole Library opens New Analysis with the user's library
+ * chosen, on this server. */
+static void
+assert_library_dialog (Fixture *f)
+{
+  VigilNewAnalysisDialog *dialog;
+  GtkWidget *chooser;
+  g_autoptr(GtkStringObject) url = NULL;
+
+  g_signal_emit_by_name (section_child (f, "library_button"), "clicked");
+  dialog = find_new_analysis_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (
+    gtk_widget_get_template_child (GTK_WIDGET (dialog), VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "user_check"))));
+  chooser = vigil_new_analysis_dialog_get_server_chooser (dialog);
+  url = g_list_model_get_item (gtk_drop_down_get_model (GTK_DROP_DOWN (chooser)),
+                               gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser)));
+  g_assert_cmpstr (gtk_string_object_get_string (url), ==, vigil_api_client_get_base_url (f->client));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static void
 test_cleanup (Fixture       *f,
               gconstpointer  data)
 {
-  VigilServerSection *section;
   g_autofree char *done = NULL;
   g_autofree char *refused = NULL;
+  g_autofree char *unknown = NULL;
   GtkWidget *library;
 
   show_servers (f);
   g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
-  section = section_of (f);
   library = section_child (f, "library_button");
   g_assert_true (gtk_widget_get_sensitive (library));
+  assert_library_dialog (f);
 
   done = run_cleanup (f, 12);
   g_assert_null (strstr (done, "Not an admin"));
   g_assert_false (g_str_has_prefix (done, "Cleanup failed"));
   g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup"), ==, 1);
 
-  /* A user who is not an admin: told so in words, and Analyze a Whole
-   * Library is refused with the reason. */
+  /* A user who is not an admin (403): told so in words, and Analyze a
+   * Whole Library is refused with the reason. */
   vigil_api_client_set_token (f->client, USER_TOKEN);
-  g_clear_pointer (&done, g_free);
-  {
-    /* a fresh answer: forget the last one */
-    g_object_set_data (G_OBJECT (section), "unused", NULL);
-  }
-  refused = NULL;
-  {
-    AdwMessageDialog *dialog = vigil_server_section_show_cleanup (section);
-    const char *before = vigil_server_section_get_cleanup_result (section);
-    g_autofree char *was = g_strdup (before);
-
-    adw_message_dialog_response (dialog, "cleanup");
-    while (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup") < 2 ||
-           g_strcmp0 (vigil_server_section_get_cleanup_result (section), was) == 0)
-      g_main_context_iteration (NULL, TRUE);
-    refused = g_strdup (vigil_server_section_get_cleanup_result (section));
-  }
+  refused = run_cleanup (f, 48);
   g_assert_cmpstr (refused, ==, "Not an admin");
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup"), ==, 2);
   vigil_server_monitor_refresh (monitor_of (f));
   g_assert_true (vigil_test_wait_for (library_refused, library, 20000));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (library), ==, "Not an admin");
+
+  /* A token the server does not know (401): the same words. */
+  vigil_api_client_set_token (f->client, "nobody");
+  unknown = run_cleanup (f, 1);
+  g_assert_cmpstr (unknown, ==, "Not an admin");
+  g_assert_cmpuint (vigil_demo_server_get_request_count (f->server, "/api/progress/cleanup"), ==, 3);
 }
 
 /* ------------------------------------------------------------------ */

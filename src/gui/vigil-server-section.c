@@ -334,6 +334,9 @@ on_cleanup_response (AdwMessageDialog   *dialog,
       set_cleanup_result (self, text);
       return;
     }
+  /* The answer to come replaces the last one. */
+  g_clear_pointer (&self->cleanup_result, g_free);
+  adw_action_row_set_subtitle (self->cleanup_row, "");
   gtk_widget_set_sensitive (self->cleanup_button, FALSE);
   vigil_server_monitor_cleanup_async (self->monitor, hours, self->cancellable,
                                       on_cleanup_done, self);
