@@ -246,6 +246,8 @@ test_values (Fixture       *f,
   /* Unknown until the server says: never 0. */
   g_assert_cmpstr (label_text (f, "pending_label"), ==, "—");
   g_assert_cmpstr (label_text (f, "processed_label"), ==, "—");
+  g_assert_cmpstr (label_text (f, "active_label"), ==, vigil_server_text_unknown ());
+  g_assert_cmpstr (label_text (f, "current_label"), ==, vigil_server_text_unknown ());
   g_assert_cmpstr (label_text (f, "status_label"), ==, vigil_server_text_worker_state (VIGIL_WORKER_STATE_UNKNOWN));
   g_assert_true (gtk_widget_has_css_class (section_child (f, "status_dot"), "unknown"));
 

@@ -99,8 +99,13 @@ show_queue (VigilServerSection *self)
   set_count (self->completed_label, counts->completed_jobs);
   set_count (self->failed_label, counts->failed_jobs);
   gtk_label_set_label (self->priorities_label, priorities);
-  /* Translators: the queue's active job when there is none. */
-  gtk_label_set_label (self->active_label, title != NULL ? title : C_("active job", "None"));
+  if (title != NULL)
+    gtk_label_set_label (self->active_label, title);
+  else if (vigil_server_monitor_get_last_update (self->monitor) == 0)
+    gtk_label_set_label (self->active_label, vigil_server_text_unknown ());
+  else
+    /* Translators: the queue's active job when there is none. */
+    gtk_label_set_label (self->active_label, C_("active job", "None"));
   adw_preferences_group_set_description (self->queue_group,
                                          vigil_server_text_counts_note (counts->source));
 }
@@ -130,8 +135,13 @@ show_current_job (VigilServerSection *self,
   g_autofree char *title = job != NULL ? record_title (job) : NULL;
   gboolean can_watch;
 
-  /* Translators: the worker's current job when there is none. */
-  gtk_label_set_label (self->current_label, title != NULL ? title : C_("current job", "None"));
+  if (title != NULL)
+    gtk_label_set_label (self->current_label, title);
+  else if (worker == NULL)
+    gtk_label_set_label (self->current_label, vigil_server_text_unknown ());
+  else
+    /* Translators: the worker's current job when there is none. */
+    gtk_label_set_label (self->current_label, C_("current job", "None"));
   can_watch = job != NULL && job->job_id != NULL && tracker != NULL &&
               vigil_tracker_lookup (tracker, job->job_id) == NULL;
   gtk_widget_set_visible (self->current_watch_button, can_watch);
