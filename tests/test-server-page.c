@@ -687,6 +687,70 @@ test_charts (Fixture       *f,
   g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (queue), 10000));
 }
 
+/* Which columns of the drawn chart hold the accent colour (its line). */
+static GArray *
+accent_columns (GtkWidget *chart)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (chart));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (chart);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  GArray *columns = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  int width = gtk_widget_get_width (chart);
+  int height = gtk_widget_get_height (chart);
+  GdkRGBA accent;
+
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (chart), "accent_color", &accent));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+
+  g_array_set_size (columns, width);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        /* GDK_MEMORY_DEFAULT: B, G, R, A (premultiplied; opaque here) */
+        const guchar *p = pixels + ((gsize) y * width + x) * 4;
+
+        if (ABS (p[2] - accent.red * 255) < 24 && ABS (p[1] - accent.green * 255) < 24 &&
+            ABS (p[0] - accent.blue * 255) < 24)
+          g_array_index (columns, gboolean, x) = TRUE;
+      }
+  return columns;
+}
+
+/* The line is drawn across the hour, and not across the ten minutes
+ * without data. */
+static void
+assert_drawn_with_gap (GtkWidget *chart)
+{
+  g_autoptr(GArray) columns = accent_columns (chart);
+  int first = -1, last = -1, run = 0, longest = 0, n = 0;
+
+  for (guint x = 0; x < columns->len; x++)
+    if (g_array_index (columns, gboolean, x))
+      {
+        if (first < 0)
+          first = (int) x;
+        last = (int) x;
+        n++;
+      }
+  g_assert_cmpint (n, >, (int) columns->len / 3);
+  for (int x = first; x <= last; x++)
+    {
+      run = g_array_index (columns, gboolean, x) ? 0 : run + 1;
+      longest = MAX (longest, run);
+    }
+  /* The line spans about 55 minutes (55 minutes ago to now); the gap,
+   * from the last minute before it to the first after, 11 of them. */
+  g_assert_cmpint (longest, >=, (last - first) * 9 / 55);
+  g_assert_cmpint (longest, <=, (last - first) * 12 / 55);
+}
+
 /* A full hour (as after a restart): every complete minute drawn, the gap
  * left out, the current minute's partial songs count not drawn. */
 static void
@@ -713,6 +777,21 @@ test_chart_hour (void)
   g_assert_cmpuint (vigil_chart_get_n_points (VIGIL_CHART (songs)), ==, 45);
   g_assert_cmpint (vigil_chart_get_max (VIGIL_CHART (songs)), ==, 12);
   g_assert_cmpstr (vigil_chart_get_description (VIGIL_CHART (songs)), !=, empty);
+
+  {
+    GtkWidget *window = gtk_window_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+    gtk_box_append (GTK_BOX (box), queue);
+    gtk_box_append (GTK_BOX (box), songs);
+    gtk_window_set_child (GTK_WINDOW (window), box);
+    gtk_window_set_default_size (GTK_WINDOW (window), 600, 320);
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_true (vigil_test_wait_drawn (songs, 10000));
+    assert_drawn_with_gap (songs);
+    assert_drawn_with_gap (queue);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
 
   g_assert_finalize_object (queue);
   g_assert_finalize_object (songs);
