@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "vigil-application.h"
 #include "vigil-chart.h"
@@ -490,6 +491,52 @@ job_tracked (gpointer data)
 }
 
 static void
+on_curl_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, out, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Another client: curl starts a song's analysis (the demo server runs in
+ * this process, so curl runs alongside the main loop). Its job id. */
+static char *
+start_with_curl (Fixture *f,
+                 gint64   song_id)
+{
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  g_autofree char *url = g_strdup_printf ("%s/api/songs/%" G_GINT64_FORMAT "/analyze", f->url, song_id);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  if (curl == NULL)
+    {
+      g_test_message ("no curl: the job is added to the demo server directly");
+      return vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, song_id, 1, 100000.0, 0);
+    }
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              curl, "--silent", "--fail", "--request", "POST", url, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_curl_done, &out);
+  g_assert_true (vigil_test_wait_for (string_set, &out, 20000));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "job_id"));
+}
+
+static void
 test_discovered (Fixture       *f,
                  gconstpointer  data)
 {
@@ -517,7 +564,9 @@ test_discovered (Fixture       *f,
   saved = g_settings_get_strv (vigil_application_get_settings (app), "auto-watch-servers");
   g_assert_true (g_strv_contains ((const char * const *) saved, vigil_api_client_get_base_url (f->client)));
 
-  later = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 9, 1, 100000.0, 0);
+  /* long enough to be seen running whatever the machine's speed */
+  g_object_set (f->server, "song-seconds", 100000.0, NULL);
+  later = start_with_curl (f, 9);
   w.job_id = later;
   g_assert_true (vigil_test_wait_for (job_tracked, &w, 20000));
 
