@@ -3,8 +3,9 @@
  * /api/queue/status says 0), polling only while the page is visible and
  * the window shown (requests counted at the server), a job started
  * elsewhere appears under "Also on this server" and Watch tracks it,
- * auto-watch kept in the settings, cleanup answered and refused (403),
- * the charts' data and description. Writes screenshots/server-page-light.png
+ * auto-watch (kept in the settings) tracks a job that curl started,
+ * cleanup answered and refused (401, 403), Analyze a Whole Library, the
+ * failing banner, the charts' data, drawing and description. Writes screenshots/server-page-light.png
  * and server-page-dark.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
