@@ -161,6 +161,21 @@ job_finished (gpointer data)
   return vigil_job_get_is_finished (data);
 }
 
+static gboolean
+has_two_jobs (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 2;
+}
+
+/* pair: the demo server, the job. */
+static gboolean
+job_was_polled (gpointer data)
+{
+  gpointer *pair = data;
+
+  return vigil_demo_server_get_job_request_count (pair[0], vigil_job_get_job_id (pair[1])) > 0;
+}
+
 static VigilJobRow *
 find_row (Fixture  *f,
           VigilJob *job)
@@ -215,7 +230,7 @@ test_two_servers (Fixture       *f,
   GSettings *settings = vigil_application_get_settings (app);
   GtkDropDown *filter = GTK_DROP_DOWN (child_of (f->window, VIGIL_TYPE_WINDOW, "server_dropdown"));
   GListModel *visible = vigil_window_get_visible_jobs (f->window);
-  g_autoptr(VigilJob) job_a = NULL, job_b = NULL, running = NULL;
+  g_autoptr(VigilJob) job_a = NULL, job_b = NULL, queued = NULL;
   g_autofree char *host_a = NULL, *host_b = NULL, *url_b = NULL;
   gpointer pair[2];
 
@@ -282,12 +297,21 @@ test_two_servers (Fixture       *f,
   gtk_drop_down_set_selected (filter, 0);
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);
 
-  /* A long job on the second server, then it goes away. */
+  /* A job on the second server that stays queued (no workers: however
+   * slow the machine, it cannot finish before the server goes away), then
+   * the server goes away while its poller tracks that job. */
+  g_object_set (f->servers[1].server, "workers", 0, NULL);
   vigil_tracker_start_async (f->servers[1].tracker, VIGIL_JOB_KIND_PLAYLIST, 3, FALSE,
                              NULL, NULL, NULL);
-  g_assert_true (vigil_test_wait_for ((VigilTestCond) g_list_model_get_n_items,
-                                      vigil_tracker_get_jobs (f->servers[1].tracker), 1));
+  g_assert_true (vigil_test_wait_for (has_two_jobs, vigil_tracker_get_jobs (f->servers[1].tracker),
+                                      20000));
+  queued = g_list_model_get_item (vigil_tracker_get_jobs (f->servers[1].tracker), 1);
+  g_assert_true (vigil_poller_is_tracking (f->servers[1].poller, queued));
+  pair[0] = f->servers[1].server;
+  pair[1] = queued;
+  g_assert_true (vigil_test_wait_for (job_was_polled, pair, 20000));
   save_widget_shot (GTK_WIDGET (f->window), "two-servers.png");
+  g_assert_false (vigil_job_get_is_finished (queued));
 
   vigil_demo_server_disconnect (f->servers[1].server);
   pair[0] = f;
