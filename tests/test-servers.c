@@ -90,6 +90,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
+  g_settings_reset (vigil_application_get_settings (app), "server-names");
   g_clear_object (&f->trackers);
   for (guint i = 0; i < 2; i++)
     {
@@ -165,6 +166,38 @@ static gboolean
 has_two_jobs (gpointer data)
 {
   return g_list_model_get_n_items (data) == 2;
+}
+
+static void
+set_server_names (GSettings  *settings,
+                  const char *url_a,
+                  const char *name_a,
+                  const char *url_b,
+                  const char *name_b)
+{
+  g_autoptr(GVariantBuilder) builder = g_variant_builder_new (G_VARIANT_TYPE ("a{ss}"));
+
+  g_variant_builder_add (builder, "{ss}", url_a, name_a);
+  g_variant_builder_add (builder, "{ss}", url_b, name_b);
+  g_settings_set_value (settings, "server-names", g_variant_builder_end (builder));
+}
+
+static VigilJobRow *find_row (Fixture  *f,
+                              VigilJob *job);
+
+/* pair: the fixture, a job whose row's kind line names its server. */
+static gboolean
+row_names_server (gpointer data)
+{
+  gpointer *pair = data;
+  VigilJobRow *row = find_row (pair[0], pair[1]);
+  GtkLabel *label;
+
+  if (row == NULL)
+    return FALSE;
+  label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (row), VIGIL_TYPE_JOB_ROW,
+                                                    "subtitle_label"));
+  return strstr (gtk_label_get_label (label), vigil_job_get_server_name (pair[1])) != NULL;
 }
 
 /* pair: the demo server, the job. */
@@ -279,6 +312,18 @@ test_two_servers (Fixture       *f,
       label = GTK_LABEL (child_of (row, VIGIL_TYPE_JOB_ROW, "subtitle_label"));
       g_assert_nonnull (strstr (gtk_label_get_label (label), vigil_job_get_server_host (job)));
     }
+
+  /* Named servers: the name replaces the host on its jobs' rows and in the
+   * filter, at once. */
+  set_server_names (settings, f->servers[0].url, "Studio", f->servers[1].url, "Archive");
+  g_assert_cmpstr (vigil_job_get_server_name (job_a), ==, "Studio");
+  g_assert_cmpstr (vigil_job_get_server_name (job_b), ==, "Archive");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (filter)), 1),
+                   ==, "Studio");
+  pair[0] = f;
+  pair[1] = job_a;
+  g_assert_true (vigil_test_wait_for (row_names_server, pair, 10000));
+  g_assert_cmpstr (vigil_tracker_get_server_name (f->servers[1].tracker), ==, "Archive");
 
   /* The server filter. */
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 2);

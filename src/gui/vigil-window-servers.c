@@ -43,12 +43,24 @@ tracker_has_job (VigilTracker *tracker,
   return FALSE;
 }
 
-static const char *
-tracker_host (VigilTracker *tracker)
+/* Each tracker (and so each of its jobs) takes the name the user gave its
+ * server in `server-names` (by base URL), else goes back to its host. */
+static void
+apply_server_names (VigilWindow *self)
 {
-  const char *host = vigil_poller_get_server_host (vigil_tracker_get_poller (tracker));
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+  guint n = g_list_model_get_n_items (self->trackers);
 
-  return host != NULL ? host : vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+  for (guint i = 0; i < n; i++)
+    {
+      VigilTracker *tracker = tracker_at (self, i);
+      const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+      const char *name = NULL;
+
+      if (!g_variant_lookup (names, url, "&s", &name))
+        name = NULL;
+      vigil_tracker_set_server_name (tracker, name);
+    }
 }
 
 static gpointer
@@ -108,13 +120,14 @@ on_trackers_changed (VigilWindow *self)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->pollers, i), self);
   g_ptr_array_set_size (self->pollers, 0);
 
+  apply_server_names (self);
   g_ptr_array_add (names, (gpointer) _("All Servers"));
   for (guint i = 0; i < n; i++)
     {
       VigilTracker *tracker = tracker_at (self, i);
       VigilPoller *poller = vigil_tracker_get_poller (tracker);
 
-      g_ptr_array_add (names, (gpointer) tracker_host (tracker));
+      g_ptr_array_add (names, (gpointer) vigil_tracker_get_server_name (tracker));
       g_ptr_array_add (self->pollers, g_object_ref (poller));
       g_signal_connect_object (poller, "notify::server-health", G_CALLBACK (update_header),
                                self, G_CONNECT_SWAPPED);
@@ -162,6 +175,9 @@ vigil_window_servers_init (VigilWindow *self)
                            G_CALLBACK (on_server_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->trackers, "items-changed", G_CALLBACK (on_trackers_changed),
                            self, G_CONNECT_SWAPPED);
+  /* A rename shows at once: in the filter and on every row. */
+  g_signal_connect_object (self->settings, "changed::server-names",
+                           G_CALLBACK (on_trackers_changed), self, G_CONNECT_SWAPPED);
 }
 
 /* After the filter exists. */
