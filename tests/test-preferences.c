@@ -195,12 +195,13 @@ static void
 assert_not_in_state_file (const char *secret)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
+  VigilStateStore *store = vigil_application_get_state_store (app);
   g_autofree char *contents = NULL;
 
-  g_assert_true (vigil_state_store_flush (vigil_application_get_state_store (app), &error));
+  g_assert_true (vigil_state_store_flush (store, &error));
   g_assert_no_error (error);
-  if (g_file_get_contents (path, &contents, NULL, NULL))
+  g_assert_true (g_str_has_prefix (vigil_state_store_get_path (store), g_get_user_state_dir ()));
+  if (g_file_get_contents (vigil_state_store_get_path (store), &contents, NULL, NULL))
     g_assert_null (strstr (contents, secret));
 }
 

@@ -106,7 +106,7 @@ update_header (VigilWindow *self)
 static void
 on_server_selected (VigilWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  vigil_window_refilter (self);
 }
 
 static void
@@ -237,6 +237,51 @@ vigil_window_servers_match (VigilWindow *self,
       selected > g_list_model_get_n_items (self->trackers))
     return TRUE;
   return tracker_has_job (tracker_at (self, selected - 1), job);
+}
+
+static VigilTracker *
+tracker_for_url (VigilWindow *self,
+                 const char  *url)
+{
+  guint n = g_list_model_get_n_items (self->trackers);
+
+  for (guint i = 0; url != NULL && i < n; i++)
+    {
+      VigilTracker *tracker = tracker_at (self, i);
+
+      if (g_str_equal (vigil_api_client_get_base_url (vigil_tracker_get_client (tracker)), url))
+        return tracker;
+    }
+  return NULL;
+}
+
+gboolean
+vigil_window_servers_match_url (VigilWindow *self,
+                                const char  *url)
+{
+  guint selected;
+
+  g_assert (VIGIL_IS_WINDOW (self));
+
+  if (self->server_dropdown == NULL || self->trackers == NULL)
+    return TRUE;
+  selected = gtk_drop_down_get_selected (self->server_dropdown);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > g_list_model_get_n_items (self->trackers))
+    return TRUE;
+  return tracker_for_url (self, url) == tracker_at (self, selected - 1);
+}
+
+const char *
+vigil_window_servers_name_for_url (VigilWindow *self,
+                                   const char  *url)
+{
+  VigilTracker *tracker;
+
+  g_assert (VIGIL_IS_WINDOW (self));
+
+  tracker = self->trackers != NULL ? tracker_for_url (self, url) : NULL;
+  return tracker != NULL ? vigil_tracker_get_server_name (tracker) : NULL;
 }
 
 /* The tracker a row's job belongs to (the primary one if none does). */

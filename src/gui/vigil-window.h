@@ -20,19 +20,21 @@ G_DECLARE_FINAL_TYPE (VigilWindow, vigil_window, VIGIL, WINDOW, AdwApplicationWi
  * store, nullable, gives the Finished filter its history), filter ("all",
  * "active", "failed", "finished"; the win.filter action), trackers
  * (construct-only GListModel of VigilTracker, nullable: just tracker),
- * several-servers (read-only: rows then name their server). */
+ * state-stores (construct-only GListModel of VigilStateStore, nullable:
+ * every server's; the Finished filter merges their histories, newest
+ * first), several-servers (read-only: rows then name their server). */
 VigilWindow  *vigil_window_new             (VigilApplication *application,
                                             GSettings        *settings,
                                             VigilTracker     *tracker,
                                             VigilStateStore  *state_store);
 /* trackers: every server's VigilTracker (tracker, the primary, among them):
  * one list of all their jobs, a server filter and "N of M servers
- * reachable" with more than one. */
+ * reachable" with more than one; state_stores: every server's store. */
 VigilWindow  *vigil_window_new_for_servers (VigilApplication *application,
                                             GSettings        *settings,
                                             GListModel       *trackers,
                                             VigilTracker     *tracker,
-                                            VigilStateStore  *state_store);
+                                            GListModel       *state_stores);
 VigilTracker *vigil_window_get_tracker     (VigilWindow      *self);
 /* The view the list shows: filtered and sorted (active first, then newest). */
 GListModel   *vigil_window_get_visible_jobs (VigilWindow     *self);
