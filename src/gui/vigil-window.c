@@ -826,6 +826,14 @@ vigil_window_get_visible_jobs (VigilWindow *self)
   return G_LIST_MODEL (self->sorted);
 }
 
+GListModel *
+vigil_window_get_visible_history (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return self->history;
+}
+
 void
 vigil_window_set_server_label (VigilWindow *self,
                                const char  *label)

@@ -38,6 +38,9 @@ VigilWindow  *vigil_window_new_for_servers (VigilApplication *application,
 VigilTracker *vigil_window_get_tracker     (VigilWindow      *self);
 /* The view the list shows: filtered and sorted (active first, then newest). */
 GListModel   *vigil_window_get_visible_jobs (VigilWindow     *self);
+/* What the Finished filter shows: every server's history, narrowed by the
+ * server filter and the search, newest first. */
+GListModel   *vigil_window_get_visible_history (VigilWindow  *self);
 void          vigil_window_set_server_label (VigilWindow     *self,
                                              const char      *label);
 void          vigil_window_add_toast       (VigilWindow      *self,
