@@ -563,6 +563,7 @@ test_remove_server (void)
   g_assert_true (vigil_demo_server_listen (backup, NULL, 0, &error));
   url2 = normal_url (vigil_demo_server_get_url (backup));
   g_assert_true (vigil_application_add_server (app, url2, &error));
+  g_variant_builder_add (names, "{ss}", url1, "Studio");
   g_variant_builder_add (names, "{ss}", url2, "Backup");
   g_settings_set_value (settings, "server-names", g_variant_builder_end (names));
 
@@ -582,6 +583,8 @@ test_remove_server (void)
   /* The first server goes: the second becomes the primary. */
   prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
   first = g_object_ref (vigil_application_get_tracker (app));
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 760);
+  save_shot (GTK_WIDGET (prefs), "preferences-servers.png");
   g_assert_true (vigil_preferences_window_remove_server (prefs, url1));
   g_assert_cmpuint (vigil_poller_get_n_tracked (vigil_tracker_get_poller (first)), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 1);
@@ -591,7 +594,7 @@ test_remove_server (void)
   g_assert_cmpstr (last, ==, url2);
   assert_state_file_kept (url1);
   g_assert_nonnull (vigil_preferences_window_get_toast_text (prefs));
-  g_assert_true (g_str_has_prefix (vigil_preferences_window_get_toast_text (prefs), "Removed "));
+  g_assert_cmpstr (vigil_preferences_window_get_toast_text (prefs), ==, "Removed Studio");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.undo-remove-server", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 2);
   g_assert_nonnull (tracker_for (url1));
