@@ -24,6 +24,20 @@ tracker_at (VigilWindow *self,
   return tracker;
 }
 
+/* The primary server's tracker while it is configured, else the first
+ * one's (the primary can be removed in Preferences). */
+static VigilTracker *
+primary_tracker (VigilWindow *self)
+{
+  guint position;
+
+  if (self->trackers == NULL || g_list_model_get_n_items (self->trackers) == 0 ||
+      (G_IS_LIST_STORE (self->trackers) &&
+       g_list_store_find (G_LIST_STORE (self->trackers), self->tracker, &position)))
+    return self->tracker;
+  return tracker_at (self, 0);
+}
+
 static gboolean
 tracker_has_job (VigilTracker *tracker,
                  VigilJob     *job)
@@ -297,7 +311,7 @@ vigil_window_tracker_for_job (VigilWindow *self,
   for (guint i = 0; i < n; i++)
     if (tracker_has_job (tracker_at (self, i), job))
       return tracker_at (self, i);
-  return self->tracker;
+  return primary_tracker (self);
 }
 
 GtkWidget *
@@ -341,10 +355,10 @@ vigil_window_server_chooser_take (VigilWindow *self,
   g_assert (VIGIL_IS_WINDOW (self));
 
   if (chooser == NULL)
-    return self->tracker;
+    return primary_tracker (self);
   selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser));
   if (selected >= g_list_model_get_n_items (self->trackers))
-    return self->tracker;
+    return primary_tracker (self);
   tracker = tracker_at (self, selected);
   if (g_list_model_get_n_items (self->trackers) > 1)
     {
