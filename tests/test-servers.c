@@ -12,6 +12,7 @@
 
 #include "vigil-application.h"
 #include "vigil-demo-server.h"
+#include "vigil-history-row.h"
 #include "vigil-job-row.h"
 #include "vigil-new-analysis-dialog.h"
 #include "vigil-state-store.h"
@@ -441,6 +442,21 @@ shows_only_job (gpointer data)
   return n > 0;
 }
 
+/* data: the fixture's window; a history row shows the name (in its time
+ * line) of `wanted_name`. */
+static const char *wanted_name;
+
+static gboolean
+history_row_names (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (GTK_WIDGET (data), VIGIL_TYPE_HISTORY_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (strstr (vigil_history_row_get_time_text (g_ptr_array_index (rows, i)), wanted_name) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* The entry reports a change after its search delay: wait for the list
  * (expect: how many entries, or G_MAXUINT: those of the job id text). */
 static void
@@ -515,6 +531,16 @@ test_history (Fixture       *f,
   g_assert_true (shows_entry_of (history, url_b));
   search_for (f, "", 4);
   g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+
+  /* Rows name their server, and follow a rename. */
+  wanted_name = "Studio";
+  g_assert_true (vigil_test_wait_for (history_row_names, f->window, 10000));
+  wanted_name = "Archive";
+  g_assert_true (vigil_test_wait_for (history_row_names, f->window, 10000));
+  save_widget_shot (GTK_WIDGET (f->window), "history-servers.png");
+  set_server_names (settings, url_a, "Studio", url_b, "Vault");
+  wanted_name = "Vault";
+  g_assert_true (vigil_test_wait_for (history_row_names, f->window, 10000));
 
   /* Clear Finished: every store; one Undo: every store again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.clear-finished", NULL));

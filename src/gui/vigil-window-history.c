@@ -70,16 +70,40 @@ store_at (VigilWindow *self,
   return store;
 }
 
+/* With several servers, the name of the entry's server (the tracker's,
+ * so a rename shows); NULL with one. */
+static char *
+entry_server_name (GtkListItem       *item,
+                   VigilHistoryEntry *entry,
+                   gboolean           several,
+                   VigilWindow       *self)
+{
+  if (entry == NULL || !several)
+    return NULL;
+  return g_strdup (vigil_window_servers_name_for_url (self, vigil_history_entry_get_server (entry)));
+}
+
+/* The window announces several-servers again whenever the servers or
+ * their names change: the expression then asks again. */
 static void
-on_setup_history_row (GtkListItemFactory *factory,
-                      GtkListItem        *item)
+on_setup_history_row (VigilWindow *self,
+                      GtkListItem *item)
 {
   GtkWidget *row = vigil_history_row_new ();
+  GtkExpression *params[2];
+  GtkExpression *name;
 
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_child (item, row);
   gtk_expression_bind (gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
                        row, "entry", item);
+  params[0] = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+  params[1] = gtk_property_expression_new (VIGIL_TYPE_WINDOW,
+                                           gtk_object_expression_new (G_OBJECT (self)),
+                                           "several-servers");
+  name = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
+                                      G_CALLBACK (entry_server_name), self, NULL);
+  gtk_expression_bind (name, row, "server-name", item);
 }
 
 /* ------------------------------------------------------------------ */
@@ -109,7 +133,8 @@ vigil_window_history_init (VigilWindow *self)
   self->history = G_LIST_MODEL (gtk_sort_list_model_new (G_LIST_MODEL (filtered),
                                                          GTK_SORTER (sorter)));
 
-  g_signal_connect (factory, "setup", G_CALLBACK (on_setup_history_row), NULL);
+  g_signal_connect_object (factory, "setup", G_CALLBACK (on_setup_history_row), self,
+                           G_CONNECT_SWAPPED);
   gtk_list_view_set_factory (self->history_list, factory);
   gtk_list_view_set_model (self->history_list,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->history))));
