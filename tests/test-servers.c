@@ -587,6 +587,7 @@ test_watch (Fixture       *f,
   g_autofree char *last_used = NULL;
 
   g_settings_set_string (settings, "server-url", f->servers[1].url);
+  set_server_names (settings, f->servers[0].url, "Studio", f->servers[1].url, "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.watch-job", NULL));
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
@@ -595,6 +596,14 @@ test_watch (Fixture       *f,
   chooser = gtk_widget_get_next_sibling (entry);
   g_assert_true (GTK_IS_DROP_DOWN (chooser));
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser)), ==, 1);
+  /* Each server by the name it was given, else by its address. */
+  {
+    GtkStringList *offered = GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (chooser)));
+
+    g_assert_cmpstr (gtk_string_list_get_string (offered, 0), ==, "Studio");
+    g_assert_cmpstr (gtk_string_list_get_string (offered, 1), ==,
+                     vigil_api_client_get_base_url (f->servers[1].client));
+  }
   gtk_drop_down_set_selected (GTK_DROP_DOWN (chooser), 0);
   gtk_editable_set_text (GTK_EDITABLE (entry), "4242");
   adw_message_dialog_response (dialog, "watch");

@@ -318,6 +318,7 @@ GtkWidget *
 vigil_window_server_chooser_new (VigilWindow *self)
 {
   g_autoptr(GtkStringList) urls = gtk_string_list_new (NULL);
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
   g_autofree char *last_used = g_settings_get_string (self->settings, "server-url");
   g_autoptr(VigilApiClient) probe = vigil_api_client_new (last_used, NULL);
   guint n = g_list_model_get_n_items (self->trackers);
@@ -329,8 +330,13 @@ vigil_window_server_chooser_new (VigilWindow *self)
   for (guint i = 0; i < n; i++)
     {
       const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker_at (self, i)));
+      const char *name = NULL;
 
-      gtk_string_list_append (urls, url);
+      /* The name the user gave it, else its address (hosts may repeat). */
+      if (g_variant_lookup (names, url, "&s", &name) && name[0] != '\0')
+        gtk_string_list_append (urls, name);
+      else
+        gtk_string_list_append (urls, url);
       if (probe != NULL && g_str_equal (url, vigil_api_client_get_base_url (probe)))
         selected = i;
     }
