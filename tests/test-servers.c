@@ -634,6 +634,31 @@ test_one_server (Fixture       *f,
   gtk_window_destroy (dialog);
 }
 
+/* The first server removed: the header names the one left, and the
+ * choosers fall back to it. */
+static void
+test_first_removed (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWindow *dialog;
+  GtkWidget *chooser;
+
+  vigil_window_set_server_label (f->window, f->servers[0].url);
+  g_list_store_remove (f->trackers, 0);
+  g_assert_cmpstr (subtitle (f), ==, vigil_api_client_get_base_url (f->servers[1].client));
+
+  dialog = vigil_window_show_new_analysis (f->window);
+  chooser = vigil_new_analysis_dialog_get_server_chooser (VIGIL_NEW_ANALYSIS_DIALOG (dialog));
+  g_assert_false (gtk_widget_get_visible (chooser));
+  vigil_new_analysis_dialog_set_kind (VIGIL_NEW_ANALYSIS_DIALOG (dialog), VIGIL_JOB_KIND_SONG);
+  gtk_editable_set_text (GTK_EDITABLE (child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, "id_row")), "9");
+  g_assert_true (vigil_new_analysis_dialog_submit (VIGIL_NEW_ANALYSIS_DIALOG (dialog)));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (vigil_test_wait_for (pointer_cleared, &dialog, 10000));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->servers[1].tracker)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_tracker_get_jobs (f->servers[0].tracker)), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -651,6 +676,8 @@ main (int argc, char *argv[])
   g_test_add ("/vigil/servers/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add ("/vigil/servers/watch", Fixture, NULL, fixture_setup, test_watch, fixture_teardown);
   g_test_add ("/vigil/servers/one", Fixture, NULL, fixture_setup, test_one_server, fixture_teardown);
+  g_test_add ("/vigil/servers/first-removed", Fixture, NULL, fixture_setup, test_first_removed,
+              fixture_teardown);
 
   ret = g_test_run ();
 

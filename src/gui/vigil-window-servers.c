@@ -100,8 +100,12 @@ update_header (VigilWindow *self)
 
   if (n <= 1)
     {
-      adw_window_title_set_subtitle (self->window_title,
-                                     self->server_label != NULL ? self->server_label : "");
+      const char *label = self->server_label != NULL ? self->server_label : "";
+
+      /* The primary was removed: the label named it. */
+      if (n == 1 && tracker_at (self, 0) != self->tracker)
+        label = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker_at (self, 0)));
+      adw_window_title_set_subtitle (self->window_title, label);
       return;
     }
   for (guint i = 0; i < n; i++)
