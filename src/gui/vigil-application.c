@@ -11,6 +11,7 @@
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-job-text.h"
+#include "vigil-notifier.h"
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
@@ -31,6 +32,7 @@ struct _VigilApplication
   GPtrArray       *extra_stores;   /* VigilStateStore of the other servers */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
+  VigilNotifier   *notifier;       /* jobs' ends as notifications; app.show-job, app.retry-job */
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
@@ -437,6 +439,8 @@ setup_client (VigilApplication *self)
     add_server_client (self, client);
   if (self->server_label == NULL)
     self->server_label = g_strdup (vigil_api_client_get_base_url (self->client));
+  if (self->notifier != NULL)
+    vigil_notifier_watch (self->notifier);
 }
 
 static void
@@ -619,6 +623,7 @@ vigil_application_startup (GApplication *app)
                                          help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
+  VIGIL_APPLICATION (app)->notifier = vigil_notifier_new (VIGIL_APPLICATION (app));
 }
 
 /* Everything saved before the tracker stops polling (which would read as
@@ -655,6 +660,7 @@ vigil_application_dispose (GObject *object)
   g_clear_object (&self->trackers);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_label, g_free);
