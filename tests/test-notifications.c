@@ -146,6 +146,17 @@ n_jobs_at_least (gpointer data)
   return g_list_model_get_n_items (vigil_tracker_get_jobs (tracker)) >= GPOINTER_TO_UINT (data);
 }
 
+static void
+save_screenshot (const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_mkdir_with_parents (dir, 0755);
+  vigil_test_wait_drawn (GTK_WIDGET (window), limit (WAIT_MS));
+  g_assert_true (vigil_test_save_png (GTK_WIDGET (window), path));
+}
+
 /* ------------------------------------------------------------------ */
 /* Background analyses                                                 */
 /* ------------------------------------------------------------------ */
@@ -187,6 +198,7 @@ test_background (void)
   /* The click, as the notification server sends it. */
   vigil_fake_notifications_invoke (fake, n, "default");
   g_assert_true (vigil_test_wait_for (row_highlighted, job, limit (WAIT_MS)));
+  save_screenshot ("show-job.png");
 
 }
 
