@@ -325,6 +325,50 @@ test_burst (void)
   g_settings_reset (settings, "notify-jobs");
 }
 
+/* Show on a job that the list hides and that is far down: the filter goes
+ * back to all jobs, the list scrolls to it, its card lights up. */
+static void
+test_show_scrolls (void)
+{
+  GListModel *jobs = vigil_tracker_get_jobs (tracker);
+  g_autoptr(VigilJob) oldest = NULL;
+  g_autoptr(GPtrArray) more = g_ptr_array_new ();
+  const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+  graphene_rect_t bounds;
+  GtkWidget *row = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  /* Enough jobs that the oldest is out of sight. */
+  for (guint i = 0; i < 12; i++)
+    g_ptr_array_add (more, add_job (VIGIL_JOB_KIND_SONG, 100 + i, 1, FALSE));
+  g_assert_true (vigil_test_wait_for (jobs_finished, more, limit (WAIT_MS)));
+  oldest = g_list_model_get_item (jobs, 0);
+  g_object_set (window, "filter", "failed", NULL);
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-job",
+                                  g_variant_new ("(ss)", url, vigil_job_get_job_id (oldest)));
+  g_assert_true (vigil_test_wait_for (row_highlighted, oldest, limit (WAIT_MS)));
+  g_assert_cmpstr (window->filter_mode, ==, "all");
+
+  rows = vigil_test_find_all (GTK_WIDGET (window), VIGIL_TYPE_JOB_ROW);
+  for (guint i = 0; i < rows->len; i++)
+    if (vigil_job_row_get_job (g_ptr_array_index (rows, i)) == oldest)
+      row = g_ptr_array_index (rows, i);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_compute_bounds (row, GTK_WIDGET (window->job_list), &bounds));
+  g_assert_cmpfloat (bounds.origin.y, >=, -1);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                     gtk_widget_get_height (GTK_WIDGET (window->job_list)) + 1);
+  save_screenshot ("show-job-scrolled.png");
+
+  /* A job no longer listed: the window, and a toast that says so. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-job",
+                                  g_variant_new ("(ss)", url, "no-such-job"));
+  g_assert_true (vigil_test_wait_for (toast_says, (gpointer) "That analysis is no longer in the list",
+                                      limit (WAIT_MS)));
+}
+
 /* `notify-background` off: nothing. */
 static void
 test_background_off (void)
@@ -409,6 +453,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/notifications/failures-only", test_failures_only);
   g_test_add_func ("/vigil/notifications/burst", test_burst);
   g_test_add_func ("/vigil/notifications/background-off", test_background_off);
+  g_test_add_func ("/vigil/notifications/show-scrolls", test_show_scrolls);
   ret = g_test_run ();
 
   g_application_release (G_APPLICATION (app));
