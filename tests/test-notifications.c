@@ -322,6 +322,12 @@ test_burst (void)
   vigil_test_spin (1500);
   g_assert_cmpuint (vigil_fake_notifications_get_n_sent (fake), ==, 1);
   g_assert_cmpstr (notification (0)->title, ==, "5 analyses finished, 1 failed");
+
+  /* Its click shows the failed one. */
+  g_assert_true (notification (0)->has_default);
+  vigil_fake_notifications_invoke (fake, notification (0), "default");
+  g_assert_true (vigil_test_wait_for (row_highlighted, g_ptr_array_index (jobs, 2),
+                                      limit (WAIT_MS)));
   g_settings_reset (settings, "notify-jobs");
 }
 

@@ -192,8 +192,11 @@ notify_job (VigilNotifier *self,
   g_hash_table_replace (self->sent, g_steal_pointer (&id), g_object_ref (job));
 }
 
+/* A click shows the first failed job (else the first one): the list, with
+ * what most needs a look in sight. */
 static void
 notify_summary (VigilNotifier *self,
+                Ended         *shown,
                 guint          n_ended,
                 guint          n_failed)
 {
@@ -201,8 +204,12 @@ notify_summary (VigilNotifier *self,
   g_autoptr(GNotification) notification = g_notification_new (title);
   g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID);
 
-  /* No default action: clicking it activates Vigil, which shows the list. */
   g_notification_set_icon (notification, icon);
+  g_notification_set_default_action_and_target (notification, "app.show-job", "(ss)",
+                                                shown->server,
+                                                vigil_job_get_job_id (shown->job));
+  if (n_failed > 0)
+    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   send (self, SUMMARY_ID, notification);
 }
 
@@ -212,6 +219,7 @@ on_gather_done (gpointer user_data)
   VigilNotifier *self = user_data;
   g_autoptr(GPtrArray) ended = g_steal_pointer (&self->pending);
   VigilWindow *window = active_window (self);
+  Ended *first_failed = NULL;
   guint n_failed = 0;
 
   self->gather_id = 0;
@@ -221,7 +229,10 @@ on_gather_done (gpointer user_data)
       Ended *e = g_ptr_array_index (ended, i);
 
       if (vigil_job_text_is_failure (vigil_job_get_server_state (e->job)))
-        n_failed++;
+        {
+          n_failed++;
+          first_failed = first_failed != NULL ? first_failed : e;
+        }
     }
 
   if (ended->len == 1)
@@ -241,7 +252,8 @@ on_gather_done (gpointer user_data)
       if (window != NULL)
         vigil_window_add_toast (window, summary);
       else
-        notify_summary (self, ended->len, n_failed);
+        notify_summary (self, first_failed != NULL ? first_failed : g_ptr_array_index (ended, 0),
+                        ended->len, n_failed);
     }
   return G_SOURCE_REMOVE;
 }
@@ -428,8 +440,8 @@ on_retry_started (GObject      *object,
   text = answer != NULL ? vigil_job_text_start (answer) : g_strdup (error->message);
   if (job == NULL)
     tell (self, _("The analysis did not start again"), text);
-  else if (main_window (self) != NULL)
-    tell (self, _("The analysis started again"), text);
+  else if (main_window (self) != NULL && gtk_widget_get_visible (GTK_WIDGET (main_window (self))))
+    vigil_window_add_toast (main_window (self), text);
 }
 
 /* The same analysis again, through the tracker as New Analysis starts it. */
