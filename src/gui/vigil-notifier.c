@@ -2,7 +2,7 @@
  *
  * A background (whole-library) analysis ends: a notification of its own,
  * per `notify-background`. Other jobs: per `notify-jobs` ("off",
- * "failures", "all"), gathered for gather_ms so that many ending together
+ * "failures", "all"), gathered for a second so that many ending together
  * make one summary; while the main window is the active window a toast
  * says it instead. Each job's notification has a stable id; removing the
  * job from the list withdraws it.
@@ -18,7 +18,8 @@
 
 #include "vigil-notifier.h"
 
-#define DEFAULT_GATHER_MS 1000
+/* Jobs ending within this long of the first make one message. */
+#define GATHER_MS 1000
 #define SUMMARY_ID "jobs-summary"
 
 typedef struct
@@ -38,7 +39,6 @@ struct _VigilNotifier
   GHashTable       *sent;          /* notification id → VigilJob */
   GPtrArray        *pending;       /* Ended, gathered for one message */
   GCancellable     *cancellable;
-  guint             gather_ms;
   guint             gather_id;
   guint             prune_id;
 };
@@ -293,7 +293,7 @@ on_job_finished (VigilTracker  *tracker,
   ended->server = g_strdup (tracker_url (tracker));
   g_ptr_array_add (self->pending, ended);
   if (self->gather_id == 0)
-    self->gather_id = g_timeout_add (self->gather_ms, on_gather_done, self);
+    self->gather_id = g_timeout_add (GATHER_MS, on_gather_done, self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -520,7 +520,6 @@ vigil_notifier_class_init (VigilNotifierClass *klass)
 static void
 vigil_notifier_init (VigilNotifier *self)
 {
-  self->gather_ms = DEFAULT_GATHER_MS;
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   self->sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) ended_free);
@@ -621,13 +620,4 @@ vigil_notifier_job_id (const char *server_url,
   sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, server_url, -1);
   sum[12] = '\0';
   return g_strdup_printf ("job-%s-%s", sum, job_id);
-}
-
-void
-vigil_notifier_set_gather_ms (VigilNotifier *self,
-                              guint          gather_ms)
-{
-  g_return_if_fail (VIGIL_IS_NOTIFIER (self));
-
-  self->gather_ms = gather_ms;
 }

@@ -32,9 +32,5 @@ void           vigil_notifier_watch            (VigilNotifier    *self);
  * server>-<job id>"; a later notification of the job replaces it. */
 char          *vigil_notifier_job_id           (const char       *server_url,
                                                 const char       *job_id);
-/* How long jobs ending together are gathered into one summary (ms; 1000
- * by default). */
-void           vigil_notifier_set_gather_ms    (VigilNotifier    *self,
-                                                guint             gather_ms);
 
 G_END_DECLS

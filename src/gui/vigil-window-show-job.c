@@ -16,6 +16,7 @@
 typedef struct
 {
   GtkWidget *row;        /* the list's row widget holding the job's card */
+  GtkWidget *card;       /* the VigilJobRow */
   VigilJob  *job;
   gulong     job_handler;
   guint      timeout_id;
@@ -30,12 +31,10 @@ typedef struct
 static void
 highlight_end (Highlight *h)
 {
-  GtkWidget *card = gtk_widget_get_first_child (h->row);
-
   gtk_widget_remove_css_class (h->row, HIGHLIGHT_CLASS);
-  if (card != NULL)
-    g_clear_signal_handler (&h->job_handler, card);
+  g_clear_signal_handler (&h->job_handler, h->card);
   g_clear_handle_id (&h->timeout_id, g_source_remove);
+  g_object_unref (h->card);
   g_object_unref (h->row);
   g_object_unref (h->job);
   g_free (h);
@@ -90,6 +89,7 @@ highlight (GtkWidget *card,
   Highlight *h = g_new0 (Highlight, 1);
 
   h->row = g_object_ref (gtk_widget_get_parent (card));
+  h->card = g_object_ref (card);
   h->job = g_object_ref (job);
   gtk_widget_add_css_class (h->row, HIGHLIGHT_CLASS);
   gtk_widget_grab_focus (h->row);
