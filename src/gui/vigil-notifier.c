@@ -145,7 +145,7 @@ find_tracker (VigilNotifier *self,
 /* Sending                                                             */
 /* ------------------------------------------------------------------ */
 
-static void
+static gboolean
 send (VigilNotifier *self,
       const char    *id,
       GNotification *notification)
@@ -153,9 +153,10 @@ send (VigilNotifier *self,
   if (!vigil_notifications_available (NULL))
     {
       g_debug ("No notification server: not sending %s", id);
-      return;
+      return FALSE;
     }
   g_application_send_notification (G_APPLICATION (self->application), id, notification);
+  return TRUE;
 }
 
 /* One job's notification: Show (the default too) and, after a failure,
@@ -188,8 +189,8 @@ notify_job (VigilNotifier *self,
                                                  target);
   g_notification_set_priority (notification, failed ? G_NOTIFICATION_PRIORITY_HIGH
                                                     : G_NOTIFICATION_PRIORITY_NORMAL);
-  send (self, id, notification);
-  g_hash_table_replace (self->sent, g_steal_pointer (&id), g_object_ref (job));
+  if (send (self, id, notification))
+    g_hash_table_replace (self->sent, g_steal_pointer (&id), g_object_ref (job));
 }
 
 /* A click shows the first failed job (else the first one): the list, with
