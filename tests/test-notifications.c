@@ -181,8 +181,13 @@ test_background (void)
   n = notification (0);
   g_assert_cmpstr (n->title, ==, "Background analysis finished");
   assert_contains (n->body, vigil_job_get_title (job));
+  /* The counts, when Vigil saw any (a slow machine may first hear of the
+   * job at its end, from a record without counts). */
   counts = vigil_job_text_counts (vigil_job_get_completed_items (job), 0);
-  assert_contains (n->body, counts);
+  if (vigil_job_get_total_items (job) > 0)
+    assert_contains (n->body, counts);
+  else
+    g_assert_null (strstr (n->body, "analyzed"));
   g_assert_false (strstr (n->body, "\nOn ") != NULL);   /* one server: no name */
   g_assert_true (n->has_default);
   g_assert_cmpuint (n->button_labels->len, ==, 1);
