@@ -12,6 +12,7 @@
 #include "vigil-demo-server.h"
 #include "vigil-diagnostics-window.h"
 #include "vigil-job-text.h"
+#include "vigil-notifier.h"
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
@@ -33,6 +34,7 @@ struct _VigilApplication
   GListStore      *state_stores;   /* VigilStateStore, one per server, the first first */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
+  VigilNotifier   *notifier;       /* jobs' ends as notifications; app.show-job, app.retry-job */
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
@@ -445,6 +447,8 @@ setup_client (VigilApplication *self)
    * Without a StatusNotifierWatcher on the bus it stays silently absent. */
   if (g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
     self->tray = vigil_tray_new (self, g_application_get_dbus_connection (G_APPLICATION (self)));
+  if (self->notifier != NULL)
+    vigil_notifier_watch (self->notifier);
 }
 
 static void
@@ -630,6 +634,7 @@ vigil_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.diagnostics",
                                          diagnostics_accels);
+  VIGIL_APPLICATION (app)->notifier = vigil_notifier_new (VIGIL_APPLICATION (app));
 }
 
 /* Everything saved before the tracker stops polling (which would read as
@@ -669,6 +674,7 @@ vigil_application_dispose (GObject *object)
   g_clear_object (&self->trackers);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_label, g_free);

@@ -51,5 +51,9 @@ void          vigil_window_set_credentials (VigilWindow      *self,
 gboolean      vigil_window_get_keyring_banner_shown (VigilWindow *self);
 /* Open the New Analysis dialog (transfer none). */
 GtkWindow    *vigil_window_show_new_analysis (VigilWindow    *self);
+/* Presents the window scrolled to job, its row highlighted for a moment
+ * (vigil-window-show-job.c; a notification's Show). */
+void          vigil_window_show_job        (VigilWindow      *self,
+                                            VigilJob         *job);
 
 G_END_DECLS
