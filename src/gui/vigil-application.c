@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "vigil-background.h"
 #include "vigil-command-line.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
@@ -34,6 +35,7 @@ struct _VigilApplication
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
+  VigilBackground *background;     /* keeps watching with the window closed; app.quit */
 };
 
 /* The demo runs in real time (so ETAs are true) with short songs: lively,
@@ -93,12 +95,13 @@ vigil_application_about (GSimpleAction *action,
                          NULL);
 }
 
+/* Closes every window, even with jobs watched: shutdown saves them. */
 static void
 vigil_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
                                gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  vigil_background_quit (VIGIL_APPLICATION (user_data)->background);
 }
 
 static void
@@ -611,6 +614,7 @@ vigil_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
+  VIGIL_APPLICATION (app)->background = vigil_background_new (VIGIL_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -639,6 +643,9 @@ vigil_application_shutdown (GApplication *app)
         g_printerr ("vigil: %s\n", error->message);
     }
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
+  /* Only now: polling stopped earlier would be saved as "stopped". */
+  if (self->background != NULL)
+    vigil_background_shutdown (self->background);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -648,6 +655,7 @@ vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->background);
   g_clear_object (&self->state_store);
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->tracker);
@@ -778,6 +786,15 @@ vigil_application_toggle_window (VigilApplication *self)
         return;
       }
   vigil_application_show_window (self);
+}
+
+/* Keeping watch with the window closed (NULL before startup). */
+VigilBackground *
+vigil_application_get_background (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }
 
 VigilDemoServer *

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "vigil-background.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-state-store.h"
@@ -34,6 +35,8 @@ VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *sel
 /* The saved jobs and the history of finished ones (its "history" model is
  * what the Finished filter shows); NULL until the first window opens. */
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
+/* Keeps Vigil watching after its window closed; NULL before startup. */
+VigilBackground  *vigil_application_get_background (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */
 VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
 /* Where the server's token or cookie is kept (keyring, or memory when
