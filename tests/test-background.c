@@ -19,6 +19,7 @@
 
 #include "vigil-application.h"
 #include "vigil-background.h"
+#include "vigil-background-portal.h"
 #include "vigil-demo-server.h"
 #include "vigil-window.h"
 #include "vigil-fake-portal.h"
@@ -853,6 +854,79 @@ SUBPROCESS_CASE (test_portal_missing, portal_missing,
                  "*vigil: Could not ask to run in the background; Vigil keeps watching (*")
 
 /* ------------------------------------------------------------------ */
+/* The portal client alone (vigil-background-portal.c)                 */
+/* ------------------------------------------------------------------ */
+
+static void
+on_portal_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* Asks, waits for the answer, returns it; the fake (if any) is freed. */
+static gboolean
+ask_portal (VigilFakePortal *fake,
+            gboolean         cancel,
+            GError         **error)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean allowed;
+
+  g_assert_nonnull (bus);
+  vigil_background_portal_request_async (bus, "", REASON, cancellable, on_portal_done, &result);
+  if (cancel)
+    g_cancellable_cancel (cancellable);
+  g_assert_true (vigil_test_wait_for (have_result, &result, vigil_test_limit_ms (20000)));
+  allowed = vigil_background_portal_request_finish (result, error);
+  if (fake != NULL)
+    {
+      if (!cancel)
+        {
+          g_assert_cmpuint (vigil_fake_portal_get_n_requests (fake), ==, 1);
+          g_assert_cmpstr (vigil_fake_portal_get_last_reason (fake), ==, REASON);
+          g_assert_cmpstr (vigil_fake_portal_get_last_parent (fake), ==, "");
+        }
+      /* Here, not in a subprocess: give the name back before the next case. */
+      vigil_fake_portal_free (fake);
+    }
+  return allowed;
+}
+
+static void
+test_portal_client (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ask_portal (vigil_fake_portal_new (VIGIL_FAKE_PORTAL_ALLOW, NULL), FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (ask_portal (vigil_fake_portal_new (VIGIL_FAKE_PORTAL_DENY, NULL), FALSE, &error));
+  g_assert_error (error, VIGIL_BACKGROUND_PORTAL_ERROR, VIGIL_BACKGROUND_PORTAL_ERROR_DENIED);
+  g_clear_error (&error);
+
+  /* Cancelled before the answer came: no answer is reported. */
+  g_assert_false (ask_portal (vigil_fake_portal_new (VIGIL_FAKE_PORTAL_ALLOW, NULL), TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* No portal on the bus (it activates nothing). */
+  g_assert_false (ask_portal (NULL, FALSE, &error));
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN);
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -861,6 +935,7 @@ main (int   argc,
   VIGIL_TEST_REQUIRE_DISPLAY ();
   gtk_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/vigil/background/portal-client", test_portal_client);
   g_test_add_func ("/vigil/background/keeps-polling", test_keeps_polling);
   g_test_add_func ("/vigil/background/nothing-watched", test_nothing_watched);
   g_test_add_func ("/vigil/background/stopped-job", test_stopped_job);
