@@ -560,13 +560,49 @@ quit_hidden (void)
 
 SUBPROCESS_CASE (test_quit_hidden, quit_hidden, NULL)
 
+/* A "Quit" item for app.quit in the model or one of its sections. */
+static gboolean
+menu_has_quit (GMenuModel *menu)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_quit (section))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label) &&
+          g_str_equal (action, "app.quit") && g_str_equal (label, "_Quit"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The menu's Quit (or Ctrl+Q) with the window open and a job watched:
  * no staying behind. */
 static void
 step_quit_now (Run *run)
 {
-  if (run->step == 0 && ready (run))
-    quit (run);
+  g_autoptr(GPtrArray) buttons = NULL;
+  g_auto(GStrv) accels = NULL;
+  gboolean found = FALSE;
+
+  if (run->step != 0 || !ready (run))
+    return;
+  /* The main menu, whichever menu button holds it. */
+  buttons = vigil_test_find_all (GTK_WIDGET (main_window (run)), GTK_TYPE_MENU_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GMenuModel *model = gtk_menu_button_get_menu_model (g_ptr_array_index (buttons, i));
+
+      found = found || (model != NULL && menu_has_quit (model));
+    }
+  g_assert_true (found);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (run->app), "app.quit");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>q"));
+  quit (run);
 }
 
 static void
