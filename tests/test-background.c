@@ -48,6 +48,7 @@ typedef struct
   GDBusNodeInfo   *info;
   guint            object_id;
   guint            n_notify;
+  guint            n_close;
   char            *summary;
   char            *body;
   char           **actions;
@@ -92,6 +93,11 @@ on_notifications_call (GDBusConnection       *connection,
                      &self->summary, &self->body, &self->actions, NULL, NULL);
       self->n_notify++;
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", self->n_notify));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      self->n_close++;
+      g_dbus_method_invocation_return_value (invocation, NULL);
     }
   else if (g_str_equal (method_name, "GetCapabilities"))
     g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
@@ -711,7 +717,23 @@ SUBPROCESS_CASE (test_reactivate, reactivate, NULL)
 /* ------------------------------------------------------------------ */
 
 static void
-step_hint (Run *run)
+assert_hint (Run               *run,
+             FakeNotifications *fake)
+{
+  g_assert_cmpuint (fake->n_notify, ==, 1);
+  g_assert_cmpstr (fake->summary, ==, "Vigil is still watching");
+  g_assert_cmpstr (fake->body, ==, "Vigil keeps watching 1 analysis and will tell you when "
+                                   "it ends. To stop watching, choose Quit.");
+  g_assert_cmpuint (g_strv_length (fake->actions), ==, 2);
+  g_assert_cmpstr (fake->actions[0], ==, "app.quit");
+  g_assert_cmpstr (fake->actions[1], ==, "Quit");
+  g_assert_true (g_settings_get_boolean (settings (run), "background-hint-shown"));
+}
+
+/* The hint once: withdrawn when the window is back, not sent again at
+ * the next close. */
+static void
+step_hint_once (Run *run)
 {
   FakeNotifications *fake = run->notifications;
 
@@ -724,26 +746,66 @@ step_hint (Run *run)
     case 1:
       if (fake->n_notify == 0)
         return;
-      g_assert_cmpstr (fake->summary, ==, "Vigil is still watching");
-      g_assert_cmpstr (fake->body, ==, "Vigil keeps watching 1 analysis and will tell you when "
-                                       "it ends. To stop watching, choose Quit.");
-      g_assert_cmpuint (g_strv_length (fake->actions), ==, 2);
-      g_assert_cmpstr (fake->actions[0], ==, "app.quit");
-      g_assert_cmpstr (fake->actions[1], ==, "Quit");
-      g_assert_true (g_settings_get_boolean (settings (run), "background-hint-shown"));
+      assert_hint (run, fake);
       g_application_activate (G_APPLICATION (run->app));
       run->step++;
       break;
     case 2:
-      if (main_window (run) != NULL)
+      if (main_window (run) != NULL && fake->n_close == 1)
         close_main_window (run);
       break;
     case 3:
-      /* Closed a second time: polling goes on, no second hint. */
       if (!polled_since_mark (run))
         return;
       g_assert_true (holding (run));
       g_assert_cmpuint (fake->n_notify, ==, 1);
+      quit (run);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+run_with_notifications (Run  *run,
+                        Step  step_fn)
+{
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  run->notifications = fake_notifications_new ();
+  run_init (run, 30, step_fn);
+  g_assert_cmpint (run_app (run), ==, 0);
+  g_assert_false (run->timed_out);
+  g_assert_cmpuint (run->step, ==, 100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (run->app)));
+}
+
+static void
+hint_once (void)
+{
+  Run run = { 0 };
+
+  run_with_notifications (&run, step_hint_once);
+  run_clear (&run);
+}
+
+SUBPROCESS_CASE (test_hint_once, hint_once, NULL)
+
+/* The hint's Quit button quits, and polling stops. */
+static void
+step_hint_quit (Run *run)
+{
+  FakeNotifications *fake = run->notifications;
+
+  switch (run->step)
+    {
+    case 0:
+      if (ready (run))
+        close_main_window (run);
+      break;
+    case 1:
+      if (fake->n_notify == 0)
+        return;
+      assert_hint (run, fake);
       fake_notifications_invoke (fake, "app.quit");
       run->step = 100;
       break;
@@ -753,22 +815,16 @@ step_hint (Run *run)
 }
 
 static void
-hint (void)
+hint_quit (void)
 {
   Run run = { 0 };
 
-  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  run.notifications = fake_notifications_new ();
-  run_init (&run, 30, step_hint);
-  g_assert_cmpint (run_app (&run), ==, 0);
-  g_assert_false (run.timed_out);
-  g_assert_cmpuint (run.step, ==, 100);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (run.app)));
+  run_with_notifications (&run, step_hint_quit);
   assert_polling_stopped (&run);
   run_clear (&run);
 }
 
-SUBPROCESS_CASE (test_hint, hint, NULL)
+SUBPROCESS_CASE (test_hint_quit, hint_quit, NULL)
 
 /* ------------------------------------------------------------------ */
 /* The Background portal                                               */
@@ -991,7 +1047,8 @@ main (int   argc,
   g_test_add_func ("/vigil/background/quit-hidden", test_quit_hidden);
   g_test_add_func ("/vigil/background/quit-with-window", test_quit_with_window);
   g_test_add_func ("/vigil/background/reactivate", test_reactivate);
-  g_test_add_func ("/vigil/background/hint", test_hint);
+  g_test_add_func ("/vigil/background/hint-once", test_hint_once);
+  g_test_add_func ("/vigil/background/hint-quit", test_hint_quit);
   g_test_add_func ("/vigil/background/portal-allow", test_portal_allow);
   g_test_add_func ("/vigil/background/portal-deny", test_portal_deny);
   g_test_add_func ("/vigil/background/portal-missing", test_portal_missing);

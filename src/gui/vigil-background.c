@@ -37,6 +37,7 @@ struct _VigilBackground
   gboolean          quitting;
   gboolean          hint_pending;   /* asking the bus for a notification server */
   gboolean          hint_printed;
+  gboolean          hint_sent;      /* and not withdrawn */
 };
 
 enum
@@ -185,7 +186,19 @@ send_hint (VigilBackground *self)
   g_notification_add_button (notification, _("Quit"), "app.quit");
   g_application_send_notification (G_APPLICATION (self->application),
                                    VIGIL_BACKGROUND_HINT_ID, notification);
+  self->hint_sent = TRUE;
   g_settings_set_boolean (settings, "background-hint-shown", TRUE);
+}
+
+/* Once the window is back, or Vigil quits, the hint is out of date. */
+static void
+withdraw_hint (VigilBackground *self)
+{
+  if (!self->hint_sent)
+    return;
+  self->hint_sent = FALSE;
+  g_application_withdraw_notification (G_APPLICATION (self->application),
+                                       VIGIL_BACKGROUND_HINT_ID);
 }
 
 /* No notification server: with the window closed nothing can show the
@@ -389,7 +402,10 @@ on_window_added (GtkApplication  *app,
 {
   /* The window holds the application now. */
   if (VIGIL_IS_WINDOW (window))
-    release (self);
+    {
+      release (self);
+      withdraw_hint (self);
+    }
 }
 
 /* GtkApplication's own handler has already released the window's hold;
@@ -609,4 +625,8 @@ vigil_background_shutdown (VigilBackground *self)
    * as stopped by the user once polling stops. */
   close_windows (self);
   stop_polling (self);
+  /* Here, not in vigil_background_quit(): when the hint's own Quit button
+   * quits, GLib's freedesktop backend frees that notification after the
+   * action returns, and a withdrawal within it would free it first. */
+  withdraw_hint (self);
 }
