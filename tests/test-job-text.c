@@ -511,6 +511,45 @@ test_background_hint (void)
                               "To stop watching, choose Quit.");
 }
 
+/* ------------------------------------------------------------------ */
+/* The tray                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+test_tray (void)
+{
+  g_autoptr(VigilJob) queued = job_with_status (VIGIL_JOB_STATUS_PENDING, NULL);
+  g_autoptr(VigilJob) playlist = vigil_job_new ("p", VIGIL_JOB_KIND_PLAYLIST, 3);
+  g_autoptr(VigilJob) unknown = job_with_status (VIGIL_JOB_STATUS_IN_PROGRESS, NULL);
+  g_autoptr(VigilJob) failed = job_with_status (VIGIL_JOB_STATUS_FAILED, "Out of memory");
+  g_autoptr(VigilJob) stopped = job_with_status (VIGIL_JOB_STATUS_IN_PROGRESS, NULL);
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_STEP_ANALYZING, 30);
+
+  g_free (p->job_id);
+  p->job_id = g_strdup ("p");
+  p->kind = VIGIL_JOB_KIND_PLAYLIST;
+  p->fraction = 0.45;
+  vigil_job_apply_progress (playlist, p, 0);
+  vigil_job_set_tracking_state (stopped, VIGIL_TRACKING_STATE_STOPPED);
+
+  assert_text (vigil_job_text_tray_line (playlist), "Playlist 3 · 45%");
+  assert_text (vigil_job_text_tray_line (queued), "Song 5 · Queued");
+  assert_text (vigil_job_text_tray_line (unknown), "Song 5");
+  vigil_job_set_title (unknown, "Ünïcödé Song With A Very Long Name Indeed — Some Artist");
+  assert_text (vigil_job_text_tray_line (unknown), "Ünïcödé Song With A Very Long Name Indeed — Som…");
+  g_assert_true (vigil_job_text_is_running (playlist));
+  g_assert_true (vigil_job_text_is_running (queued));
+  g_assert_false (vigil_job_text_is_running (failed));
+  g_assert_false (vigil_job_text_is_running (stopped));
+
+  assert_text (vigil_job_text_tray_more (1), "and 1 more");
+  assert_text (vigil_job_text_tray_more (995), "and 995 more");
+  assert_text (vigil_job_text_tray_tooltip (0, 0), "No analyses running");
+  assert_text (vigil_job_text_tray_tooltip (1, 0), "1 analysis running");
+  assert_text (vigil_job_text_tray_tooltip (3, 1), "3 analyses running, 1 failed");
+  assert_text (vigil_job_text_tray_tooltip (0, 2), "No analyses running, 2 failed");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -534,6 +573,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-text/start", test_start);
   g_test_add_func ("/vigil/job-text/history", test_history);
   g_test_add_func ("/vigil/job-text/background-hint", test_background_hint);
+  g_test_add_func ("/vigil/job-text/tray", test_tray);
 
   return g_test_run ();
 }

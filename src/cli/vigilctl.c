@@ -16,6 +16,7 @@
 #include "vigil-api-client.h"
 #include "vigil-json-builder.h"
 #include "vigil-credentials.h"
+#include "vigil-debug-log.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 #include "vigilctl-queue.h"
@@ -763,6 +764,8 @@ main (int   argc,
   int status;
 
   init_i18n ();
+  /* G_MESSAGES_DEBUG=Vigil goes through the redacting log. */
+  vigil_debug_log_init ();
   json_errors = wants_json (argc, argv);
   /* Translators: %s is the default server address */
   server_help = g_strdup_printf (_("The service’s base URL (default: $VIGIL_SERVER, else %s)"),

@@ -95,6 +95,9 @@ gint64             vigil_api_parse_retry_after             (const char          
 /* Retry-After of the answer behind result (a result of this client, success
  * or failure) in milliseconds, capped at one day; -1 when absent. */
 gint64             vigil_api_result_get_retry_after_ms     (GAsyncResult        *result);
+/* The body bytes read for the request of result (a _finish()ed one, any
+ * outcome): what the poller's diagnostics count as received. */
+guint64            vigil_api_result_get_bytes_received     (GAsyncResult        *result);
 
 /* POST /api/songs/<song_id>/analyze */
 void               vigil_api_client_start_song_async       (VigilApiClient      *self,

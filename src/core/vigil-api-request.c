@@ -34,6 +34,7 @@ typedef struct
   GBytes                *bytes;
   gint64                 retry_after_ms;
   gint64                 started_us;
+  guint64                received;       /* body bytes read, kept or not */
 
   /* Ours, cancelled by the caller's cancellable or by the deadline. */
   GCancellable          *cancellable;
@@ -406,6 +407,9 @@ on_read (GObject      *source,
   g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source),
                                                               result, &error);
 
+  if (chunk != NULL)
+    req->received += g_bytes_get_size (chunk);
+
   if (chunk == NULL)
     fail_transport (task, error);
   else if (g_bytes_get_size (chunk) == 0)
@@ -462,4 +466,16 @@ vigil_api_result_get_retry_after_ms (GAsyncResult *result)
 
   req = g_task_get_task_data (G_TASK (result));
   return req != NULL ? req->retry_after_ms : -1;
+}
+
+guint64
+vigil_api_result_get_bytes_received (GAsyncResult *result)
+{
+  Request *req;
+
+  g_return_val_if_fail (G_IS_TASK (result), 0);
+  g_return_val_if_fail (VIGIL_IS_API_CLIENT (g_task_get_source_object (G_TASK (result))), 0);
+
+  req = g_task_get_task_data (G_TASK (result));
+  return req != NULL ? req->received : 0;
 }

@@ -296,6 +296,41 @@ vigil_job_text_default_failure (VigilJobStatus status)
 }
 
 const char *
+vigil_job_text_poll_reason (VigilPollReason reason)
+{
+  switch (reason)
+    {
+    case VIGIL_POLL_REASON_INITIAL:
+      return _("Just started, or under 10 %");
+    case VIGIL_POLL_REASON_MIDDLE:
+      return _("Between 10 % and 90 %");
+    case VIGIL_POLL_REASON_MIDDLE_LONG_ETA:
+      return _("Between 10 % and 90 %, over a minute left");
+    case VIGIL_POLL_REASON_FINAL:
+      return _("Over 90 %");
+    case VIGIL_POLL_REASON_BACKGROUND:
+      return _("Background job: every 5 seconds");
+    case VIGIL_POLL_REASON_QUEUED:
+      return _("Waiting for a worker");
+    case VIGIL_POLL_REASON_BACKOFF:
+      return _("Its last poll failed: retrying soon");
+    case VIGIL_POLL_REASON_STALLED:
+      return _("Its polls keep failing");
+    case VIGIL_POLL_REASON_FINAL_APPROACH:
+      return _("Should end before the next regular poll");
+    case VIGIL_POLL_REASON_RETRY_AFTER:
+      return _("The server asked to wait");
+    case VIGIL_POLL_REASON_PROBE:
+      return _("Server failing: one probe at a time");
+    case VIGIL_POLL_REASON_SIGN_IN:
+      return _("Not signed in: one slow probe");
+    default:
+      /* Translators: the poller's reason for a delay is not known */
+      return _("Unknown");
+    }
+}
+
+const char *
 vigil_job_text_lost (void)
 {
   return _("The server no longer knows this job");
@@ -716,4 +751,85 @@ vigil_job_text_background_hint (guint n_watched)
                                        "To stop watching, choose Quit.",
                                        n_watched),
                           n_watched);
+}
+
+/* ------------------------------------------------------------------ */
+/* The tray                                                            */
+/* ------------------------------------------------------------------ */
+
+gboolean
+vigil_job_text_is_running (VigilJob *job)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (job), FALSE);
+
+  return !vigil_job_get_is_finished (job)
+         && vigil_job_get_tracking_state (job) != VIGIL_TRACKING_STATE_STOPPED;
+}
+
+/* Menus do not ellipsize: a long song title would make the tray's menu as
+ * wide as the screen. */
+#define TRAY_TITLE_CHARS 48
+
+char *
+vigil_job_text_tray_line (VigilJob *job)
+{
+  const char *title;
+  double fraction;
+  g_autofree char *percent = NULL;
+  g_autofree char *cut = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  title = vigil_job_get_title (job);
+  if (title == NULL || title[0] == '\0')
+    title = _("Analysis job");
+  if (g_utf8_strlen (title, -1) > TRAY_TITLE_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (title, 0, TRAY_TITLE_CHARS - 1);
+
+      cut = g_strconcat (g_strchomp (start), "…", NULL);
+      title = cut;
+    }
+  if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_QUEUED)
+    /* Translators: a job waiting for a worker in the tray's menu, "Song 7 · Queued" */
+    return g_strdup_printf (_("%s · Queued"), title);
+  fraction = vigil_job_get_fraction (job);
+  if (!(fraction >= 0 && fraction <= 1))
+    return g_strdup (title);
+  percent = vigil_job_text_percent (fraction);
+  /* Translators: a running job in the tray's menu: its title and
+   * percentage, "Playlist 3 · 45%" */
+  return g_strdup_printf (_("%s · %s"), title, percent);
+}
+
+char *
+vigil_job_text_tray_more (guint n)
+{
+  int count = (int) MIN (n, (guint) G_MAXINT);
+
+  /* Translators: the tray's menu lists a few running jobs, then "and 3 more" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "and %d more", "and %d more", count),
+                          count);
+}
+
+char *
+vigil_job_text_tray_tooltip (guint running,
+                             guint failed)
+{
+  int n = (int) MIN (running, (guint) G_MAXINT);
+  int n_failed = (int) MIN (failed, (guint) G_MAXINT);
+  g_autofree char *first = NULL;
+
+  if (n == 0)
+    first = g_strdup (_("No analyses running"));
+  else
+    /* Translators: the tray's tooltip, "3 analyses running" */
+    first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d analysis running",
+                                          "%d analyses running", n), n);
+  if (n_failed == 0)
+    return g_steal_pointer (&first);
+  /* Translators: %s is "3 analyses running", %d how many jobs failed:
+   * "3 analyses running, 1 failed" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %d failed", "%s, %d failed", n_failed),
+                          first, n_failed);
 }

@@ -13,6 +13,7 @@
 #include "vigil-enums.h"
 #include "vigil-history-entry.h"
 #include "vigil-job.h"
+#include "vigil-poll-policy.h"
 #include "vigil-types.h"
 
 G_BEGIN_DECLS
@@ -118,6 +119,13 @@ char       *vigil_job_text_trouble          (VigilJob         *job);
 char       *vigil_job_text_summary          (VigilJob         *job,
                                              const char       *failing_since);
 
+/* ---- polling (diagnostics) ---- */
+
+/* Why the poller chose a job's current delay, the poll policy's rule in
+ * words: "Just started, or under 10 %", "Waiting for a worker", "Server
+ * failing: one probe at a time", … */
+const char *vigil_job_text_poll_reason      (VigilPollReason   reason);
+
 /* ---- times ---- */
 
 /* "4:02", "1:02:03"; NULL for a negative, unknown or absurd duration
@@ -153,5 +161,21 @@ char       *vigil_job_text_start            (const VigilStartResult *result);
  * watching 3 analyses and will tell you when they end. To stop watching,
  * choose Quit." */
 char       *vigil_job_text_background_hint  (guint             n_watched);
+
+/* ---- the tray ---- */
+
+/* Whether the tray counts the job as running: not finished and still
+ * watched (queued jobs included). */
+gboolean    vigil_job_text_is_running       (VigilJob         *job);
+/* One running job in the tray's menu: its title and percentage, "Playlist 3
+ * · 45%"; "Song 7 · Queued" while it waits for a worker, the title alone
+ * while its progress is unknown. Titles over 48 characters are cut ("…"). */
+char       *vigil_job_text_tray_line        (VigilJob         *job);
+/* The menu's last job line when more jobs run than it lists: "and 3 more". */
+char       *vigil_job_text_tray_more        (guint             n);
+/* The tray's tooltip: "3 analyses running", "1 analysis running, 2
+ * failed", "No analyses running". */
+char       *vigil_job_text_tray_tooltip     (guint             running,
+                                             guint             failed);
 
 G_END_DECLS

@@ -13,6 +13,8 @@
  *                            its one probe, every job resumed when it answers
  *   vigil-poller-requests.c  what is sent (single requests, GET /api/progress
  *                            batches) and what the answers do to each job
+ *   vigil-poller-stats.c     what diagnostics show: the counters below and
+ *                            the public introspection (vigil-poller-stats.h)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +28,20 @@ G_BEGIN_DECLS
 /* Types the parts share                                               */
 /* ------------------------------------------------------------------ */
 
+/* Requests a minute: one slot per real second of the last minute. */
+#define VIGIL_POLLER_RATE_SLOTS 60
+
+/* What diagnostics count (vigil-poller-stats.c): a few increments on the
+ * request and answer paths, nothing per tick. */
+typedef struct
+{
+  guint64  batch_requests;      /* GET /api/progress sent */
+  guint64  batch_answers;       /* … answered and applied */
+  guint64  bytes_received;      /* answer bodies, every request */
+  gint64   slot_second[VIGIL_POLLER_RATE_SLOTS];
+  guint    slot_count[VIGIL_POLLER_RATE_SLOTS];
+} PollerCounters;
+
 /* One tracked job (refcounted: a request in flight holds a reference). */
 typedef struct
 {
@@ -38,6 +54,7 @@ typedef struct
   gint64           failing_since;   /* real time of the first failed poll in a row; 0 */
   gint64           retry_after_ms;
   guint64          requests;
+  guint64          batched;         /* of those, batch polls (GET /api/progress) */
   guint            errors;
   guint            delay_ms;
   VigilPollReason  reason;
@@ -72,6 +89,7 @@ struct _VigilPoller
   gint64             batch_unsupported_until_us;
   guint              batch_failures;      /* failed batch requests in a row */
   guint64            total_requests;
+  PollerCounters     counters;
   guint64            n_delays;
   double             sum_delays;
   gulong             monitor_handler;
@@ -198,5 +216,18 @@ void          vigil_poller_dispatch             (VigilPoller         *self);
 /* Ask the server about one job: its progress or its job record. */
 void          vigil_poller_send_single          (VigilPoller         *self,
                                                  PollerEntry         *entry);
+
+/* ------------------------------------------------------------------ */
+/* vigil-poller-stats.c                                                */
+/* ------------------------------------------------------------------ */
+
+/* A request goes out (batch: a GET /api/progress for several jobs). */
+void          vigil_poller_count_request        (VigilPoller         *self,
+                                                 gboolean             batch);
+/* An answer came for a request (its body bytes count). */
+void          vigil_poller_count_answer         (VigilPoller         *self,
+                                                 GAsyncResult        *result);
+/* A batch answer was applied to the jobs it names. */
+void          vigil_poller_count_batch_used     (VigilPoller         *self);
 
 G_END_DECLS

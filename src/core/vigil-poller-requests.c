@@ -56,6 +56,7 @@ answer_for_job (PollerEntry  *entry,
   if (!request_done (entry, error))
     return NULL;
   self = entry->poller;
+  vigil_poller_count_answer (self, result);
 
   if (!vigil_poller_note_answer (self, entry, result, error))
     {
@@ -214,7 +215,7 @@ vigil_poller_send_single (VigilPoller *self,
   entry->in_flight = TRUE;
   entry->requests++;
   self->n_in_flight++;
-  self->total_requests++;
+  vigil_poller_count_request (self, FALSE);
 
   if (kind == REQUEST_STATUS)
     vigil_api_client_get_job_status_async (self->client, entry->job_id, self->cancellable,
@@ -357,6 +358,7 @@ on_batch (GObject      *object,
     return;
 
   self->n_in_flight--;
+  vigil_poller_count_answer (self, result);
   for (guint i = 0; i < batch->entries->len; i++)
     {
       PollerEntry *entry = g_ptr_array_index (batch->entries, i);
@@ -371,6 +373,7 @@ on_batch (GObject      *object,
   else if (active != NULL)
     {
       self->batch_failures = 0;
+      vigil_poller_count_batch_used (self);
       apply_batch (self, batch, active);
     }
   else
@@ -394,11 +397,12 @@ send_batch (VigilPoller *self,
       entry->in_flight = TRUE;
       entry->in_batch = TRUE;
       entry->requests++;
+      entry->batched++;
       g_ptr_array_add (batch->entries, vigil_poller_entry_ref (entry));
     }
 
   self->n_in_flight++;
-  self->total_requests++;
+  vigil_poller_count_request (self, TRUE);
   g_debug ("batch poll for %u jobs", entries->len);
   vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
 }

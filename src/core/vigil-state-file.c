@@ -334,11 +334,10 @@ read_array (JsonObject  *root,
 /* Reading the document                                                */
 /* ------------------------------------------------------------------ */
 
-/* Bytes that may go to json-glib: not too many, UTF-8, standard JSON. */
-static gboolean
-check_text (const char  *data,
-            gsize        length,
-            GError     **error)
+gboolean
+vigil_state_file_check_text (const char  *data,
+                             gsize        length,
+                             GError     **error)
 {
   g_autoptr(GArray) overflows = g_array_new (FALSE, FALSE, sizeof (gsize));
 
@@ -621,7 +620,7 @@ vigil_state_file_parse (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_text (data != NULL ? data : "", length, error))
+  if (!vigil_state_file_check_text (data != NULL ? data : "", length, error))
     return NULL;
 
   parser = json_parser_new_immutable ();

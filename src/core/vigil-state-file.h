@@ -99,6 +99,13 @@ VigilState    *vigil_state_file_parse     (const char        *data,
 char          *vigil_state_file_serialize (const VigilState  *state,
                                            gsize             *length);
 
+/* Bytes that may go to json-glib, for any saved file: at most
+ * VIGIL_STATE_FILE_MAX_SIZE, UTF-8 without NUL, standard JSON nested at
+ * most 32 deep, no integer beyond 64 bits; else a VIGIL_STATE_ERROR. */
+gboolean       vigil_state_file_check_text (const char  *data,
+                                            gsize        length,
+                                            GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStateJob, vigil_state_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilState, vigil_state_free)
 

@@ -8,6 +8,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "vigil-state-dir.h"
+
 #include "vigil-state-store.h"
 
 /* A stream of changes delays a save by at most this many times delay-ms. */
@@ -352,73 +354,14 @@ static VigilState *
 read_file (VigilStateStore  *self,
            GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
-  GStatBuf st;
   gsize length = 0;
 
-  if (g_stat (self->path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
-        return NULL;
-      g_set_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_UNREADABLE,
-                   _("The saved state could not be read: %s"), g_strerror (saved_errno));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error_literal (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_UNREADABLE,
-                           _("The saved state is not a file (a folder?)"));
-      return NULL;
-    }
-  if (st.st_size > VIGIL_STATE_FILE_MAX_SIZE)
-    {
-      g_set_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_TOO_LARGE,
-                   _("The saved state is too large (more than %d MB)"),
-                   VIGIL_STATE_FILE_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
-  if (!g_file_get_contents (self->path, &data, &length, &local_error))
-    {
-      g_set_error (error, VIGIL_STATE_ERROR, VIGIL_STATE_ERROR_UNREADABLE,
-                   _("The saved state could not be read: %s"), local_error->message);
-      return NULL;
-    }
+  data = vigil_state_dir_read (self->path, VIGIL_STATE_FILE_MAX_SIZE, &length, error);
+  if (data == NULL)
+    return NULL;
 
   return vigil_state_file_parse (data, length, error);
-}
-
-/* The unusable file gets out of the way, under a name that says when. */
-static char *
-move_aside (VigilStateStore  *self,
-            GError          **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-
-  for (guint i = 1; i < 100; i++)
-    {
-      g_autofree char *target = i == 1
-                                ? g_strdup_printf ("%s.corrupt-%s", self->path, stamp)
-                                : g_strdup_printf ("%s.corrupt-%s-%u", self->path, stamp, i);
-
-      if (g_file_test (target, G_FILE_TEST_EXISTS))
-        continue;
-      if (g_rename (self->path, target) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                               g_strerror (saved_errno));
-          return NULL;
-        }
-      return g_steal_pointer (&target);
-    }
-
-  g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, g_strerror (EEXIST));
-  return NULL;
 }
 
 /* Replaces *error (why the file is unusable) with what the user needs to
@@ -428,7 +371,7 @@ set_aside (VigilStateStore  *self,
            GError          **error)
 {
   g_autoptr(GError) move_error = NULL;
-  g_autofree char *moved_to = move_aside (self, &move_error);
+  g_autofree char *moved_to = vigil_state_dir_move_aside (self->path, &move_error);
   g_autofree char *name = moved_to != NULL ? g_path_get_basename (moved_to) : NULL;
   g_autofree char *reason = g_strdup ((*error)->message);
 

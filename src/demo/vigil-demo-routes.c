@@ -264,6 +264,14 @@ handle_progress_all (DemoRequest *req)
 
 /* The optional body {"max_age_hours": N}; FALSE when it is unusable */
 static gboolean
+request_body_empty (DemoRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+
+  return body == NULL || body->length == 0;
+}
+
+static gboolean
 read_max_age (DemoRequest *req,
               double      *hours)
 {
@@ -304,6 +312,13 @@ handle_cleanup (DemoRequest *req)
   guint cleaned;
   double hours;
 
+  /* The live route reads request.json unconditionally: no body, a 500. */
+  if (req->self->production_quirks && request_body_empty (req))
+    {
+      vigil_demo_respond_fields (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, TRUE,
+                                 "error", "Internal server error", NULL);
+      return;
+    }
   if (!read_max_age (req, &hours))
     {
       vigil_demo_respond_fields (req, SOUP_STATUS_BAD_REQUEST, TRUE,

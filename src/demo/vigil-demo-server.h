@@ -40,7 +40,9 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *                               record's "progress" is a bare 0 whenever no
  *                               progress record exists (queued, finished);
  *                               the worker's current_job carries no status;
- *                               /api/queue/health carries the true counts
+ *                               /api/queue/health carries the true counts;
+ *                               POST /api/progress/cleanup without a body
+ *                               answers 500 (the route reads a JSON body)
  *   admin-token        char*    (addition) the token that admin paths need; see below
  *   web-processes      guint    the service behind a load balancer with N web
  *                               processes (default 1): each job belongs to one

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "vigil-debug-log.h"
+
 #include "vigil-application.h"
 
 int
@@ -19,6 +21,8 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* G_MESSAGES_DEBUG=Vigil too goes through the redacting, switchable log. */
+  vigil_debug_log_init ();
 
   app = vigil_application_new (APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
 

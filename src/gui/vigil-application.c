@@ -11,10 +11,12 @@
 #include "vigil-command-line.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
+#include "vigil-diagnostics-window.h"
 #include "vigil-job-text.h"
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
+#include "vigil-tray.h"
 #include "vigil-window.h"
 
 #include "vigil-application.h"
@@ -36,6 +38,7 @@ struct _VigilApplication
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
   VigilBackground *background;     /* keeps watching with the window closed; app.quit */
+  VigilTray       *tray;           /* on the session bus, NULL without one */
 };
 
 /* The demo runs in real time (so ETAs are true) with short songs: lively,
@@ -112,8 +115,19 @@ vigil_application_preferences_action (GSimpleAction *action,
   vigil_application_show_preferences (VIGIL_APPLICATION (user_data));
 }
 
+static void
+vigil_application_diagnostics_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+
+  vigil_diagnostics_window_present (GTK_APPLICATION (self), vigil_application_get_trackers (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", vigil_application_about },
+  { "diagnostics", vigil_application_diagnostics_action },
   { "preferences", vigil_application_preferences_action },
   { "quit", vigil_application_quit_action },
 };
@@ -440,6 +454,11 @@ setup_client (VigilApplication *self)
     add_server_client (self, client);
   if (self->server_label == NULL)
     self->server_label = g_strdup (vigil_api_client_get_base_url (self->client));
+
+  /* The tray icon shows every server's jobs: made once they are all here.
+   * Without a StatusNotifierWatcher on the bus it stays silently absent. */
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
+    self->tray = vigil_tray_new (self, g_application_get_dbus_connection (G_APPLICATION (self)));
 }
 
 static void
@@ -611,6 +630,7 @@ vigil_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *diagnostics_accels[] = { "<Control><Shift>d", NULL };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
@@ -623,6 +643,8 @@ vigil_application_startup (GApplication *app)
                                          help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.diagnostics",
+                                         diagnostics_accels);
 }
 
 /* Everything saved before the tracker stops polling (which would read as
@@ -646,6 +668,7 @@ vigil_application_shutdown (GApplication *app)
   /* Only now: polling stopped earlier would be saved as "stopped". */
   if (self->background != NULL)
     vigil_background_shutdown (self->background);
+  g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
 }
@@ -656,6 +679,7 @@ vigil_application_dispose (GObject *object)
   VigilApplication *self = VIGIL_APPLICATION (object);
 
   g_clear_object (&self->background);
+  g_clear_object (&self->tray);
   g_clear_object (&self->state_store);
   g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
   g_clear_object (&self->tracker);
