@@ -594,8 +594,8 @@ vigil_background_count_watched (GListModel *jobs)
     {
       g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
 
-      if (!vigil_job_get_is_finished (job) &&
-          vigil_job_get_tracking_state (job) != VIGIL_TRACKING_STATE_STOPPED)
+      /* What the tray counts as running: not finished, not stopped. */
+      if (vigil_job_text_is_running (job))
         watched++;
     }
   return watched;
