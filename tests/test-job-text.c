@@ -499,6 +499,18 @@ test_history (void)
   g_assert_cmpstr (t3, ==, "took 0:05");
 }
 
+static void
+test_background_hint (void)
+{
+  g_autofree char *one = vigil_job_text_background_hint (1);
+  g_autofree char *three = vigil_job_text_background_hint (3);
+
+  g_assert_cmpstr (one, ==, "Vigil keeps watching 1 analysis and will tell you when it ends. "
+                            "To stop watching, choose Quit.");
+  g_assert_cmpstr (three, ==, "Vigil keeps watching 3 analyses and will tell you when they end. "
+                              "To stop watching, choose Quit.");
+}
+
 /* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */
@@ -642,6 +654,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-text/notification-job", test_notification_job);
   g_test_add_func ("/vigil/job-text/jobs-summary", test_jobs_summary);
   g_test_add_func ("/vigil/job-text/history", test_history);
+  g_test_add_func ("/vigil/job-text/background-hint", test_background_hint);
   g_test_add_func ("/vigil/job-text/tray", test_tray);
 
   return g_test_run ();

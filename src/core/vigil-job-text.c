@@ -738,6 +738,24 @@ vigil_job_text_start (const VigilStartResult *result)
 }
 
 /* ------------------------------------------------------------------ */
+/* In the background                                                   */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_text_background_hint (guint n_watched)
+{
+  /* Translators: said once, after the window closed while analyses were
+   * still watched; "Quit" is the menu item */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Vigil keeps watching %u analysis and will tell you when it ends. "
+                                       "To stop watching, choose Quit.",
+                                       "Vigil keeps watching %u analyses and will tell you when they end. "
+                                       "To stop watching, choose Quit.",
+                                       n_watched),
+                          n_watched);
+}
+
+/* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */
 

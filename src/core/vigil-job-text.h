@@ -155,6 +155,13 @@ char       *vigil_job_text_history_time     (VigilHistoryEntry *entry,
  * "Nothing to analyze" (no job), "Queued 12 songs", "Analysis queued". */
 char       *vigil_job_text_start            (const VigilStartResult *result);
 
+/* ---- in the background ---- */
+
+/* Said once after the window closed while jobs are watched: "Vigil keeps
+ * watching 3 analyses and will tell you when they end. To stop watching,
+ * choose Quit." */
+char       *vigil_job_text_background_hint  (guint             n_watched);
+
 /* ---- the tray ---- */
 
 /* Whether the tray counts the job as running: not finished and still

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "vigil-background.h"
 #include "vigil-command-line.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
@@ -38,6 +39,7 @@ struct _VigilApplication
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
+  VigilBackground *background;     /* keeps watching with the window closed; app.quit */
   VigilTray       *tray;           /* on the session bus, NULL without one */
 };
 
@@ -98,12 +100,13 @@ vigil_application_about (GSimpleAction *action,
                          NULL);
 }
 
+/* Closes every window, even with jobs watched: shutdown saves them. */
 static void
 vigil_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
                                gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  vigil_background_quit (VIGIL_APPLICATION (user_data)->background);
 }
 
 static void
@@ -624,6 +627,7 @@ vigil_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
+  VIGIL_APPLICATION (app)->background = vigil_background_new (VIGIL_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -656,6 +660,9 @@ vigil_application_shutdown (GApplication *app)
     }
   g_clear_object (&self->state_store);
   g_clear_object (&self->state_stores);
+  /* Only now: polling stopped earlier would be saved as "stopped". */
+  if (self->background != NULL)
+    vigil_background_shutdown (self->background);
   g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
@@ -666,6 +673,7 @@ vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->background);
   g_clear_object (&self->tray);
   g_clear_object (&self->state_store);
   g_clear_object (&self->state_stores);
@@ -798,6 +806,15 @@ vigil_application_toggle_window (VigilApplication *self)
         return;
       }
   vigil_application_show_window (self);
+}
+
+/* Keeping watch with the window closed (NULL before startup). */
+VigilBackground *
+vigil_application_get_background (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }
 
 VigilDemoServer *

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "vigil-background.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-state-store.h"
@@ -36,6 +37,8 @@ VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *sel
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
 /* Every server's store (its jobs and history), in the servers' order. */
 GListModel       *vigil_application_get_state_stores (VigilApplication *self);
+/* Keeps Vigil watching after its window closed; NULL before startup. */
+VigilBackground  *vigil_application_get_background (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */
 VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
 /* Where the server's token or cookie is kept (keyring, or memory when
