@@ -290,6 +290,32 @@ on_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The one server's state file: "state-<hash of its URL>.json", or NULL. */
+static char *
+find_state_file (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "vigil", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "state") && g_str_has_suffix (name, ".json"))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+static void
+remove_state_files (void)
+{
+  char *path;
+
+  while ((path = find_state_file ()) != NULL)
+    {
+      g_unlink (path);
+      g_free (path);
+    }
+}
+
 /* A demo server with one playlist job of n_songs (none: 0), and an app
  * watching it (vigil --watch ID). workers 0: the job waits for a worker
  * until the case sets one. */
@@ -299,12 +325,11 @@ run_init_with_workers (Run  *run,
                        guint workers,
                        Step  step_fn)
 {
-  g_autofree char *state = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
   g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
 
   /* The cases share the test's state directory: start afresh. */
-  g_unlink (state);
+  remove_state_files ();
   run->step_fn = step_fn;
   run->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", 1.0, "workers", workers,
                               "seed", (guint64) 7, NULL);
@@ -365,12 +390,13 @@ assert_polling_stopped (Run *run)
 static void
 assert_saved_as_watched (Run *run)
 {
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
+  g_autofree char *path = find_state_file ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *jobs;
   gboolean found = FALSE;
 
+  g_assert_nonnull (path);
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
   jobs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "jobs");
