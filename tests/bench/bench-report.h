@@ -11,9 +11,8 @@
 
 G_BEGIN_DECLS
 
-/* Figures 1 and 3: every request takes this long there and back (virtual
- * seconds; the demo server's latency-ms, so every poller sees the same
- * network), as when the real JS was measured */
+/* The browser's requests take this long there and back (virtual seconds),
+ * as when the real JS was measured */
 #define BENCH_ROUND_TRIP_S    0.15
 /* Figure 3: queue waits of 0 to this; web processes behind the balancer */
 #define BENCH_FIG3_MAX_WAIT_S 60.0

@@ -29,8 +29,8 @@ typedef struct
   BenchPayload payload;
   double       failure_rate;
   gboolean     one_per_job;   /* vigil: a poller per job (no shared batches) */
-  double       rtt_s;         /* virtual round trip the server adds (its
-                               * latency-ms, rounded to real ms); 0: none */
+  double       rtt_s;         /* virtual time the server holds each answer
+                               * (its latency-ms, rounded to real ms) */
   guint        web_processes; /* the server's web-processes (0 or 1: one) */
   gboolean     held_queue;    /* no worker picks a job up on its own: see
                                * bench_run_pick_up() */

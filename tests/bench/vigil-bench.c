@@ -45,6 +45,7 @@ typedef struct
   guint   fig2_only_n;      /* --fig2-n: run this N only (0: all) */
   double  fig2_speed;       /* --fig2-speed: instead of the computed one (0) */
   const char *pollers;      /* --pollers: a comma-separated subset (NULL: all) */
+  double  latency_s;        /* --server-latency: figures 1 and 3 */
   double  fig2_warmup_s;
   double  fig2_window_s[3];
   double  fig2_max_speed;
@@ -203,7 +204,7 @@ fig1_run (BenchResults    *results,
 {
   BenchSetup setup = { .speed = p->fig1_speed, .workers = p->fig1_jobs, .seed = results->seed,
                        .payload = BENCH_PAYLOAD_DOCUMENTED, .one_per_job = TRUE,
-                       .rtt_s = BENCH_ROUND_TRIP_S };
+                       .rtt_s = p->latency_s };
   g_autoptr(BenchRun) run = bench_run_new (kind, &setup);
   /* the same jobs, at the same times, for every poller */
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (results->seed * 7919 + duration));
@@ -383,7 +384,7 @@ fig3_run (BenchResults      *results,
   gboolean queued = workload == BENCH_FIG3_QUEUED;
   BenchSetup setup = { .speed = p->fig3_speed, .workers = p->fig3_jobs, .seed = results->seed,
                        .payload = BENCH_PAYLOAD_PRODUCTION, .failure_rate = FIG3_FAILURE_RATE,
-                       .rtt_s = BENCH_ROUND_TRIP_S, .held_queue = queued,
+                       .rtt_s = p->latency_s, .held_queue = queued,
                        .web_processes = workload == BENCH_FIG3_WEB_PROCESSES ? BENCH_FIG3_PROCESSES : 1 };
   g_autoptr(BenchRun) run = bench_run_new (kind, &setup);
   /* the same jobs, waits included, for every poller and workload */
@@ -478,6 +479,7 @@ typedef struct
   gint64    seed;
   gint      fig2_n;
   double    fig2_speed;
+  double    latency;
   char     *pollers;
   char     *rss_child;
   double    rss_speed;
@@ -499,6 +501,8 @@ parse_options (Options  *opts,
       "Pollers to run: vigil,browser,fixed-1s,fixed-2s (default all)", "LIST" },
     { "fig2-n", 0, 0, G_OPTION_ARG_INT, &opts->fig2_n, "Figure 2: this N only", "N" },
     { "fig2-speed", 0, 0, G_OPTION_ARG_DOUBLE, &opts->fig2_speed, "Figure 2: this server speed", "S" },
+    { "server-latency", 0, 0, G_OPTION_ARG_DOUBLE, &opts->latency,
+      "Figures 1 and 3: virtual seconds the server holds each answer (default 0)", "S" },
     { "rss-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opts->rss_child, NULL, NULL },
     { "rss-speed", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &opts->rss_speed, NULL, NULL },
     { "rss-cap", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &opts->rss_cap, NULL, NULL },
@@ -569,6 +573,7 @@ main (int   argc,
   params.fig2_only_n = (guint) MAX (opts.fig2_n, 0);
   params.fig2_speed = opts.fig2_speed;
   params.pollers = opts.pollers;
+  params.latency_s = MAX (opts.latency, 0);
   p = &params;
   results->quick = opts.quick;
   results->seed = (guint64) opts.seed;
