@@ -131,9 +131,9 @@ test_long_eta (void)
   in.eta_seconds = 60;
   assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
   in.eta_seconds = 60.1;
-  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.eta_seconds = 600;
-  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
   /* only between 10 % and 90 % */
   in.fraction = 0.05;
   assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
@@ -150,7 +150,7 @@ test_cap (void)
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
   in = running (0.5);
   in.eta_seconds = 120;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.eta_seconds = VIGIL_UNKNOWN;
   assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_MIDDLE);
 }
@@ -165,7 +165,7 @@ test_production_preset (void)
   in.fraction = 0.5;
   assert_decision (&s, &in, 6000, VIGIL_POLL_REASON_MIDDLE);
   in.eta_seconds = 120;
-  assert_decision (&s, &in, 9000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 9000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.fraction = 0.95;
   assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_FINAL);
 }
