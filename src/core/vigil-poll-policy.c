@@ -256,11 +256,12 @@ decide_final_approach (const VigilPollSettings *s,
     }
 }
 
-/* The poll before the final approach lands a final approach's length
- * before the predicted end: the final approach is then short, so the
- * jitter moves it little, and it never lands so close to the end that it
- * must wait initial_ms. When the end comes before even that, the final
- * approach starts now. */
+/* With a pace, the end is approached in two steps: when the job should end
+ * before the poll after next, the next poll (the lead-in) lands a short
+ * final approach's length before the predicted end, and the final approach
+ * from there is short, so the jitter moves it little, and it never lands
+ * so close to the end that it must wait initial_ms. When the end comes
+ * before even a lead-in, the final approach starts now. */
 static void
 decide_lead_in (const VigilPollSettings *s,
                 const VigilPollInput    *in,
@@ -269,9 +270,6 @@ decide_lead_in (const VigilPollSettings *s,
   double eta_ms, lead_ms;
 
   g_assert (s != NULL && in != NULL && out != NULL);
-
-  if (!has_pace (in) || out->reason == VIGIL_POLL_REASON_FINAL_APPROACH)
-    return;
 
   eta_ms = in->eta_seconds * 1000.0;
   lead_ms = s->initial_ms + FINAL_APPROACH_SLACK_MS;
@@ -343,12 +341,10 @@ vigil_poll_policy_decide (const VigilPollSettings *settings,
    * still running after its final approach waits for the pace again. */
   if (input->errors > 0)
     decide_errors (&s, input->errors, &out);
+  else if (has_pace (input) && input->kind != VIGIL_JOB_KIND_BACKGROUND)
+    decide_lead_in (&s, input, &out);
   else if (!input->queued && !(input->kind == VIGIL_JOB_KIND_BACKGROUND && input->overdue))
-    {
-      decide_final_approach (&s, input, &out);
-      if (input->kind != VIGIL_JOB_KIND_BACKGROUND)
-        decide_lead_in (&s, input, &out);
-    }
+    decide_final_approach (&s, input, &out);
 
   if (input->retry_after_ms > 0)
     apply_floor (MIN (input->retry_after_ms, VIGIL_POLL_RETRY_AFTER_LIMIT_MS),
