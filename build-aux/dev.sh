@@ -28,7 +28,12 @@ packages=(
   gnome-keyring libsecret-tools
   # optional: the web sign-in window (-Dwebkit=auto)
   libwebkitgtk-6.0-dev
+  # the translation tests run in German and Spanish (tests/test-i18n.c)
+  locales
 )
+
+# Locales the tests run in; generated when missing (needs the locales package).
+locales=(de_DE es_ES)
 
 ensure_packages () {
   local missing=() p sudo=()
@@ -37,13 +42,25 @@ ensure_packages () {
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
       missing+=("$p")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  echo "dev.sh: installing ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-    --no-install-recommends "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "dev.sh: installing ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  ensure_locales "${sudo[@]}"
+}
+
+# Generate the UTF-8 locales the tests need (locale -a spells them de_DE.utf8).
+ensure_locales () {
+  local l
+
+  for l in "${locales[@]}"; do
+    locale -a 2>/dev/null | grep -qix "$l\.utf-\?8" && continue
+    echo "dev.sh: generating the $l.UTF-8 locale" >&2
+    "$@" localedef -i "$l" -f UTF-8 "$l.UTF-8"
+  done
 }
 
 build () {

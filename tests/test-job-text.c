@@ -499,6 +499,18 @@ test_history (void)
   g_assert_cmpstr (t3, ==, "took 0:05");
 }
 
+static void
+test_background_hint (void)
+{
+  g_autofree char *one = vigil_job_text_background_hint (1);
+  g_autofree char *three = vigil_job_text_background_hint (3);
+
+  g_assert_cmpstr (one, ==, "Vigil keeps watching 1 analysis and will tell you when it ends. "
+                            "To stop watching, choose Quit.");
+  g_assert_cmpstr (three, ==, "Vigil keeps watching 3 analyses and will tell you when they end. "
+                              "To stop watching, choose Quit.");
+}
+
 /* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */
@@ -538,6 +550,84 @@ test_tray (void)
   assert_text (vigil_job_text_tray_tooltip (0, 2), "No analyses running, 2 failed");
 }
 
+/* ------------------------------------------------------------------ */
+/* Notifications                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+test_notification_title (void)
+{
+  g_assert_cmpstr (vigil_job_text_notification_title (VIGIL_JOB_KIND_BACKGROUND,
+                                                      VIGIL_SERVER_STATE_SUCCEEDED),
+                   ==, "Background analysis finished");
+  g_assert_cmpstr (vigil_job_text_notification_title (VIGIL_JOB_KIND_BACKGROUND,
+                                                      VIGIL_SERVER_STATE_FAILED),
+                   ==, "Background analysis failed");
+  g_assert_cmpstr (vigil_job_text_notification_title (VIGIL_JOB_KIND_BACKGROUND,
+                                                      VIGIL_SERVER_STATE_LOST),
+                   ==, "Background analysis failed");
+  g_assert_cmpstr (vigil_job_text_notification_title (VIGIL_JOB_KIND_SONG,
+                                                      VIGIL_SERVER_STATE_SUCCEEDED),
+                   ==, "Analysis finished");
+  g_assert_cmpstr (vigil_job_text_notification_title (VIGIL_JOB_KIND_PLAYLIST,
+                                                      VIGIL_SERVER_STATE_NOT_FOUND),
+                   ==, "Analysis failed");
+  g_assert_false (vigil_job_text_is_failure (VIGIL_SERVER_STATE_SUCCEEDED));
+  g_assert_true (vigil_job_text_is_failure (VIGIL_SERVER_STATE_NOT_FOUND));
+}
+
+static void
+test_notification_body (void)
+{
+  assert_text (vigil_job_text_notification_body ("User 7's library", VIGIL_JOB_KIND_BACKGROUND,
+                                                 VIGIL_SERVER_STATE_SUCCEEDED, 340, 2, 342,
+                                                 NULL, NULL, NULL),
+               "User 7's library\n340 songs analyzed, 2 failed");
+  assert_text (vigil_job_text_notification_body ("User 7's library", VIGIL_JOB_KIND_BACKGROUND,
+                                                 VIGIL_SERVER_STATE_FAILED, 1, 0, 12,
+                                                 "Worker crashed", NULL, "Studio"),
+               "User 7's library\n1 song analyzed\nWorker crashed\nOn Studio");
+  /* No reason from the server: Vigil's own; a song job has no counts. */
+  assert_text (vigil_job_text_notification_body ("Song 7", VIGIL_JOB_KIND_SONG,
+                                                 VIGIL_SERVER_STATE_FAILED, 1, 0, 1,
+                                                 "", NULL, ""),
+               "Song 7\nThe analysis failed");
+  assert_text (vigil_job_text_notification_body ("Playlist 3", VIGIL_JOB_KIND_PLAYLIST,
+                                                 VIGIL_SERVER_STATE_NOT_FOUND, 0, 0, 0,
+                                                 NULL, "host:5001", NULL),
+               "Playlist 3\nNo such job on host:5001");
+  assert_text (vigil_job_text_notification_body (NULL, VIGIL_JOB_KIND_BACKGROUND,
+                                                 VIGIL_SERVER_STATE_LOST, 0, 0, 0,
+                                                 NULL, NULL, NULL),
+               "The server no longer knows this job");
+}
+
+static void
+test_notification_job (void)
+{
+  g_autoptr(VigilJob) failed = job_with_status (VIGIL_JOB_STATUS_FAILED, "Out of memory");
+  g_autoptr(VigilJob) done = job_with_status (VIGIL_JOB_STATUS_COMPLETED, NULL);
+
+  vigil_job_set_title (failed, "Song 5");
+  vigil_job_set_title (done, "Song 5");
+  assert_text (vigil_job_text_job_notification_body (failed, "Studio"),
+               "Song 5\nOut of memory\nOn Studio");
+  assert_text (vigil_job_text_job_notification_body (done, NULL), "Song 5");
+  assert_text (vigil_job_text_finished_line (done), "“Song 5” finished");
+  assert_text (vigil_job_text_finished_line (failed), "“Song 5” failed: Out of memory");
+}
+
+static void
+test_jobs_summary (void)
+{
+  assert_text (vigil_job_text_jobs_summary (5, 1), "5 analyses finished, 1 failed");
+  assert_text (vigil_job_text_jobs_summary (5, 2), "5 analyses finished, 2 failed");
+  assert_text (vigil_job_text_jobs_summary (5, 0), "5 analyses finished");
+  assert_text (vigil_job_text_jobs_summary (1, 0), "1 analysis finished");
+  assert_text (vigil_job_text_jobs_summary (3, 3), "3 analyses failed");
+  assert_text (vigil_job_text_jobs_summary (2, 7), "2 analyses failed");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -559,7 +649,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-text/duration", test_duration);
   g_test_add_func ("/vigil/job-text/time", test_time);
   g_test_add_func ("/vigil/job-text/start", test_start);
+  g_test_add_func ("/vigil/job-text/notification-title", test_notification_title);
+  g_test_add_func ("/vigil/job-text/notification-body", test_notification_body);
+  g_test_add_func ("/vigil/job-text/notification-job", test_notification_job);
+  g_test_add_func ("/vigil/job-text/jobs-summary", test_jobs_summary);
   g_test_add_func ("/vigil/job-text/history", test_history);
+  g_test_add_func ("/vigil/job-text/background-hint", test_background_hint);
   g_test_add_func ("/vigil/job-text/tray", test_tray);
 
   return g_test_run ();

@@ -19,6 +19,7 @@
 #include "vigil-demo-server.h"
 #include "vigil-job-row.h"
 #include "vigil-preferences-window.h"
+#include "vigil-state-store.h"
 #include "vigil-window.h"
 #include "vigil-test-gui.h"
 #include "vigil-test-keyring.h"
@@ -195,12 +196,13 @@ static void
 assert_not_in_state_file (const char *secret)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
+  VigilStateStore *store = vigil_application_get_state_store (app);
   g_autofree char *contents = NULL;
 
-  g_assert_true (vigil_state_store_flush (vigil_application_get_state_store (app), &error));
+  g_assert_true (vigil_state_store_flush (store, &error));
   g_assert_no_error (error);
-  if (g_file_get_contents (path, &contents, NULL, NULL))
+  g_assert_true (g_str_has_prefix (vigil_state_store_get_path (store), g_get_user_state_dir ()));
+  if (g_file_get_contents (vigil_state_store_get_path (store), &contents, NULL, NULL))
     g_assert_null (strstr (contents, secret));
 }
 
@@ -492,6 +494,137 @@ test_server_list (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+
+/* ------------------------------------------------------------------ */
+
+static VigilTracker *
+tracker_for (const char *url)
+{
+  GListModel *trackers = vigil_application_get_trackers (app);
+  VigilApiClient *client = vigil_application_get_client_for (app, url);
+
+  for (guint i = 0; client != NULL && i < g_list_model_get_n_items (trackers); i++)
+    {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (trackers, i);
+
+      if (vigil_tracker_get_client (tracker) == client)
+        return tracker;
+    }
+  return NULL;
+}
+
+static gboolean
+has_jobs (gpointer data)
+{
+  return g_list_model_get_n_items (vigil_tracker_get_jobs (data)) > 0;
+}
+
+static gboolean
+app_lists_job (const char *job_id)
+{
+  GListModel *jobs = vigil_application_get_jobs (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_strcmp0 (vigil_job_get_job_id (job), job_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_state_file_kept (const char *url)
+{
+  g_autofree char *name = vigil_state_store_file_name_for_url (url);
+  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "vigil", name, NULL);
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+}
+
+/* Removing any server, the first (the primary, `server-url`) too, stops
+ * its polling at once and takes its jobs off the list; its state file
+ * stays, and the toast's Undo adds it again: its jobs resume. */
+static void
+test_remove_server (void)
+{
+  GSettings *settings = vigil_application_get_settings (app);
+  g_autoptr(VigilDemoServer) backup = g_object_new (VIGIL_TYPE_DEMO_SERVER, "workers", 0, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilTracker) first = NULL, second = NULL;
+  g_autofree char *url1 = normal_url (g_settings_get_string (settings, "server-url"));
+  g_autofree char *url2 = NULL, *job_id = NULL, *last = NULL;
+  g_autoptr(GVariantBuilder) names = g_variant_builder_new (G_VARIANT_TYPE ("a{ss}"));
+  VigilPreferencesWindow *prefs;
+  VigilTracker *again;
+  VigilJob *resumed;
+
+  g_assert_true (vigil_demo_server_listen (backup, NULL, 0, &error));
+  url2 = normal_url (vigil_demo_server_get_url (backup));
+  g_assert_true (vigil_application_add_server (app, url2, &error));
+  g_variant_builder_add (names, "{ss}", url1, "Studio");
+  g_variant_builder_add (names, "{ss}", url2, "Backup");
+  g_settings_set_value (settings, "server-names", g_variant_builder_end (names));
+
+  /* A job that stays queued on the second server (no workers). */
+  second = g_object_ref (tracker_for (url2));
+  vigil_tracker_start_async (second, VIGIL_JOB_KIND_SONG, 5, FALSE, NULL, NULL, NULL);
+  g_assert_true (vigil_test_wait_for (has_jobs, second, 20000));
+  {
+    g_autoptr(VigilJob) job = g_list_model_get_item (vigil_tracker_get_jobs (second), 0);
+
+    job_id = g_strdup (vigil_job_get_job_id (job));
+    g_assert_cmpstr (vigil_job_get_server_name (job), ==, "Backup");
+  }
+  g_assert_true (app_lists_job (job_id));
+  g_assert_true (vigil_state_store_flush (vigil_application_get_state_store (app), &error));
+
+  /* The first server goes: the second becomes the primary. */
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  first = g_object_ref (vigil_application_get_tracker (app));
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 760);
+  save_shot (GTK_WIDGET (prefs), "preferences-servers.png");
+  g_assert_true (vigil_preferences_window_remove_server (prefs, url1));
+  g_assert_cmpuint (vigil_poller_get_n_tracked (vigil_tracker_get_poller (first)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_state_stores (app)), ==, 1);
+  g_assert_true (vigil_application_get_tracker (app) == second);
+  last = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (last, ==, url2);
+  assert_state_file_kept (url1);
+  g_assert_nonnull (vigil_preferences_window_get_toast_text (prefs));
+  g_assert_cmpstr (vigil_preferences_window_get_toast_text (prefs), ==, "Removed Studio");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.undo-remove-server", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 2);
+  g_assert_nonnull (tracker_for (url1));
+  g_assert_true (tracker_for (url1) != first);
+
+  /* The second one goes: its queued job leaves the list, polling stops. */
+  g_assert_true (vigil_preferences_window_remove_server (prefs, url2));
+  g_assert_cmpstr (vigil_preferences_window_get_toast_text (prefs), ==, "Removed Backup");
+  g_assert_false (app_lists_job (job_id));
+  g_assert_cmpuint (vigil_poller_get_n_tracked (vigil_tracker_get_poller (second)), ==, 0);
+  g_assert_null (tracker_for (url2));
+  assert_state_file_kept (url2);
+
+  /* Undo: it comes back from its file, and its job is watched again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.undo-remove-server", NULL));
+  again = tracker_for (url2);
+  g_assert_nonnull (again);
+  g_assert_true (again != second);
+  resumed = vigil_tracker_lookup (again, job_id);
+  g_assert_nonnull (resumed);
+  g_assert_false (vigil_job_get_is_finished (resumed));
+  g_assert_true (vigil_poller_is_tracking (vigil_tracker_get_poller (again), resumed));
+  g_assert_cmpstr (vigil_job_get_server_name (resumed), ==, "Backup");
+  g_assert_true (app_lists_job (job_id));
+
+  /* Leave one server, as the other tests found it. */
+  g_assert_true (vigil_preferences_window_remove_server (prefs, url2));
+  g_settings_reset (settings, "server-names");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
 /* ------------------------------------------------------------------ */
 
 static gboolean
@@ -561,6 +694,27 @@ test_general_page (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Closed while its keyring lookup and a connection check are under way:
+ * the answers arrive later, to a window that is gone, and nothing breaks. */
+static void
+test_closed_while_busy (void)
+{
+  VigilPreferencesWindow *prefs;
+  gboolean checked = FALSE;
+
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  g_signal_connect (prefs, "checked", G_CALLBACK (on_checked_flag), &checked);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.test-connection", NULL));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* A second window: its keyring lookup and its check of the server. */
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  test_connection (prefs, vigil_demo_server_get_url (server), VIGIL_SIGN_IN_TOKEN, TOKEN);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  /* The first window's own check has answered by now, closed or not. */
+  g_assert_true (vigil_test_wait_for (flag_set, &checked, 30000));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -601,6 +755,7 @@ main (int argc, char *argv[])
   g_assert_true (vigil_test_wait_for (window_up, NULL, 10000));
 
   g_test_add_func ("/vigil/preferences/general", test_general_page);
+  g_test_add_func ("/vigil/preferences/closed-while-busy", test_closed_while_busy);
   if (no_keyring)
     g_test_add_func ("/vigil/preferences/no-keyring", test_no_keyring);
   else
@@ -608,6 +763,7 @@ main (int argc, char *argv[])
       g_test_add_func ("/vigil/preferences/sign-in", test_sign_in);
       g_test_add_func ("/vigil/preferences/test-connection", test_connection_words);
       g_test_add_func ("/vigil/preferences/server-list", test_server_list);
+      g_test_add_func ("/vigil/preferences/remove-server", test_remove_server);
     }
 
   ret = g_test_run ();

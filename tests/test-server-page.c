@@ -90,6 +90,7 @@ fixture_setup (Fixture       *f,
 
   g_settings_set_string (settings, "server-url", f->url);
   g_settings_reset (settings, "auto-watch-servers");
+  g_settings_reset (settings, "server-names");
   f->window = vigil_window_new_for_servers (app, settings, G_LIST_MODEL (f->trackers),
                                             f->tracker, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1000);
@@ -678,6 +679,76 @@ test_cleanup (Fixture       *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* Several servers                                                     */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+both_answered (gpointer data)
+{
+  VigilServerPage *page = data;
+
+  return vigil_server_page_get_n_servers (page) == 2 &&
+         vigil_server_monitor_get_last_update (vigil_server_page_get_monitor (page, 0)) > 0 &&
+         vigil_server_monitor_get_last_update (vigil_server_page_get_monitor (page, 1)) > 0;
+}
+
+/* What the user calls a server (the window hands it to its tracker). */
+static void
+set_server_name (const char *url,
+                 const char *name)
+{
+  g_autoptr(GVariantBuilder) names = g_variant_builder_new (G_VARIANT_TYPE ("a{ss}"));
+
+  g_variant_builder_add (names, "{ss}", url, name);
+  g_settings_set_value (vigil_application_get_settings (app), "server-names",
+                        g_variant_builder_end (names));
+}
+
+static void
+test_two_servers (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VigilDemoServer) server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", SPEED, NULL);
+  g_autoptr(VigilApiClient) client = NULL;
+  g_autoptr(VigilPoller) poller = NULL;
+  g_autoptr(VigilTracker) tracker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_true (vigil_demo_server_listen (server, NULL, 0, &error));
+  url = vigil_demo_server_get_url (server);
+  client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  poller = g_object_new (VIGIL_TYPE_POLLER, "client", client, "time-scale", 1.0 / SPEED, NULL);
+  tracker = vigil_tracker_new (client, poller);
+
+  show_servers (f);
+  g_assert_true (vigil_test_wait_for (page_active, f->page, 5000));
+  g_assert_false (gtk_widget_get_visible (section_child (f, "title_label")));
+
+  /* A server added: a section each, named, every monitor polling. */
+  set_server_name (url, "Second Server");
+  g_list_store_append (f->trackers, tracker);
+  g_assert_cmpuint (vigil_server_page_get_n_servers (f->page), ==, 2);
+  g_assert_true (vigil_test_wait_for (both_answered, f->page, 20000));
+  g_assert_true (gtk_widget_get_visible (section_child (f, "title_label")));
+  g_assert_cmpstr (label_text (f, "title_label"), ==, vigil_tracker_get_server_name (f->tracker));
+  {
+    GtkWidget *second = GTK_WIDGET (vigil_server_page_get_section (f->page, 1));
+    GtkLabel *title = GTK_LABEL (gtk_widget_get_template_child (second, VIGIL_TYPE_SERVER_SECTION, "title_label"));
+
+    g_assert_cmpstr (gtk_label_get_label (title), ==, "Second Server");
+    set_server_name (url, "Renamed");
+    g_assert_cmpstr (vigil_tracker_get_server_name (tracker), ==, "Renamed");
+    g_assert_cmpstr (gtk_label_get_label (title), ==, "Renamed");
+  }
+  g_assert_cmpuint (vigil_demo_server_get_request_count (server, "/api/queue/status"), >, 0);
+
+  g_list_store_remove (f->trackers, 1);
+  g_assert_cmpuint (vigil_server_page_get_n_servers (f->page), ==, 1);
+}
+
+/* ------------------------------------------------------------------ */
 /* Charts                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -875,6 +946,8 @@ main (int   argc,
   g_test_add ("/vigil/server-page/discovered", Fixture, &busy, fixture_setup, test_discovered,
               fixture_teardown);
   g_test_add ("/vigil/server-page/cleanup", Fixture, &tokens, fixture_setup, test_cleanup, fixture_teardown);
+  g_test_add ("/vigil/server-page/two-servers", Fixture, &plain, fixture_setup, test_two_servers,
+              fixture_teardown);
   g_test_add ("/vigil/server-page/charts", Fixture, &busy, fixture_setup, test_charts, fixture_teardown);
 
   g_test_add_func ("/vigil/server-page/chart-hour", test_chart_hour);

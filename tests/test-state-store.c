@@ -888,6 +888,9 @@ test_clear_and_restore (Fixture       *f,
   g_assert_cmpuint (vigil_state_store_restore_history (f->store), ==, 0);
   g_assert_cmpuint (vigil_state_store_clear_history (f->store), ==, 4);
   g_assert_cmpuint (vigil_state_store_clear_history (f->store), ==, 0);
+  /* That clear of nothing was the last one: nothing older comes back. */
+  g_assert_cmpuint (vigil_state_store_restore_history (f->store), ==, 0);
+  g_assert_cmpuint (n_history (f), ==, 0);
 }
 
 /* No directory: the history lives in memory, nothing is written. */
@@ -938,6 +941,89 @@ test_own_file (Fixture       *f,
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
   g_assert_finalize_object (g_steal_pointer (&store));
   g_remove (expected);
+}
+
+/* The app's file for a server is named after its URL; the first server
+ * adopts an old state.json, which no other store touches, and never
+ * replaces a file of its own. */
+static void
+test_server_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VigilState) state = vigil_state_new ();
+  g_autoptr(VigilState) empty = vigil_state_new ();
+  g_autoptr(VigilStateStore) store = NULL;
+  g_autoptr(VigilStateStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, f->url, -1);
+  g_autofree char *expected_name = g_strdup_printf ("state-%s.json", sum);
+  g_autofree char *name = vigil_state_store_file_name_for_url (f->url);
+  g_autofree char *name2 = vigil_state_store_file_name_for_url ("https://other.example");
+  g_autofree char *expected = g_build_filename (f->dir, expected_name, NULL);
+
+  g_assert_cmpstr (name, ==, expected_name);
+  g_assert_cmpstr (name, !=, name2);
+
+  add_old_history (state, 3);
+  write_state (f, state);
+  f->tracker = new_tracker (f);
+
+  /* Not the first: state.json stays where it is. */
+  other = vigil_state_store_new_for_server (f->tracker, f->dir, FALSE);
+  g_assert_cmpstr (vigil_state_store_get_path (other), ==, expected);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (g_steal_pointer (&other));
+
+  /* The first adopts it, history and all. */
+  store = vigil_state_store_new_for_server (f->tracker, f->dir, TRUE);
+  g_assert_cmpstr (vigil_state_store_get_path (store), ==, expected);
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_true (vigil_state_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_state_store_get_history (store)), ==, 3);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  /* Its own file exists: a later state.json is not adopted over it. */
+  write_state (f, empty);
+  store = vigil_state_store_new_for_server (f->tracker, f->dir, TRUE);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_true (vigil_state_store_load (store, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_state_store_get_history (store)), ==, 3);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  g_remove (expected);
+}
+
+/* The server is removed: close() writes, then the store no longer hears
+ * the tracker, so its jobs, untracked as the server goes, are kept as
+ * watched; a new store on the file resumes them. */
+static void
+test_close (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 4, 20, 30, 0);
+  g_autoptr(VigilStateJob) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilJob *job;
+
+  open_and_load (f);
+  vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_PLAYLIST, 4);
+  WAIT_FOR (saved_job_running (f, id));
+  g_assert_true (vigil_state_store_close (f->store, &error));
+  g_assert_no_error (error);
+  vigil_poller_untrack_all (vigil_tracker_get_poller (f->tracker));
+  vigil_tracker_remove (f->tracker, vigil_tracker_lookup (f->tracker, id));
+  g_assert_true (vigil_state_store_flush (f->store, &error));
+  saved = saved_job (f, id);
+  g_assert_nonnull (saved);
+  g_assert_false (saved->stopped);
+
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  g_assert_finalize_object (g_steal_pointer (&f->tracker));
+  open_and_load (f);
+  job = vigil_tracker_lookup (f->tracker, id);
+  g_assert_nonnull (job);
+  g_assert_true (vigil_poller_is_tracking (vigil_tracker_get_poller (f->tracker), job));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1005,6 +1091,8 @@ main (int argc, char *argv[])
   ADD ("clear-and-restore", test_clear_and_restore);
   ADD ("in-memory", test_in_memory);
   ADD ("own-file", test_own_file);
+  ADD ("server-file", test_server_file);
+  ADD ("close", test_close);
   ADD ("no-secrets", test_no_secrets);
 #undef ADD
 

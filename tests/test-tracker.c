@@ -271,6 +271,44 @@ test_clear_finished (Fixture       *f,
   g_assert_cmpuint (vigil_tracker_clear_finished (f->tracker), ==, 0);
 }
 
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* The server's name: its host until named; a name reaches every job, those
+ * watched later too; "" or NULL goes back to the host. */
+static void
+test_server_name (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *host = vigil_poller_get_server_host (vigil_tracker_get_poller (f->tracker));
+  VigilJob *before, *after;
+  guint notified = 0;
+
+  g_assert_nonnull (host);
+  g_assert_cmpstr (vigil_tracker_get_server_name (f->tracker), ==, host);
+  before = vigil_tracker_watch (f->tracker, "101", VIGIL_JOB_KIND_SONG, 1);
+  g_assert_cmpstr (vigil_job_get_server_name (before), ==, host);
+
+  g_signal_connect (f->tracker, "notify::server-name", G_CALLBACK (on_notify_count), &notified);
+  vigil_tracker_set_server_name (f->tracker, "Studio");
+  vigil_tracker_set_server_name (f->tracker, "Studio");
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (vigil_job_get_server_name (before), ==, "Studio");
+  after = vigil_tracker_watch (f->tracker, "102", VIGIL_JOB_KIND_SONG, 2);
+  g_assert_cmpstr (vigil_job_get_server_name (after), ==, "Studio");
+
+  g_object_set (f->tracker, "server-name", "", NULL);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpstr (vigil_tracker_get_server_name (f->tracker), ==, host);
+  g_assert_cmpstr (vigil_job_get_server_name (before), ==, host);
+  g_assert_cmpstr (vigil_job_get_server_name (after), ==, host);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -283,6 +321,7 @@ main (int argc, char *argv[])
   ADD ("watch-stop-retry-remove", test_watch_stop_retry_remove);
   ADD ("clear-finished", test_clear_finished);
   ADD ("reannounce", test_reannounce);
+  ADD ("server-name", test_server_name);
 #undef ADD
 
   return g_test_run ();

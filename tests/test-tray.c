@@ -732,12 +732,20 @@ test_many_jobs (void)
 int
 main (int argc, char *argv[])
 {
-  g_autofree char *state = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
+  g_autofree char *state_dir = g_build_filename (g_get_user_state_dir (), "vigil", NULL);
+  g_autoptr(GDir) dir = g_dir_open (state_dir, 0, NULL);
+  const char *name;
   int ret;
 
   VIGIL_TEST_REQUIRE_DISPLAY ();
-  /* Nothing watched from an earlier run. */
-  g_unlink (state);
+  /* Nothing watched from an earlier run (a state file per server). */
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "state") && g_str_has_suffix (name, ".json"))
+      {
+        g_autofree char *path = g_build_filename (state_dir, name, NULL);
+
+        g_unlink (path);
+      }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

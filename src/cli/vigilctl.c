@@ -732,11 +732,15 @@ wants_json (int    argc,
   return FALSE;
 }
 
+/* The installed translations, or with VIGIL_LOCALEDIR another tree of
+ * <lang>/LC_MESSAGES/vigil.mo (the build's po/ folder, for tests). */
 static void
 init_i18n (void)
 {
+  const char *dir = g_getenv ("VIGIL_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }

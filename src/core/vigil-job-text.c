@@ -6,6 +6,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-job-song.h"
+
 #include "vigil-job-text.h"
 
 /* Counts of songs fit an int; gettext cannot read G_GINT64_FORMAT. */
@@ -304,8 +306,12 @@ vigil_job_text_poll_reason (VigilPollReason reason)
       return _("Just started, or under 10 %");
     case VIGIL_POLL_REASON_MIDDLE:
       return _("Between 10 % and 90 %");
-    case VIGIL_POLL_REASON_MIDDLE_LONG_ETA:
-      return _("Between 10 % and 90 %, over a minute left");
+    case VIGIL_POLL_REASON_MIDDLE_ETA:
+      return _("Between 10 % and 90 %, paced by the server’s estimate");
+    case VIGIL_POLL_REASON_EARLY_ETA:
+      return _("Under 10 %: once a percent, by the server’s estimate");
+    case VIGIL_POLL_REASON_LEAD_IN:
+      return _("Just before the expected end");
     case VIGIL_POLL_REASON_FINAL:
       return _("Over 90 %");
     case VIGIL_POLL_REASON_BACKGROUND:
@@ -736,6 +742,24 @@ vigil_job_text_start (const VigilStartResult *result)
 }
 
 /* ------------------------------------------------------------------ */
+/* In the background                                                   */
+/* ------------------------------------------------------------------ */
+
+char *
+vigil_job_text_background_hint (guint n_watched)
+{
+  /* Translators: said once, after the window closed while analyses were
+   * still watched; "Quit" is the menu item */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Vigil keeps watching %u analysis and will tell you when it ends. "
+                                       "To stop watching, choose Quit.",
+                                       "Vigil keeps watching %u analyses and will tell you when they end. "
+                                       "To stop watching, choose Quit.",
+                                       n_watched),
+                          n_watched);
+}
+
+/* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -814,4 +838,160 @@ vigil_job_text_tray_tooltip (guint running,
    * "3 analyses running, 1 failed" */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %d failed", "%s, %d failed", n_failed),
                           first, n_failed);
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                       */
+/* ------------------------------------------------------------------ */
+
+gboolean
+vigil_job_text_is_failure (VigilServerState state)
+{
+  return state == VIGIL_SERVER_STATE_FAILED ||
+         state == VIGIL_SERVER_STATE_LOST ||
+         state == VIGIL_SERVER_STATE_NOT_FOUND;
+}
+
+const char *
+vigil_job_text_notification_title (VigilJobKind     kind,
+                                   VigilServerState state)
+{
+  gboolean failed = vigil_job_text_is_failure (state);
+
+  if (kind == VIGIL_JOB_KIND_BACKGROUND)
+    return failed ? _("Background analysis failed") : _("Background analysis finished");
+  return failed ? _("Analysis failed") : _("Analysis finished");
+}
+
+/* Why a job failed, without the "Failed: " of a row. */
+static char *
+failure_reason (VigilServerState state,
+                const char      *reason,
+                const char      *host)
+{
+  if (state == VIGIL_SERVER_STATE_LOST)
+    return g_strdup (vigil_job_text_lost ());
+  if (state == VIGIL_SERVER_STATE_NOT_FOUND)
+    return vigil_job_text_not_found (host);
+  if (reason == NULL || reason[0] == '\0')
+    return g_strdup (vigil_job_text_default_failure (VIGIL_JOB_STATUS_FAILED));
+  return g_strdup (reason);
+}
+
+/* g_strv_builder_take() is GLib 2.80. */
+static void
+add_line (GStrvBuilder *lines,
+          char         *line)
+{
+  g_strv_builder_add (lines, line);
+  g_free (line);
+}
+
+char *
+vigil_job_text_notification_body (const char      *title,
+                                  VigilJobKind     kind,
+                                  VigilServerState state,
+                                  gint64           analyzed,
+                                  gint64           failed,
+                                  gint64           total,
+                                  const char      *reason,
+                                  const char      *host,
+                                  const char      *server_name)
+{
+  g_autoptr(GStrvBuilder) lines = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  if (title != NULL && title[0] != '\0')
+    g_strv_builder_add (lines, title);
+  if (kind != VIGIL_JOB_KIND_SONG && total > 0)
+    add_line (lines, vigil_job_text_counts (analyzed, failed));
+  if (vigil_job_text_is_failure (state))
+    add_line (lines, failure_reason (state, reason, host));
+  if (server_name != NULL && server_name[0] != '\0')
+    /* Translators: the last line of a notification, %s is a server's name
+     * or address: "On analysis.example.org" */
+    add_line (lines, g_strdup_printf (_("On %s"), server_name));
+  parts = g_strv_builder_end (lines);
+  return g_strjoinv ("\n", parts);
+}
+
+static gint64
+count_failed_songs (VigilJob *job)
+{
+  GListModel *songs = vigil_job_get_songs (job);
+  guint n = songs != NULL ? g_list_model_get_n_items (songs) : 0;
+  gint64 failed = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJobSong) song = g_list_model_get_item (songs, i);
+
+      if (vigil_job_song_get_state (song) == VIGIL_SONG_STATE_FAILED)
+        failed++;
+    }
+  return failed;
+}
+
+char *
+vigil_job_text_job_notification_body (VigilJob   *job,
+                                      const char *server_name)
+{
+  gint64 failed, completed;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  failed = count_failed_songs (job);
+  completed = vigil_job_get_completed_items (job);
+  return vigil_job_text_notification_body (vigil_job_get_title (job),
+                                           vigil_job_get_kind (job),
+                                           vigil_job_get_server_state (job),
+                                           MAX (completed - failed, 0), failed,
+                                           vigil_job_get_total_items (job),
+                                           vigil_job_get_error_message (job),
+                                           vigil_job_get_server_host (job),
+                                           server_name);
+}
+
+char *
+vigil_job_text_finished_line (VigilJob *job)
+{
+  VigilServerState state;
+  g_autofree char *reason = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_JOB (job), NULL);
+
+  state = vigil_job_get_server_state (job);
+  if (!vigil_job_text_is_failure (state))
+    /* Translators: a toast, %s is a job's title */
+    return g_strdup_printf (_("“%s” finished"), vigil_job_get_title (job));
+
+  reason = failure_reason (state, vigil_job_get_error_message (job),
+                           vigil_job_get_server_host (job));
+  /* Translators: a toast, the first %s is a job's title, the second why it
+   * failed */
+  return g_strdup_printf (_("“%s” failed: %s"), vigil_job_get_title (job), reason);
+}
+
+char *
+vigil_job_text_jobs_summary (guint n_ended,
+                             guint n_failed)
+{
+  g_autofree char *ended = NULL;
+
+  n_failed = MIN (n_failed, n_ended);
+  if (n_failed == n_ended && n_ended > 0)
+    /* Translators: a notification's title when many jobs end at once */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u analysis failed",
+                                         "%u analyses failed", n_ended), n_ended);
+
+  /* Translators: a notification's title when many jobs end at once */
+  ended = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u analysis finished",
+                                        "%u analyses finished", n_ended), n_ended);
+  if (n_failed == 0)
+    return g_steal_pointer (&ended);
+
+  /* Translators: %s is "5 analyses finished", %u how many of them failed:
+   * "5 analyses finished, 1 failed" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u failed", "%s, %u failed",
+                                       n_failed), ended, n_failed);
 }

@@ -155,6 +155,13 @@ char       *vigil_job_text_history_time     (VigilHistoryEntry *entry,
  * "Nothing to analyze" (no job), "Queued 12 songs", "Analysis queued". */
 char       *vigil_job_text_start            (const VigilStartResult *result);
 
+/* ---- in the background ---- */
+
+/* Said once after the window closed while jobs are watched: "Vigil keeps
+ * watching 3 analyses and will tell you when they end. To stop watching,
+ * choose Quit." */
+char       *vigil_job_text_background_hint  (guint             n_watched);
+
 /* ---- the tray ---- */
 
 /* Whether the tray counts the job as running: not finished and still
@@ -170,5 +177,39 @@ char       *vigil_job_text_tray_more        (guint             n);
  * failed", "No analyses running". */
 char       *vigil_job_text_tray_tooltip     (guint             running,
                                              guint             failed);
+
+/* ---- notifications (a job's end, told outside the list) ---- */
+
+/* Whether a finished job counts as failed (FAILED, LOST, NOT_FOUND). */
+gboolean    vigil_job_text_is_failure       (VigilServerState  state);
+/* A notification's title: "Background analysis finished" / "Background
+ * analysis failed" for a whole-library job, "Analysis finished" /
+ * "Analysis failed" for the others. */
+const char *vigil_job_text_notification_title (VigilJobKind     kind,
+                                               VigilServerState state);
+/* A notification's body, one line each: the job's title ("User 7's
+ * library"), its counts ("340 songs analyzed, 2 failed"; left out for a
+ * song job and when total ≤ 0), on failure the reason (the server's words,
+ * else Vigil's, the lost and not found texts), and "On SERVER" when
+ * server_name is given (several servers are configured). */
+char       *vigil_job_text_notification_body (const char      *title,
+                                              VigilJobKind     kind,
+                                              VigilServerState state,
+                                              gint64           analyzed,
+                                              gint64           failed,
+                                              gint64           total,
+                                              const char      *reason,
+                                              const char      *host,
+                                              const char      *server_name);
+/* The body above for a finished job: analyzed = completed items less its
+ * failed songs, failed = its songs in state FAILED. */
+char       *vigil_job_text_job_notification_body (VigilJob    *job,
+                                                  const char  *server_name);
+/* One line for a toast: "“Playlist 3” finished", "“Song 7” failed: REASON". */
+char       *vigil_job_text_finished_line    (VigilJob         *job);
+/* Many jobs ending together: "5 analyses finished", "5 analyses finished,
+ * 1 failed", "3 analyses failed" (all of them failed). */
+char       *vigil_job_text_jobs_summary     (guint             n_ended,
+                                             guint             n_failed);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _VigilJob
   VigilTrackingState  tracking_state;
   char               *tracking_error;
   char               *server_host;
+  char               *server_name;
   gint64              failing_since;
   guint               retry_interval;
   double              fraction;
@@ -64,6 +65,7 @@ enum {
   PROP_TRACKING_STATE,
   PROP_TRACKING_ERROR,
   PROP_SERVER_HOST,
+  PROP_SERVER_NAME,
   PROP_FAILING_SINCE,
   PROP_RETRY_INTERVAL,
   PROP_FRACTION,
@@ -577,6 +579,7 @@ vigil_job_finalize (GObject *object)
   g_free (self->error_message);
   g_free (self->tracking_error);
   g_free (self->server_host);
+  g_free (self->server_name);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->finished_at, g_date_time_unref);
@@ -617,6 +620,9 @@ vigil_job_get_property (GObject    *object,
       break;
     case PROP_SERVER_HOST:
       g_value_set_string (value, self->server_host);
+      break;
+    case PROP_SERVER_NAME:
+      g_value_set_string (value, self->server_name);
       break;
     case PROP_FAILING_SINCE:
       g_value_set_int64 (value, self->failing_since);
@@ -699,6 +705,9 @@ vigil_job_set_property (GObject      *object,
     case PROP_SERVER_HOST:
       vigil_job_set_server_host (self, g_value_get_string (value));
       break;
+    case PROP_SERVER_NAME:
+      vigil_job_set_server_name (self, g_value_get_string (value));
+      break;
     case PROP_FAILING_SINCE:
       vigil_job_set_failing_since (self, g_value_get_int64 (value));
       break;
@@ -754,6 +763,7 @@ install_properties (GObjectClass *object_class)
                 VIGIL_TRACKING_STATE_ACTIVE, rw);
   properties[PROP_TRACKING_ERROR] = g_param_spec_string ("tracking-error", NULL, NULL, NULL, rw);
   properties[PROP_SERVER_HOST] = g_param_spec_string ("server-host", NULL, NULL, NULL, rw);
+  properties[PROP_SERVER_NAME] = g_param_spec_string ("server-name", NULL, NULL, NULL, rw);
   properties[PROP_FAILING_SINCE] = g_param_spec_int64 ("failing-since", NULL, NULL,
                                                        0, G_MAXINT64, 0, rw);
   properties[PROP_RETRY_INTERVAL] = g_param_spec_uint ("retry-interval", NULL, NULL,
@@ -981,6 +991,23 @@ vigil_job_set_server_host (VigilJob   *self,
   g_return_if_fail (VIGIL_IS_JOB (self));
 
   update_string (self, &self->server_host, host, PROP_SERVER_HOST);
+}
+
+const char *
+vigil_job_get_server_name (VigilJob *self)
+{
+  g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
+
+  return self->server_name;
+}
+
+void
+vigil_job_set_server_name (VigilJob   *self,
+                           const char *name)
+{
+  g_return_if_fail (VIGIL_IS_JOB (self));
+
+  update_string (self, &self->server_name, name, PROP_SERVER_NAME);
 }
 
 gint64

@@ -31,6 +31,9 @@ G_DECLARE_FINAL_TYPE (VigilJob, vigil_job, VIGIL, JOB, GObject)
  *                                        good one (set by the poller); READWRITE
  *   server-host      char*               "host[:port]" of the server the job lives
  *                                        on, for messages; set by the poller
+ *   server-name      char*               what the user calls that server (the
+ *                                        name given in Preferences, else its
+ *                                        host); set by the tracker; READWRITE
  *   failing-since    gint64              wall-clock time (g_get_real_time(), µs)
  *                                        since when polls of the job (or its
  *                                        whole server) fail; 0 while they work.
@@ -95,6 +98,9 @@ void                vigil_job_set_tracking_state     (VigilJob           *self,
 const char         *vigil_job_get_server_host        (VigilJob           *self);
 void                vigil_job_set_server_host        (VigilJob           *self,
                                                       const char         *host);
+const char         *vigil_job_get_server_name        (VigilJob           *self);
+void                vigil_job_set_server_name        (VigilJob           *self,
+                                                      const char         *name);
 gint64              vigil_job_get_failing_since      (VigilJob           *self);
 void                vigil_job_set_failing_since      (VigilJob           *self,
                                                       gint64              since_us);

@@ -726,6 +726,77 @@ vigil_state_store_new_for_file (VigilTracker *tracker,
                        "file-name", file_name, NULL);
 }
 
+char *
+vigil_state_store_file_name_for_url (const char *base_url)
+{
+  g_autofree char *sum = NULL;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, base_url, -1);
+  return g_strdup_printf ("state-%s.json", sum);
+}
+
+/* An old state.json (the first server's file, from before every server
+ * had its own) becomes this server's file, unless that exists already. */
+static void
+adopt_legacy_file (const char *directory,
+                   const char *file_name)
+{
+  g_autofree char *legacy = g_build_filename (directory, VIGIL_STATE_STORE_FILE_NAME, NULL);
+  g_autofree char *path = g_build_filename (directory, file_name, NULL);
+
+  if (!g_file_test (legacy, G_FILE_TEST_IS_REGULAR) || g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+  if (g_rename (legacy, path) != 0)
+    g_debug ("Could not rename %s to %s: %s", legacy, path, g_strerror (errno));
+}
+
+VigilStateStore *
+vigil_state_store_new_for_server (VigilTracker *tracker,
+                                  const char   *directory,
+                                  gboolean      adopt_legacy)
+{
+  VigilApiClient *client;
+  g_autofree char *file_name = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
+
+  client = vigil_tracker_get_client (tracker);
+  file_name = vigil_state_store_file_name_for_url (vigil_api_client_get_base_url (client));
+  if (adopt_legacy && directory != NULL)
+    adopt_legacy_file (directory, file_name);
+  return vigil_state_store_new_for_file (tracker, directory, file_name);
+}
+
+/* Writes what changed, then stops listening: nothing the tracker does
+ * afterwards (its jobs untracked as its server goes away) reaches the
+ * file, which keeps them as they were. */
+gboolean
+vigil_state_store_close (VigilStateStore  *self,
+                         GError          **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STATE_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = vigil_state_store_flush (self, error);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->tracker != NULL)
+    {
+      VigilApiClient *client = vigil_tracker_get_client (self->tracker);
+
+      g_clear_signal_handler (&self->finished_handler, self->tracker);
+      g_clear_signal_handler (&self->items_handler, vigil_tracker_get_jobs (self->tracker));
+      g_clear_signal_handler (&self->tracked_handler, vigil_tracker_get_poller (self->tracker));
+      g_clear_signal_handler (&self->progress_handler, client);
+      g_clear_signal_handler (&self->record_handler, client);
+    }
+  self->read_only = TRUE;
+  return ok;
+}
+
 const char *
 vigil_state_store_get_path (VigilStateStore *self)
 {
@@ -802,10 +873,12 @@ vigil_state_store_clear_history (VigilStateStore *self)
 
   model = G_LIST_MODEL (self->history);
   n = g_list_model_get_n_items (model);
+  /* Even a clear of nothing is the last clear: an Undo after it must not
+   * bring back what an older one took. */
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
   if (n == 0)
     return 0;
 
-  g_clear_pointer (&self->cleared, g_ptr_array_unref);
   self->cleared = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (self->cleared, g_list_model_get_item (model, i));

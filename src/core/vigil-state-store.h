@@ -57,6 +57,18 @@ VigilStateStore *vigil_state_store_new_for_file    (VigilTracker     *tracker,
                                                     const char       *directory,
                                                     const char       *file_name);
 
+/* The file of the server at base_url (its normal form), whatever its place
+ * in the list: "state-<SHA-1 of the URL>.json" (free it). */
+char            *vigil_state_store_file_name_for_url (const char *base_url);
+/* DIRECTORY/vigil_state_store_file_name_for_url(the tracker's base URL): the
+ * app's store for each server, so that removing, re-adding or reordering
+ * servers never hands one server's file to another. adopt_legacy: an old
+ * DIRECTORY/state.json (the first server's file in earlier versions) is
+ * first renamed to that name when no such file exists yet. */
+VigilStateStore *vigil_state_store_new_for_server  (VigilTracker     *tracker,
+                                                    const char       *directory,
+                                                    gboolean          adopt_legacy);
+
 /* DIRECTORY/state.json (or file-name), or NULL for a store in memory. */
 const char      *vigil_state_store_get_path        (VigilStateStore  *self);
 GListModel      *vigil_state_store_get_history     (VigilStateStore  *self);
@@ -80,8 +92,15 @@ gboolean         vigil_state_store_load            (VigilStateStore  *self,
 gboolean         vigil_state_store_flush           (VigilStateStore  *self,
                                                     GError          **error);
 
+/* The server goes away (removed in Preferences): writes what changed, then
+ * no longer listens to the tracker nor writes, so the file keeps its
+ * unfinished jobs for a store that reads it again later. */
+gboolean         vigil_state_store_close           (VigilStateStore  *self,
+                                                    GError          **error);
+
 /* Empties the history; returns how many entries it had. They are kept in
- * memory until the next clear, for vigil_state_store_restore_history(). */
+ * memory until the next clear (even one of an empty history), for
+ * vigil_state_store_restore_history(). */
 guint            vigil_state_store_clear_history   (VigilStateStore  *self);
 /* Undoes the last clear (entries added since stay); returns how many came
  * back. */

@@ -14,6 +14,7 @@ struct _VigilTracker
   VigilPoller     *poller;
   GListStore      *jobs;
   GHashTable      *by_id;   /* job id → VigilJob (unowned; the store owns) */
+  char            *server_name;  /* the user's name for the server, or NULL */
   guint64          next_sequence;
 };
 
@@ -22,6 +23,7 @@ enum {
   PROP_CLIENT,
   PROP_POLLER,
   PROP_JOBS,
+  PROP_SERVER_NAME,
   N_PROPS
 };
 
@@ -84,6 +86,7 @@ add_job (VigilTracker *self,
   g_autoptr(VigilJob) job = vigil_job_new (job_id, kind, target_id);
 
   vigil_job_set_sequence (job, ++self->next_sequence);
+  vigil_job_set_server_name (job, vigil_tracker_get_server_name (self));
   g_hash_table_insert (self->by_id, (char *) vigil_job_get_job_id (job), job);
   g_list_store_append (self->jobs, job);
   vigil_poller_track (self->poller, job);
@@ -195,6 +198,7 @@ vigil_tracker_finalize (GObject *object)
 
   g_clear_object (&self->jobs);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_free (self->server_name);
 
   G_OBJECT_CLASS (vigil_tracker_parent_class)->finalize (object);
 }
@@ -218,6 +222,9 @@ vigil_tracker_get_property (GObject    *object,
     case PROP_JOBS:
       g_value_set_object (value, self->jobs);
       break;
+    case PROP_SERVER_NAME:
+      g_value_set_string (value, vigil_tracker_get_server_name (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -238,6 +245,9 @@ vigil_tracker_set_property (GObject      *object,
       break;
     case PROP_POLLER:
       self->poller = g_value_dup_object (value);
+      break;
+    case PROP_SERVER_NAME:
+      vigil_tracker_set_server_name (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -264,6 +274,9 @@ vigil_tracker_class_init (VigilTrackerClass *klass)
   properties[PROP_JOBS] =
     g_param_spec_object ("jobs", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_NAME] =
+    g_param_spec_string ("server-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[JOB_FINISHED] =
@@ -314,6 +327,45 @@ vigil_tracker_get_jobs (VigilTracker *self)
   g_return_val_if_fail (VIGIL_IS_TRACKER (self), NULL);
 
   return G_LIST_MODEL (self->jobs);
+}
+
+/* The name given, else the server's host[:port]. */
+const char *
+vigil_tracker_get_server_name (VigilTracker *self)
+{
+  const char *host;
+
+  g_return_val_if_fail (VIGIL_IS_TRACKER (self), NULL);
+
+  if (self->server_name != NULL)
+    return self->server_name;
+  host = self->poller != NULL ? vigil_poller_get_server_host (self->poller) : NULL;
+  return host != NULL ? host : vigil_api_client_get_base_url (self->client);
+}
+
+/* Every job, present and future, takes the new name at once. */
+void
+vigil_tracker_set_server_name (VigilTracker *self,
+                               const char   *name)
+{
+  guint n;
+
+  g_return_if_fail (VIGIL_IS_TRACKER (self));
+
+  if (name != NULL && name[0] == '\0')
+    name = NULL;
+  if (g_strcmp0 (self->server_name, name) == 0)
+    return;
+  g_free (self->server_name);
+  self->server_name = g_strdup (name);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      vigil_job_set_server_name (job, vigil_tracker_get_server_name (self));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_NAME]);
 }
 
 void

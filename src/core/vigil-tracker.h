@@ -17,7 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VigilTracker, vigil_tracker, VIGIL, TRACKER, GObject)
 
 /* Properties: client (construct-only), poller (read-only), jobs (read-only
- * GListModel of VigilJob, newest last; each job's sequence says its place).
+ * GListModel of VigilJob, newest last; each job's sequence says its place),
+ * server-name (what the user calls the server: the name given, else its
+ * host[:port]; every job's server-name follows it).
  * Signals: job-finished (VigilJob *job) — a tracked job reached its end.
  *
  * When a job finishes, stops or resumes being watched, jobs announces it
@@ -30,6 +32,10 @@ VigilTracker   *vigil_tracker_new            (VigilApiClient *client,
 VigilApiClient *vigil_tracker_get_client     (VigilTracker   *self);
 VigilPoller    *vigil_tracker_get_poller     (VigilTracker   *self);
 GListModel     *vigil_tracker_get_jobs       (VigilTracker   *self);
+const char     *vigil_tracker_get_server_name (VigilTracker  *self);
+/* NULL or "" goes back to the host. */
+void            vigil_tracker_set_server_name (VigilTracker  *self,
+                                               const char    *name);
 
 /* Start an analysis and track its job. kind SONG, PLAYLIST (all_songs:
  * reanalyze every song) or BACKGROUND (a user's whole account). */

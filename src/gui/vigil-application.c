@@ -7,11 +7,13 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "vigil-background.h"
 #include "vigil-command-line.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-diagnostics-window.h"
 #include "vigil-job-text.h"
+#include "vigil-notifier.h"
 #include "vigil-preferences-window.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
@@ -26,16 +28,18 @@ struct _VigilApplication
 
   GSettings       *settings;
   VigilApiClient  *client;
-  VigilTracker    *tracker;        /* the first server's: state.json, the history */
-  VigilStateStore *state_store;
+  VigilTracker    *tracker;        /* the first server's (the primary) */
+  VigilStateStore *state_store;    /* the primary's */
   GListStore      *trackers;       /* VigilTracker, one per server, the first first */
   GListModel      *all_jobs;       /* every tracker's jobs, flattened */
-  GPtrArray       *extra_stores;   /* VigilStateStore of the other servers */
+  GListStore      *state_stores;   /* VigilStateStore, one per server, the first first */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
+  VigilNotifier   *notifier;       /* jobs' ends as notifications; app.show-job, app.retry-job */
   char            *server_label;
   char            *startup_error;   /* shown as a toast once the window is up */
   gboolean         demo;
+  VigilBackground *background;     /* keeps watching with the window closed; app.quit */
   VigilTray       *tray;           /* on the session bus, NULL without one */
 };
 
@@ -96,12 +100,13 @@ vigil_application_about (GSimpleAction *action,
                          NULL);
 }
 
+/* Closes every window, even with jobs watched: shutdown saves them. */
 static void
 vigil_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
                                gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  vigil_background_quit (VIGIL_APPLICATION (user_data)->background);
 }
 
 static void
@@ -179,30 +184,19 @@ state_directory (VigilApplication *self)
 
 /* The watched jobs and the history of finished ones, kept across restarts
  * in $XDG_STATE_HOME/vigil (the demo's jobs die with it: kept in memory).
- * The first server's store is state.json (and the window's history); every
- * other server has its own file, state-<SHA-1 of its URL>.json, so that no
- * two stores write one file. */
+ * Every server has its own file, state-<SHA-1 of its URL>.json, whatever
+ * its place in the list (so no two stores write one file, and a server
+ * removed and added again finds its jobs); the first one adopts an old
+ * state.json. */
 static VigilStateStore *
 setup_state_store (VigilApplication *self,
                    VigilTracker     *tracker,
                    gboolean          first)
 {
   g_autofree char *dir = state_directory (self);
-  g_autofree char *sum = NULL;
-  g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
-  VigilStateStore *store;
+  VigilStateStore *store = vigil_state_store_new_for_server (tracker, dir, first);
 
-  if (first)
-    store = vigil_state_store_new (tracker, dir);
-  else
-    {
-      const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
-
-      sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, url, -1);
-      name = g_strdup_printf ("state-%s.json", sum);
-      store = vigil_state_store_new_for_file (tracker, dir, name);
-    }
   g_signal_connect_object (store, "save-failed", G_CALLBACK (on_state_save_failed),
                            self, 0);
   if (!vigil_state_store_load (store, &error))
@@ -357,10 +351,10 @@ add_server_client (VigilApplication *self,
     {
       self->tracker = g_object_ref (tracker);
       self->client = g_object_ref (client);
-      self->state_store = store;
+      self->state_store = g_object_ref (store);
     }
-  else
-    g_ptr_array_add (self->extra_stores, store);
+  g_list_store_append (self->state_stores, store);
+  g_object_unref (store);
   g_list_store_append (self->trackers, tracker);
   if (self->demo_server == NULL)
     load_saved_secret (self, client, VIGIL_CREDENTIAL_KIND_TOKEN);
@@ -432,7 +426,7 @@ setup_client (VigilApplication *self)
   self->all_jobs = G_LIST_MODEL (gtk_flatten_list_model_new (
       G_LIST_MODEL (gtk_map_list_model_new (g_object_ref (G_LIST_MODEL (self->trackers)),
                                             map_tracker_to_jobs, NULL, NULL))));
-  self->extra_stores = g_ptr_array_new_with_free_func (g_object_unref);
+  self->state_stores = g_list_store_new (VIGIL_TYPE_STATE_STORE);
   if (self->demo_server == NULL)
     add_configured_servers (self);
 
@@ -456,6 +450,8 @@ setup_client (VigilApplication *self)
    * Without a StatusNotifierWatcher on the bus it stays silently absent. */
   if (g_application_get_dbus_connection (G_APPLICATION (self)) != NULL)
     self->tray = vigil_tray_new (self, g_application_get_dbus_connection (G_APPLICATION (self)));
+  if (self->notifier != NULL)
+    vigil_notifier_watch (self->notifier);
 }
 
 static void
@@ -476,7 +472,7 @@ vigil_application_activate (GApplication *app)
 
   vwindow = vigil_window_new_for_servers (self, vigil_application_get_settings (self),
                                           G_LIST_MODEL (self->trackers), self->tracker,
-                                          self->state_store);
+                                          G_LIST_MODEL (self->state_stores));
   vigil_window_set_server_label (vwindow, self->server_label);
   vigil_window_set_credentials (vwindow, self->credentials);
   gtk_window_present (GTK_WINDOW (vwindow));
@@ -631,6 +627,7 @@ vigil_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
+  VIGIL_APPLICATION (app)->background = vigil_background_new (VIGIL_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
@@ -641,6 +638,7 @@ vigil_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.diagnostics",
                                          diagnostics_accels);
+  VIGIL_APPLICATION (app)->notifier = vigil_notifier_new (VIGIL_APPLICATION (app));
 }
 
 /* Everything saved before the tracker stops polling (which would read as
@@ -651,16 +649,20 @@ vigil_application_shutdown (GApplication *app)
   VigilApplication *self = VIGIL_APPLICATION (app);
   g_autoptr(GError) error = NULL;
 
-  if (self->state_store != NULL && !vigil_state_store_flush (self->state_store, &error))
-    g_printerr ("vigil: %s\n", error->message);
-  g_clear_object (&self->state_store);
-  for (guint i = 0; self->extra_stores != NULL && i < self->extra_stores->len; i++)
+  for (guint i = 0; self->state_stores != NULL &&
+                   i < g_list_model_get_n_items (G_LIST_MODEL (self->state_stores)); i++)
     {
+      g_autoptr(VigilStateStore) store = g_list_model_get_item (G_LIST_MODEL (self->state_stores), i);
+
       g_clear_error (&error);
-      if (!vigil_state_store_flush (g_ptr_array_index (self->extra_stores, i), &error))
+      if (!vigil_state_store_flush (store, &error))
         g_printerr ("vigil: %s\n", error->message);
     }
-  g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
+  g_clear_object (&self->state_store);
+  g_clear_object (&self->state_stores);
+  /* Only now: polling stopped earlier would be saved as "stopped". */
+  if (self->background != NULL)
+    vigil_background_shutdown (self->background);
   g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->shutdown (app);
@@ -671,14 +673,16 @@ vigil_application_dispose (GObject *object)
 {
   VigilApplication *self = VIGIL_APPLICATION (object);
 
+  g_clear_object (&self->background);
   g_clear_object (&self->tray);
   g_clear_object (&self->state_store);
-  g_clear_pointer (&self->extra_stores, g_ptr_array_unref);
+  g_clear_object (&self->state_stores);
   g_clear_object (&self->tracker);
   g_clear_object (&self->all_jobs);
   g_clear_object (&self->trackers);
   g_clear_object (&self->client);
   g_clear_object (&self->demo_server);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_label, g_free);
@@ -804,12 +808,31 @@ vigil_application_toggle_window (VigilApplication *self)
   vigil_application_show_window (self);
 }
 
+/* Keeping watch with the window closed (NULL before startup). */
+VigilBackground *
+vigil_application_get_background (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->background;
+}
+
 VigilDemoServer *
 vigil_application_get_demo_server (VigilApplication *self)
 {
   g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
 
   return self->demo_server;
+}
+
+/* Every server's VigilStateStore, in the servers' order (transfer none);
+ * NULL before the first window. */
+GListModel *
+vigil_application_get_state_stores (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->state_stores != NULL ? G_LIST_MODEL (self->state_stores) : NULL;
 }
 
 VigilStateStore *
@@ -919,32 +942,42 @@ same_server (const char *a,
   return g_str_equal (vigil_api_client_get_base_url (ca), vigil_api_client_get_base_url (cb));
 }
 
+/* A removed server: its file keeps its jobs as they are (closed before the
+ * poller lets them go), its jobs and history leave the window, its polling
+ * stops at once. Any server may go, the primary too: the next takes its
+ * place. */
 static void
 stop_tracker (VigilApplication *self,
               VigilTracker     *tracker)
 {
+  g_autoptr(VigilTracker) hold = g_object_ref (tracker);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->state_stores));
   guint position;
 
-  /* The primary's store is state.json and the window's history: it stays
-   * until the next start. */
-  if (tracker == self->tracker)
-    return;
-  for (guint i = 0; self->extra_stores != NULL && i < self->extra_stores->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      VigilStateStore *store = g_ptr_array_index (self->extra_stores, i);
+      g_autoptr(VigilStateStore) store = g_list_model_get_item (G_LIST_MODEL (self->state_stores), i);
+      g_autoptr(GError) error = NULL;
 
-      if (vigil_state_store_get_tracker (store) == tracker)
-        {
-          g_autoptr(GError) error = NULL;
-
-          if (!vigil_state_store_flush (store, &error))
-            g_warning ("%s", error->message);
-          g_ptr_array_remove_index (self->extra_stores, i);
-          break;
-        }
+      if (vigil_state_store_get_tracker (store) != tracker)
+        continue;
+      if (!vigil_state_store_close (store, &error))
+        tell_user (self, error->message);
+      g_list_store_remove (self->state_stores, i);
+      break;
     }
   if (g_list_store_find (self->trackers, tracker, &position))
     g_list_store_remove (self->trackers, position);
+  vigil_poller_untrack_all (vigil_tracker_get_poller (tracker));
+  if (tracker == self->tracker && g_list_model_get_n_items (G_LIST_MODEL (self->trackers)) > 0)
+    {
+      g_autoptr(VigilTracker) next = g_list_model_get_item (G_LIST_MODEL (self->trackers), 0);
+      g_autoptr(VigilStateStore) store = g_list_model_get_item (G_LIST_MODEL (self->state_stores), 0);
+
+      g_set_object (&self->tracker, next);
+      g_set_object (&self->client, vigil_tracker_get_client (next));
+      g_set_object (&self->state_store, store);
+    }
 }
 
 gboolean

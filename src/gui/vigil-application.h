@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "vigil-background.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
 #include "vigil-state-store.h"
@@ -31,9 +32,13 @@ GtkWindow        *vigil_application_show_window  (VigilApplication *self);
 void              vigil_application_toggle_window (VigilApplication *self);
 /* The tracker of the last used server (the `server-url` setting). */
 VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *self);
-/* The saved jobs and the history of finished ones (its "history" model is
- * what the Finished filter shows); NULL until the first window opens. */
+/* The first server's saved jobs and history of finished ones; NULL until
+ * the first window opens. */
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
+/* Every server's store (its jobs and history), in the servers' order. */
+GListModel       *vigil_application_get_state_stores (VigilApplication *self);
+/* Keeps Vigil watching after its window closed; NULL before startup. */
+VigilBackground  *vigil_application_get_background (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */
 VigilDemoServer  *vigil_application_get_demo_server (VigilApplication *self);
 /* Where the server's token or cookie is kept (keyring, or memory when

@@ -16,6 +16,7 @@ struct _VigilHistoryRow
   GtkWidget          parent_instance;
 
   VigilHistoryEntry *entry;
+  char              *server_name;  /* shown after the time, or NULL */
 
   /* Template widgets */
   GtkImage          *kind_icon;
@@ -28,6 +29,7 @@ struct _VigilHistoryRow
 enum {
   PROP_0,
   PROP_ENTRY,
+  PROP_SERVER_NAME,
   N_PROPS
 };
 
@@ -64,6 +66,13 @@ show_entry (VigilHistoryRow *self)
 
   title = entry_title (entry);
   time = vigil_job_text_history_time (entry, NULL);
+  if (self->server_name != NULL)
+    {
+      char *with_server = vigil_job_text_kind_on_server (time, self->server_name);
+
+      g_free (time);
+      time = with_server;
+    }
   error = vigil_history_entry_get_error_message (entry);
   completed = vigil_history_entry_get_outcome (entry) == VIGIL_OUTCOME_COMPLETED;
 
@@ -94,6 +103,7 @@ vigil_history_row_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   g_clear_object (&self->entry);
+  g_clear_pointer (&self->server_name, g_free);
 
   G_OBJECT_CLASS (vigil_history_row_parent_class)->dispose (object);
 }
@@ -110,6 +120,9 @@ vigil_history_row_get_property (GObject    *object,
     {
     case PROP_ENTRY:
       g_value_set_object (value, self->entry);
+      break;
+    case PROP_SERVER_NAME:
+      g_value_set_string (value, self->server_name);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -129,6 +142,9 @@ vigil_history_row_set_property (GObject      *object,
     case PROP_ENTRY:
       vigil_history_row_set_entry (self, g_value_get_object (value));
       break;
+    case PROP_SERVER_NAME:
+      vigil_history_row_set_server_name (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -146,6 +162,9 @@ vigil_history_row_class_init (VigilHistoryRowClass *klass)
 
   properties[PROP_ENTRY] =
     g_param_spec_object ("entry", NULL, NULL, VIGIL_TYPE_HISTORY_ENTRY,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_NAME] =
+    g_param_spec_string ("server-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -196,6 +215,29 @@ vigil_history_row_set_entry (VigilHistoryRow   *self,
     return;
   show_entry (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY]);
+}
+
+/* With several servers, the entry's server's name follows the time. */
+void
+vigil_history_row_set_server_name (VigilHistoryRow *self,
+                                   const char      *name)
+{
+  g_return_if_fail (VIGIL_IS_HISTORY_ROW (self));
+
+  if (g_strcmp0 (self->server_name, name) == 0)
+    return;
+  g_free (self->server_name);
+  self->server_name = g_strdup (name);
+  show_entry (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_NAME]);
+}
+
+const char *
+vigil_history_row_get_time_text (VigilHistoryRow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_HISTORY_ROW (self), NULL);
+
+  return gtk_label_get_label (self->time_label);
 }
 
 const char *

@@ -281,8 +281,10 @@ vigil_job_row_update (VigilJobRow *self)
                                   vigil_job_get_total_items (self->job));
   if (self->show_server)
     {
-      char *with_server = vigil_job_text_kind_on_server (subtitle,
-                                                         vigil_job_get_server_host (self->job));
+      const char *server = vigil_job_get_server_name (self->job);
+      char *with_server = vigil_job_text_kind_on_server (subtitle, server != NULL
+                                                         ? server
+                                                         : vigil_job_get_server_host (self->job));
       g_free (subtitle);
       subtitle = with_server;
     }

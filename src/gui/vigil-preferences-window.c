@@ -25,6 +25,8 @@ struct _VigilPreferencesWindow
   VigilApplication     *app;           /* NULL: one server only */
   char                 *selected;      /* the server the form edits; NULL: a new one */
   GPtrArray            *server_rows;   /* the Servers group's rows */
+  char                 *removed_url;   /* the last server removed, for Undo */
+  AdwToast             *toast;         /* "Removed NAME", weak */
 
   /* Template widgets */
   AdwPreferencesGroup  *servers_group;
@@ -218,6 +220,65 @@ on_remove_clicked (GtkButton *button,
   vigil_preferences_window_remove_server (self, copy);
 }
 
+static void rebuild_servers (VigilPreferencesWindow *self);
+
+/* A toast on its way out takes no new words. */
+static void
+forget_toast (VigilPreferencesWindow *self,
+              AdwToast               *toast)
+{
+  if (self->toast != toast)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
+  self->toast = NULL;
+}
+
+/* "Removed NAME" with Undo; a second removal takes over the toast. */
+static void
+show_removed_toast (VigilPreferencesWindow *self,
+                    const char             *url)
+{
+  g_autofree char *name = server_title (self, url);
+  /* Translators: a toast in Preferences; %s is a server's name */
+  g_autofree char *text = g_strdup_printf (_("Removed %s"), name);
+
+  g_free (self->removed_url);
+  self->removed_url = g_strdup (url);
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, text);
+      return;
+    }
+  self->toast = adw_toast_new (text);
+  adw_toast_set_button_label (self->toast, _("_Undo"));
+  adw_toast_set_action_name (self->toast, "prefs.undo-remove-server");
+  g_object_add_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
+  g_signal_connect_object (self->toast, "dismissed", G_CALLBACK (forget_toast), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), self->toast);
+}
+
+/* The server comes back, with its name, sign-in and state file: its
+ * unfinished jobs resume. */
+static void
+undo_remove_server_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (widget);
+  g_autofree char *url = g_steal_pointer (&self->removed_url);
+  g_autoptr(GError) error = NULL;
+
+  if (url == NULL || self->app == NULL)
+    return;
+  if (!vigil_application_add_server (self->app, url, &error))
+    {
+      set_status (self, error->message, "error");
+      return;
+    }
+  rebuild_servers (self);
+}
+
 static void
 rebuild_servers (VigilPreferencesWindow *self)
 {
@@ -294,6 +355,15 @@ keep_going (GError *error)
   return error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The window was closed (disposed: its widgets are gone) while a keyring
+ * call or a connection check was under way; the answer may still come,
+ * cancelled or not. */
+static gboolean
+closed (VigilPreferencesWindow *self)
+{
+  return self->cancellable == NULL;
+}
+
 static void
 on_other_cleared (GObject      *source,
                   GAsyncResult *result,
@@ -303,7 +373,7 @@ on_other_cleared (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (keep_going (error))
+  if (keep_going (error) && !closed (self))
     finish_save (self);
 }
 
@@ -330,7 +400,7 @@ on_first_done (GObject      *source,
     vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
   else
     vigil_credentials_store_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (keep_going (error))
+  if (keep_going (error) && !closed (self))
     clear_other_kind (self);
 }
 
@@ -344,7 +414,7 @@ on_checked (GObject      *source,
   VigilConnectionResult outcome;
 
   outcome = vigil_connection_check_finish (VIGIL_API_CLIENT (source), result, &text);
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (closed (self) || g_cancellable_is_cancelled (self->cancellable))
     return;
   set_busy (self, FALSE);
   set_status (self, text,
@@ -404,7 +474,7 @@ on_lookup (GObject      *source,
   gboolean was_cookie;
 
   secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || closed (self))
     return;
   was_cookie = self->looking_up == VIGIL_CREDENTIAL_KIND_COOKIE;
   if (get_method (self) != VIGIL_SIGN_IN_NONE ||
@@ -654,6 +724,9 @@ vigil_preferences_window_dispose (GObject *object)
   VigilPreferencesWindow *self = VIGIL_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
+  self->toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
@@ -673,6 +746,7 @@ vigil_preferences_window_finalize (GObject *object)
   g_free (self->saved_url);
   g_free (self->saved_secret);
   g_free (self->selected);
+  g_free (self->removed_url);
 
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->finalize (object);
 }
@@ -752,6 +826,8 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
                                    test_connection_action);
   gtk_widget_class_install_action (widget_class, "prefs.web-sign-in", NULL, web_sign_in_action);
   gtk_widget_class_install_action (widget_class, "prefs.add-server", NULL, add_server_action);
+  gtk_widget_class_install_action (widget_class, "prefs.undo-remove-server", NULL,
+                                   undo_remove_server_action);
 }
 
 static void
@@ -882,6 +958,7 @@ vigil_preferences_window_remove_server (VigilPreferencesWindow *self,
 
   if (self->app == NULL || !vigil_application_remove_server (self->app, copy))
     return FALSE;
+  show_removed_toast (self, copy);
   if (g_strcmp0 (self->selected, copy) == 0)
     {
       g_autofree char *last = g_settings_get_string (self->settings, "server-url");
@@ -891,6 +968,14 @@ vigil_preferences_window_remove_server (VigilPreferencesWindow *self,
   else
     rebuild_servers (self);
   return TRUE;
+}
+
+const char *
+vigil_preferences_window_get_toast_text (VigilPreferencesWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->toast != NULL ? adw_toast_get_title (self->toast) : NULL;
 }
 
 GStrv

@@ -51,9 +51,13 @@ void               vigil_preferences_window_select_server    (VigilPreferencesWi
                                                               const char             *url);
 /* The server the form edits, or NULL for a new one. */
 const char        *vigil_preferences_window_get_selected     (VigilPreferencesWindow *self);
-/* The remove button of url's row. */
+/* The remove button of url's row: the server stops at once (its jobs
+ * leave the list; its state file stays) and a toast "Removed NAME" offers
+ * Undo (prefs.undo-remove-server), which adds it again: its jobs resume. */
 gboolean           vigil_preferences_window_remove_server    (VigilPreferencesWindow *self,
                                                               const char             *url);
+/* The toast on screen ("Removed NAME"), or NULL. */
+const char        *vigil_preferences_window_get_toast_text   (VigilPreferencesWindow *self);
 /* The URLs the Servers group lists, in order (transfer full). */
 GStrv              vigil_preferences_window_dup_listed       (VigilPreferencesWindow *self);
 void               vigil_preferences_window_set_name         (VigilPreferencesWindow *self,

@@ -80,25 +80,6 @@ on_auto_watch_changed (VigilServerMonitor *monitor,
 /* One monitor and section per server                                  */
 /* ------------------------------------------------------------------ */
 
-/* The server's name as the user gave it, else its URL without the scheme. */
-static char *
-server_title (VigilServerPage *self,
-              const char      *url)
-{
-  const char *sep = strstr (url, "://");
-  char *name = NULL;
-
-  if (self->settings != NULL)
-    {
-      g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
-
-      if (g_variant_lookup (names, url, "s", &name) && name[0] != '\0')
-        return name;
-      g_clear_pointer (&name, g_free);
-    }
-  return g_strdup (sep != NULL ? sep + 3 : url);
-}
-
 static VigilServerHistory *
 create_history (VigilServerPage *self,
                 const char      *url)
@@ -131,11 +112,9 @@ add_server (VigilServerPage *self,
   g_ptr_array_add (self->monitors, monitor);
 
   section = vigil_server_section_new (monitor);
+  /* With several servers each section says which (and follows renames). */
   if (several)
-    {
-      g_autofree char *title = server_title (self, url);
-      vigil_server_section_set_title (VIGIL_SERVER_SECTION (section), title);
-    }
+    g_object_bind_property (tracker, "server-name", section, "title", G_BINDING_SYNC_CREATE);
   g_ptr_array_add (self->sections, section);
   gtk_box_append (self->sections_box, section);
   vigil_server_monitor_set_active (monitor, self->active);

@@ -20,8 +20,11 @@ struct _VigilWindow
   GPtrArray            *pollers;       /* watched for server-health */
   GtkStringList        *server_names;  /* "All servers", then each host */
   char                 *server_label;
-  VigilStateStore      *state_store;   /* nullable */
-  GListModel           *history;       /* the store's, or an empty one */
+  VigilStateStore      *state_store;   /* nullable: the one store without state_stores */
+  GListModel           *state_stores;  /* every server's VigilStateStore */
+  GtkFlattenListModel  *all_history;   /* every store's history */
+  GtkCustomFilter      *history_filter;
+  GListModel           *history;       /* all_history filtered, newest first */
   GtkCustomFilter      *filter;
   GtkSorter            *sorter;
   GtkFilterListModel   *filtered;
@@ -48,6 +51,20 @@ struct _VigilWindow
   VigilServerPage      *server_page;   /* the Servers view: vigil-server-page.c */
 };
 
+/* vigil-window.c */
+gboolean      vigil_window_text_matches      (const char  *text,
+                                              const char  *needle);
+/* The search or the server filter changed: both lists look again. */
+void          vigil_window_refilter          (VigilWindow *self);
+
+/* vigil-window-history.c: the Finished view over every server's history */
+void          vigil_window_history_init      (VigilWindow *self);
+void          vigil_window_history_dispose   (VigilWindow *self);
+void          vigil_window_history_refilter  (VigilWindow *self);
+guint         vigil_window_history_get_n_total (VigilWindow *self);
+guint         vigil_window_history_clear     (VigilWindow *self);
+guint         vigil_window_history_undo_clear (VigilWindow *self);
+
 /* vigil-window-servers.c: several servers at once */
 void          vigil_window_servers_init      (VigilWindow *self);
 void          vigil_window_servers_start     (VigilWindow *self);
@@ -58,6 +75,13 @@ GListModel   *vigil_window_servers_get_jobs  (VigilWindow *self);
 gboolean      vigil_window_servers_several   (VigilWindow *self);
 gboolean      vigil_window_servers_match     (VigilWindow *self,
                                               VigilJob    *job);
+/* The same for a history entry's server (a base URL). */
+gboolean      vigil_window_servers_match_url (VigilWindow *self,
+                                              const char  *url);
+/* What the user calls the server at url (its tracker's server-name), or
+ * NULL when no tracker has that URL. */
+const char   *vigil_window_servers_name_for_url (VigilWindow *self,
+                                                 const char  *url);
 VigilTracker *vigil_window_tracker_for_job   (VigilWindow *self,
                                               VigilJob    *job);
 /* A server chooser for a dialog (hidden with one server), the last used

@@ -24,6 +24,20 @@ tracker_at (VigilWindow *self,
   return tracker;
 }
 
+/* The primary server's tracker while it is configured, else the first
+ * one's (the primary can be removed in Preferences). */
+static VigilTracker *
+primary_tracker (VigilWindow *self)
+{
+  guint position;
+
+  if (self->trackers == NULL || g_list_model_get_n_items (self->trackers) == 0 ||
+      (G_IS_LIST_STORE (self->trackers) &&
+       g_list_store_find (G_LIST_STORE (self->trackers), self->tracker, &position)))
+    return self->tracker;
+  return tracker_at (self, 0);
+}
+
 static gboolean
 tracker_has_job (VigilTracker *tracker,
                  VigilJob     *job)
@@ -43,12 +57,24 @@ tracker_has_job (VigilTracker *tracker,
   return FALSE;
 }
 
-static const char *
-tracker_host (VigilTracker *tracker)
+/* Each tracker (and so each of its jobs) takes the name the user gave its
+ * server in `server-names` (by base URL), else goes back to its host. */
+static void
+apply_server_names (VigilWindow *self)
 {
-  const char *host = vigil_poller_get_server_host (vigil_tracker_get_poller (tracker));
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
+  guint n = g_list_model_get_n_items (self->trackers);
 
-  return host != NULL ? host : vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+  for (guint i = 0; i < n; i++)
+    {
+      VigilTracker *tracker = tracker_at (self, i);
+      const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker));
+      const char *name = NULL;
+
+      if (!g_variant_lookup (names, url, "&s", &name))
+        name = NULL;
+      vigil_tracker_set_server_name (tracker, name);
+    }
 }
 
 static gpointer
@@ -74,8 +100,12 @@ update_header (VigilWindow *self)
 
   if (n <= 1)
     {
-      adw_window_title_set_subtitle (self->window_title,
-                                     self->server_label != NULL ? self->server_label : "");
+      const char *label = self->server_label != NULL ? self->server_label : "";
+
+      /* The primary was removed: the label named it. */
+      if (n == 1 && tracker_at (self, 0) != self->tracker)
+        label = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker_at (self, 0)));
+      adw_window_title_set_subtitle (self->window_title, label);
       return;
     }
   for (guint i = 0; i < n; i++)
@@ -94,7 +124,7 @@ update_header (VigilWindow *self)
 static void
 on_server_selected (VigilWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  vigil_window_refilter (self);
 }
 
 static void
@@ -108,13 +138,14 @@ on_trackers_changed (VigilWindow *self)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->pollers, i), self);
   g_ptr_array_set_size (self->pollers, 0);
 
+  apply_server_names (self);
   g_ptr_array_add (names, (gpointer) _("All Servers"));
   for (guint i = 0; i < n; i++)
     {
       VigilTracker *tracker = tracker_at (self, i);
       VigilPoller *poller = vigil_tracker_get_poller (tracker);
 
-      g_ptr_array_add (names, (gpointer) tracker_host (tracker));
+      g_ptr_array_add (names, (gpointer) vigil_tracker_get_server_name (tracker));
       g_ptr_array_add (self->pollers, g_object_ref (poller));
       g_signal_connect_object (poller, "notify::server-health", G_CALLBACK (update_header),
                                self, G_CONNECT_SWAPPED);
@@ -162,6 +193,9 @@ vigil_window_servers_init (VigilWindow *self)
                            G_CALLBACK (on_server_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->trackers, "items-changed", G_CALLBACK (on_trackers_changed),
                            self, G_CONNECT_SWAPPED);
+  /* A rename shows at once: in the filter and on every row. */
+  g_signal_connect_object (self->settings, "changed::server-names",
+                           G_CALLBACK (on_trackers_changed), self, G_CONNECT_SWAPPED);
 }
 
 /* After the filter exists. */
@@ -223,6 +257,51 @@ vigil_window_servers_match (VigilWindow *self,
   return tracker_has_job (tracker_at (self, selected - 1), job);
 }
 
+static VigilTracker *
+tracker_for_url (VigilWindow *self,
+                 const char  *url)
+{
+  guint n = g_list_model_get_n_items (self->trackers);
+
+  for (guint i = 0; url != NULL && i < n; i++)
+    {
+      VigilTracker *tracker = tracker_at (self, i);
+
+      if (g_str_equal (vigil_api_client_get_base_url (vigil_tracker_get_client (tracker)), url))
+        return tracker;
+    }
+  return NULL;
+}
+
+gboolean
+vigil_window_servers_match_url (VigilWindow *self,
+                                const char  *url)
+{
+  guint selected;
+
+  g_assert (VIGIL_IS_WINDOW (self));
+
+  if (self->server_dropdown == NULL || self->trackers == NULL)
+    return TRUE;
+  selected = gtk_drop_down_get_selected (self->server_dropdown);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > g_list_model_get_n_items (self->trackers))
+    return TRUE;
+  return tracker_for_url (self, url) == tracker_at (self, selected - 1);
+}
+
+const char *
+vigil_window_servers_name_for_url (VigilWindow *self,
+                                   const char  *url)
+{
+  VigilTracker *tracker;
+
+  g_assert (VIGIL_IS_WINDOW (self));
+
+  tracker = self->trackers != NULL ? tracker_for_url (self, url) : NULL;
+  return tracker != NULL ? vigil_tracker_get_server_name (tracker) : NULL;
+}
+
 /* The tracker a row's job belongs to (the primary one if none does). */
 VigilTracker *
 vigil_window_tracker_for_job (VigilWindow *self,
@@ -236,13 +315,14 @@ vigil_window_tracker_for_job (VigilWindow *self,
   for (guint i = 0; i < n; i++)
     if (tracker_has_job (tracker_at (self, i), job))
       return tracker_at (self, i);
-  return self->tracker;
+  return primary_tracker (self);
 }
 
 GtkWidget *
 vigil_window_server_chooser_new (VigilWindow *self)
 {
   g_autoptr(GtkStringList) urls = gtk_string_list_new (NULL);
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "server-names");
   g_autofree char *last_used = g_settings_get_string (self->settings, "server-url");
   g_autoptr(VigilApiClient) probe = vigil_api_client_new (last_used, NULL);
   guint n = g_list_model_get_n_items (self->trackers);
@@ -254,8 +334,13 @@ vigil_window_server_chooser_new (VigilWindow *self)
   for (guint i = 0; i < n; i++)
     {
       const char *url = vigil_api_client_get_base_url (vigil_tracker_get_client (tracker_at (self, i)));
+      const char *name = NULL;
 
-      gtk_string_list_append (urls, url);
+      /* The name the user gave it, else its address (hosts may repeat). */
+      if (g_variant_lookup (names, url, "&s", &name) && name[0] != '\0')
+        gtk_string_list_append (urls, name);
+      else
+        gtk_string_list_append (urls, url);
       if (probe != NULL && g_str_equal (url, vigil_api_client_get_base_url (probe)))
         selected = i;
     }
@@ -280,10 +365,10 @@ vigil_window_server_chooser_take (VigilWindow *self,
   g_assert (VIGIL_IS_WINDOW (self));
 
   if (chooser == NULL)
-    return self->tracker;
+    return primary_tracker (self);
   selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (chooser));
   if (selected >= g_list_model_get_n_items (self->trackers))
-    return self->tracker;
+    return primary_tracker (self);
   tracker = tracker_at (self, selected);
   if (g_list_model_get_n_items (self->trackers) > 1)
     {

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "vigil-history-row.h"
 #include "vigil-job-row.h"
 #include "vigil-job-text.h"
 #include "vigil-new-analysis-dialog.h"
@@ -19,6 +18,7 @@ enum {
   PROP_SETTINGS,
   PROP_TRACKER,
   PROP_STATE_STORE,
+  PROP_STATE_STORES,
   PROP_FILTER,
   PROP_TRACKERS,
   PROP_SEVERAL_SERVERS,
@@ -82,9 +82,9 @@ job_is_failed (VigilJob *job)
          state == VIGIL_SERVER_STATE_NOT_FOUND;
 }
 
-static gboolean
-text_matches (const char *text,
-              const char *needle)
+gboolean
+vigil_window_text_matches (const char *text,
+                           const char *needle)
 {
   g_autofree char *folded = NULL;
 
@@ -109,8 +109,9 @@ filter_func (gpointer item,
     return FALSE;
   if (self->search == NULL)
     return TRUE;
-  return text_matches (vigil_job_get_title (job), self->search) ||
-         text_matches (vigil_job_get_job_id (job), self->search);
+  return vigil_window_text_matches (vigil_job_get_title (job), self->search) ||
+         vigil_window_text_matches (vigil_job_get_job_id (job), self->search) ||
+         vigil_window_text_matches (vigil_job_get_server_name (job), self->search);
 }
 
 static gboolean
@@ -151,12 +152,13 @@ update_pages (VigilWindow *self)
 {
   guint total = g_list_model_get_n_items (vigil_window_servers_get_jobs (self));
   guint finished = g_list_model_get_n_items (self->history);
+  guint kept = vigil_window_history_get_n_total (self);
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
   g_autofree char *count = NULL;
 
   /* The history alone keeps the list (and its filters) in reach. */
   gtk_stack_set_visible_child_name (self->stack,
-                                    total > 0 || finished > 0 || showing_history (self)
+                                    total > 0 || kept > 0 || showing_history (self)
                                     ? "list" : "empty");
   gtk_stack_set_visible_child_name (self->history_stack, finished > 0 ? "entries" : "empty");
   if (showing_history (self))
@@ -176,10 +178,14 @@ update_pages (VigilWindow *self)
 }
 
 /* The order does not depend on the filter: only the filter changed. */
-static void
-refilter (VigilWindow *self)
+void
+vigil_window_refilter (VigilWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  g_assert (VIGIL_IS_WINDOW (self));
+
+  if (self->filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  vigil_window_history_refilter (self);
 }
 
 static void
@@ -190,7 +196,7 @@ on_search_changed (VigilWindow *self)
   g_clear_pointer (&self->search, g_free);
   if (text != NULL && text[0] != '\0')
     self->search = g_utf8_casefold (text, -1);
-  refilter (self);
+  vigil_window_refilter (self);
 }
 
 static void
@@ -206,7 +212,7 @@ vigil_window_set_filter (VigilWindow *self,
   self->filter_mode = g_strdup (mode);
   if (self->filter != NULL)
     {
-      refilter (self);
+      vigil_window_refilter (self);
       update_pages (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
@@ -403,8 +409,8 @@ watch_job_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The finished jobs leave the list, and the history is emptied; Undo
- * brings the history back (the jobs are in it). */
+/* The finished jobs leave the list, and every server's history is
+ * emptied; one Undo brings all of it back (the jobs are in it). */
 static void
 clear_finished_action (GtkWidget  *widget,
                        const char *action_name,
@@ -422,8 +428,7 @@ clear_finished_action (GtkWidget  *widget,
 
       removed += vigil_tracker_clear_finished (tracker);
     }
-  if (self->state_store != NULL)
-    cleared = vigil_state_store_clear_history (self->state_store);
+  cleared = vigil_window_history_clear (self);
   if (MAX (removed, cleared) == 0)
     return;
   /* Translators: a toast with an Undo button */
@@ -439,10 +444,7 @@ undo_clear_finished_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
-  VigilWindow *self = VIGIL_WINDOW (widget);
-
-  if (self->state_store != NULL)
-    vigil_state_store_restore_history (self->state_store);
+  vigil_window_history_undo_clear (VIGIL_WINDOW (widget));
 }
 
 static void
@@ -511,37 +513,6 @@ create_row_factory (VigilWindow *self)
   return factory;
 }
 
-static void
-on_setup_history_row (GtkListItemFactory *factory,
-                      GtkListItem        *item)
-{
-  GtkWidget *row = vigil_history_row_new ();
-
-  gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_child (item, row);
-  gtk_expression_bind (gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item"),
-                       row, "entry", item);
-}
-
-static void
-setup_history_list (VigilWindow *self)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-  if (self->state_store != NULL)
-    self->history = g_object_ref (vigil_state_store_get_history (self->state_store));
-  else
-    self->history = G_LIST_MODEL (g_list_store_new (VIGIL_TYPE_HISTORY_ENTRY));
-
-  g_signal_connect (factory, "setup", G_CALLBACK (on_setup_history_row), NULL);
-  gtk_list_view_set_factory (self->history_list, factory);
-  gtk_list_view_set_model (self->history_list,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->history))));
-  g_object_unref (gtk_list_view_get_model (self->history_list));
-  g_signal_connect_object (self->history, "items-changed", G_CALLBACK (on_items_changed),
-                           self, G_CONNECT_SWAPPED);
-}
-
 /* ------------------------------------------------------------------ */
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
@@ -551,10 +522,14 @@ setup_history_list (VigilWindow *self)
 static void
 vigil_window_setup_server_page (VigilWindow *self)
 {
+  g_autoptr(VigilStateStore) first = NULL;
+  VigilStateStore *store = self->state_store;
   g_autofree char *directory = NULL;
 
-  if (self->state_store != NULL && vigil_state_store_get_path (self->state_store) != NULL)
-    directory = g_path_get_dirname (vigil_state_store_get_path (self->state_store));
+  if (store == NULL && self->state_stores != NULL && g_list_model_get_n_items (self->state_stores) > 0)
+    store = first = g_list_model_get_item (self->state_stores, 0);
+  if (store != NULL && vigil_state_store_get_path (store) != NULL)
+    directory = g_path_get_dirname (vigil_state_store_get_path (store));
   vigil_server_page_setup (self->server_page, self->trackers, self->settings, directory);
 }
 
@@ -595,7 +570,11 @@ vigil_window_constructed (GObject *object)
   g_signal_connect_object (jobs, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);
 
-  setup_history_list (self);
+  vigil_window_history_init (self);
+  g_signal_connect_object (self->history, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->all_history, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
   vigil_window_servers_start (self);
   vigil_window_setup_server_page (self);
 
@@ -613,8 +592,7 @@ vigil_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   /* The models outlive the template's widgets: no page updates from here on. */
-  if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (self->history, self);
+  vigil_window_history_dispose (self);
   if (self->sorted != NULL)
     g_signal_handlers_disconnect_by_data (self->sorted, self);
   if (self->all_jobs != NULL)
@@ -629,7 +607,6 @@ vigil_window_dispose (GObject *object)
   g_clear_object (&self->sorter);
   g_clear_object (&self->filter);
   g_clear_object (&self->tracker);
-  g_clear_object (&self->history);
   g_clear_object (&self->state_store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -667,6 +644,9 @@ vigil_window_get_property (GObject    *object,
     case PROP_STATE_STORE:
       g_value_set_object (value, self->state_store);
       break;
+    case PROP_STATE_STORES:
+      g_value_set_object (value, self->state_stores);
+      break;
     case PROP_FILTER:
       g_value_set_string (value, self->filter_mode);
       break;
@@ -699,6 +679,9 @@ vigil_window_set_property (GObject      *object,
       break;
     case PROP_STATE_STORE:
       self->state_store = g_value_dup_object (value);
+      break;
+    case PROP_STATE_STORES:
+      self->state_stores = g_value_dup_object (value);
       break;
     case PROP_FILTER:
       vigil_window_set_filter (self, g_value_get_string (value));
@@ -734,6 +717,9 @@ vigil_window_class_init (VigilWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE_STORE] =
     g_param_spec_object ("state-store", NULL, NULL, VIGIL_TYPE_STATE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE_STORES] =
+    g_param_spec_object ("state-stores", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FILTER] =
     g_param_spec_string ("filter", NULL, NULL, "all",
@@ -811,26 +797,27 @@ vigil_window_new (VigilApplication *application,
 }
 
 /* Every server's jobs in one list: trackers holds each server's
- * VigilTracker; tracker, the primary's, gives the history its server. */
+ * VigilTracker (tracker is the primary one), state_stores (nullable) each
+ * server's VigilStateStore, whose histories the Finished filter merges. */
 VigilWindow *
 vigil_window_new_for_servers (VigilApplication *application,
                               GSettings        *settings,
                               GListModel       *trackers,
                               VigilTracker     *tracker,
-                              VigilStateStore  *state_store)
+                              GListModel       *state_stores)
 {
   g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (G_IS_LIST_MODEL (trackers), NULL);
   g_return_val_if_fail (VIGIL_IS_TRACKER (tracker), NULL);
-  g_return_val_if_fail (state_store == NULL || VIGIL_IS_STATE_STORE (state_store), NULL);
+  g_return_val_if_fail (state_stores == NULL || G_IS_LIST_MODEL (state_stores), NULL);
 
   return g_object_new (VIGIL_TYPE_WINDOW,
                        "application", application,
                        "settings", settings,
                        "trackers", trackers,
                        "tracker", tracker,
-                       "state-store", state_store,
+                       "state-stores", state_stores,
                        NULL);
 }
 
@@ -856,6 +843,14 @@ vigil_window_get_visible_jobs (VigilWindow *self)
   g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->sorted);
+}
+
+GListModel *
+vigil_window_get_visible_history (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+
+  return self->history;
 }
 
 void
