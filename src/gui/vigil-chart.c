@@ -294,6 +294,14 @@ vigil_chart_measure (GtkWidget      *widget,
   *minimum = *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? CHART_MIN_WIDTH : CHART_MIN_HEIGHT;
 }
 
+/* The time axis moved on while hidden. */
+static void
+vigil_chart_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (vigil_chart_parent_class)->map (widget);
+  vigil_chart_update (VIGIL_CHART (widget));
+}
+
 static void
 vigil_chart_css_changed (GtkWidget         *widget,
                          GtkCssStyleChange *change)
@@ -382,6 +390,7 @@ vigil_chart_class_init (VigilChartClass *klass)
   widget_class->measure = vigil_chart_measure;
   widget_class->snapshot = vigil_chart_snapshot;
   widget_class->css_changed = vigil_chart_css_changed;
+  widget_class->map = vigil_chart_map;
 
   properties[PROP_HISTORY] =
     g_param_spec_object ("history", NULL, NULL, VIGIL_TYPE_SERVER_HISTORY,
