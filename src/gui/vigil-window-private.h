@@ -45,6 +45,7 @@ struct _VigilWindow
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
+  GtkLabel             *compact_count_label; /* the narrow toolbar's */
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
 };

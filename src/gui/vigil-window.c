@@ -175,6 +175,7 @@ update_pages (VigilWindow *self)
       count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", shown), shown);
     }
   gtk_label_set_label (self->count_label, count);
+  gtk_label_set_label (self->compact_count_label, count);
 }
 
 /* The order does not depend on the filter: only the filter changed. */
@@ -485,6 +486,35 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* F5: every job still being watched, on every server, is asked about
+ * now (what each row's Retry Now does for one job). */
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  guint n = g_list_model_get_n_items (self->trackers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (self->trackers, i);
+      GListModel *jobs = vigil_tracker_get_jobs (tracker);
+      g_autoptr(GPtrArray) active = g_ptr_array_new_with_free_func (g_object_unref);
+
+      /* Collected first: a poll may change the list. */
+      for (guint j = 0; j < g_list_model_get_n_items (jobs); j++)
+        {
+          g_autoptr(VigilJob) job = g_list_model_get_item (jobs, j);
+
+          if (job_is_active (job))
+            g_ptr_array_add (active, g_steal_pointer (&job));
+        }
+      for (guint j = 0; j < active->len; j++)
+        vigil_tracker_retry_now (tracker, g_ptr_array_index (active, j));
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Rows                                                                */
 /* ------------------------------------------------------------------ */
@@ -730,6 +760,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, compact_count_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
@@ -740,10 +771,8 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "win.new-analysis", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  /* The keyboard shortcuts are the application's (vigil-application.c). */
 }
 
 static void
