@@ -1,0 +1,640 @@
+/* test-a11y.c — what a screen reader and a keyboard get: labels on
+ * icon-only buttons, names and descriptions on rows that follow the job,
+ * the shortcuts window against the registered accelerators, F5, and the
+ * window at 360 px (plus dark and high-contrast screenshots).
+ *
+ * GTK 4.8 has no in-process AT-SPI walker: the widget tree is walked and
+ * each widget's accessible properties are read back from GTK's test
+ * accessibility backend (GTK_A11Y=test).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vigil-application.h"
+#include "vigil-demo-server.h"
+#include "vigil-history-row.h"
+#include "vigil-job-row.h"
+#include "vigil-job-text.h"
+#include "vigil-song-row.h"
+#include "vigil-window.h"
+#include "vigil-test-gui.h"
+
+static VigilApplication *app;
+static VigilDemoServer  *app_server;     /* the app's own window watches these two */
+static VigilDemoServer  *second_server;
+
+typedef struct
+{
+  VigilDemoServer *server;
+  VigilApiClient  *client;
+  VigilPoller     *poller;
+  VigilTracker    *tracker;
+  VigilWindow     *window;
+} Fixture;
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                             */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  f->server = g_object_new (VIGIL_TYPE_DEMO_SERVER, "speed", 1.0, "song-seconds", 20.0,
+                            "workers", 3, "seed", (guint64) 7, NULL);
+  g_assert_true (vigil_demo_server_listen (f->server, NULL, 0, &error));
+  url = vigil_demo_server_get_url (f->server);
+  f->client = vigil_api_client_new (url, &error);
+  g_assert_no_error (error);
+  vigil_api_client_set_timeout (f->client, 5);
+  f->poller = g_object_new (VIGIL_TYPE_POLLER, "client", f->client, "jitter", 0.0, NULL);
+  f->tracker = vigil_tracker_new (f->client, f->poller);
+  f->window = vigil_window_new (app, vigil_application_get_settings (app), f->tracker, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, f->window, 5000));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->tracker);
+  g_clear_object (&f->poller);
+  g_clear_object (&f->client);
+  g_clear_object (&f->server);
+  vigil_test_spin (10);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The widget below root with that id in its .ui file (bound to the
+ * template or not). */
+static GtkWidget *
+child_of (gpointer    root,
+          GType       type,
+          const char *name)
+{
+  g_autoptr(GPtrArray) widgets = vigil_test_find_all (GTK_WIDGET (root), GTK_TYPE_WIDGET);
+
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+
+      if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)), name) == 0 &&
+          gtk_widget_get_ancestor (gtk_widget_get_parent (w) ?: w, type) != NULL)
+        return w;
+    }
+  g_error ("no widget \"%s\" in %s", name, G_OBJECT_TYPE_NAME (root));
+  return NULL;
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static VigilJob *
+watch_playlist (Fixture *f,
+                guint    n_songs)
+{
+  g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_PLAYLIST, 1,
+                                                   n_songs, 20, 0);
+
+  return g_object_ref (vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_PLAYLIST, 1));
+}
+
+static VigilJobRow *
+find_row (Fixture  *f,
+          VigilJob *job)
+{
+  g_autoptr(GPtrArray) rows = vigil_test_find_all (GTK_WIDGET (f->window), VIGIL_TYPE_JOB_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (vigil_job_row_get_job (g_ptr_array_index (rows, i)) == job)
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture  *f;
+  VigilJob *job;
+} RowQuery;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowQuery *q = data;
+  VigilJobRow *row = find_row (q->f, q->job);
+
+  return row != NULL && gtk_widget_get_mapped (GTK_WIDGET (row));
+}
+
+/* A button a screen reader can only name through its accessible label:
+ * one showing nothing but an icon. */
+static gboolean
+is_icon_only (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_MENU_BUTTON (widget))
+    return gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL &&
+           gtk_menu_button_get_child (GTK_MENU_BUTTON (widget)) == NULL;
+  /* A menu button's own toggle is named through the menu button. */
+  if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    return FALSE;
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+  if (gtk_button_get_icon_name (GTK_BUTTON (widget)) != NULL)
+    return TRUE;
+  child = gtk_button_get_child (GTK_BUTTON (widget));
+  return GTK_IS_IMAGE (child);
+}
+
+static gboolean
+has_label (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                           GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* Every icon-only button below root has a label; returns how many. */
+static guint
+assert_icon_buttons_labelled (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) widgets = vigil_test_find_all (root, GTK_TYPE_WIDGET);
+  guint n = 0;
+
+  for (guint i = 0; i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+
+      if (!is_icon_only (w))
+        continue;
+      if (!has_label (w))
+        g_error ("icon-only %s (%s) has no accessible label",
+                 G_OBJECT_TYPE_NAME (w),
+                 GTK_IS_BUTTON (w) ? gtk_button_get_icon_name (GTK_BUTTON (w))
+                                   : gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (w)));
+      n++;
+    }
+  return n;
+}
+
+static gboolean
+property_is (GtkWidget             *widget,
+             GtkAccessibleProperty  property,
+             const char            *value)
+{
+  g_autofree char *wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                               property, value);
+
+  return wrong == NULL;
+}
+
+/* The row says what the job says: title as name, the status line (step
+ * and ETA) as the row's and the bar's description. */
+static gboolean
+row_follows_job (gpointer data)
+{
+  RowQuery *q = data;
+  VigilJobRow *row = find_row (q->f, q->job);
+  g_autofree char *status = vigil_job_text_status (q->job);
+  g_autofree char *trouble = vigil_job_text_trouble (q->job);
+  const char *title = vigil_job_get_title (q->job);
+
+  if (row == NULL || trouble != NULL)
+    return FALSE;
+  if (title == NULL || title[0] == '\0')
+    title = vigil_job_get_job_id (q->job);
+  return property_is (GTK_WIDGET (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title) &&
+         property_is (GTK_WIDGET (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status) &&
+         property_is (child_of (row, VIGIL_TYPE_JOB_ROW, "progress_bar"),
+                      GTK_ACCESSIBLE_PROPERTY_LABEL, title) &&
+         property_is (child_of (row, VIGIL_TYPE_JOB_ROW, "progress_bar"),
+                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status);
+}
+
+static gboolean
+row_reads_eta (gpointer data)
+{
+  RowQuery *q = data;
+  g_autofree char *status = vigil_job_text_status (q->job);
+
+  return strstr (status, "remaining") != NULL && row_follows_job (data);
+}
+
+static gboolean
+row_reads_finished (gpointer data)
+{
+  RowQuery *q = data;
+
+  return vigil_job_get_is_finished (q->job) && row_follows_job (data);
+}
+
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (vigil_test_wait_drawn (widget, 10000));
+  g_assert_true (vigil_test_save_png (widget, path));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 5000);
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+/* The header bar's, the rows' and the Preferences' icon-only buttons. */
+static void
+test_icon_buttons (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = watch_playlist (f, 3);
+  RowQuery q = { f, job };
+  GtkWidget *new_button = child_of (f->window, VIGIL_TYPE_WINDOW, "new_button");
+
+  g_assert_true (vigil_test_wait_for (row_shown, &q, 20000));
+  /* The button the issue was about: read as "New Analysis", not "GtkImage". */
+  gtk_test_accessible_assert_property (new_button, GTK_ACCESSIBLE_PROPERTY_LABEL, "New Analysis");
+  gtk_test_accessible_assert_property (child_of (f->window, VIGIL_TYPE_WINDOW, "primary_menu_button"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Main Menu");
+  gtk_test_accessible_assert_property (child_of (find_row (f, job), VIGIL_TYPE_JOB_ROW, "menu_button"),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Job Actions");
+  /* New, search, main menu and the row's menu at least. */
+  g_assert_cmpuint (assert_icon_buttons_labelled (GTK_WIDGET (f->window)), >=, 4);
+
+}
+
+/* Preferences with two servers: each has an icon-only Remove button. */
+static void
+test_preferences_buttons (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  GtkWidget *prefs;
+
+  second_server = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
+  g_assert_true (vigil_demo_server_listen (second_server, NULL, 0, &error));
+  url = vigil_demo_server_get_url (second_server);
+  g_assert_true (vigil_application_add_server (app, url, &error));
+  g_assert_no_error (error);
+
+  prefs = vigil_application_show_preferences (app);
+  g_assert_nonnull (prefs);
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, prefs, 5000));
+  g_assert_cmpuint (assert_icon_buttons_labelled (prefs), >=, 2);
+  /* Gone before its parent may be: a keyring lookup in flight keeps a
+   * destroyed Preferences window alive, and finalizing it after its
+   * transient parent crashes in GTK 4.8. */
+  g_object_add_weak_pointer (G_OBJECT (prefs), (gpointer *) &prefs);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_true (vigil_test_wait_for (pointer_cleared, &prefs, 20000));
+}
+
+/* The row's name is the title; its description, and its bar's, is the
+ * step with the ETA, and changes with it. */
+static void
+test_row_descriptions (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = watch_playlist (f, 12);
+  RowQuery q = { f, job };
+  VigilJobRow *row;
+  g_autoptr(GPtrArray) song_rows = NULL;
+  GtkWidget *history_row;
+  g_autoptr(VigilHistoryEntry) entry = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_assert_true (vigil_test_wait_for (row_shown, &q, 20000));
+  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
+  row = find_row (f, job);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (row),
+                                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+
+  /* The songs, each named, its state as description. */
+  gtk_expander_set_expanded (GTK_EXPANDER (child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander")), TRUE);
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  song_rows = vigil_test_find_all (GTK_WIDGET (row), VIGIL_TYPE_SONG_ROW);
+  g_assert_cmpuint (song_rows->len, >, 0);
+  for (guint i = 0; i < song_rows->len; i++)
+    {
+      GtkAccessible *song_row = g_ptr_array_index (song_rows, i);
+
+      g_assert_true (gtk_test_accessible_has_property (song_row, GTK_ACCESSIBLE_PROPERTY_LABEL));
+      g_assert_true (gtk_test_accessible_has_property (song_row,
+                                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+    }
+
+  /* Faster: the job ends, and the row reads its end. */
+  g_object_set (f->server, "speed", 200.0, NULL);
+  g_object_set (f->poller, "time-scale", 1.0 / 200, NULL);
+  g_assert_true (vigil_test_wait_for (row_reads_finished, &q, 30000));
+  {
+    g_autofree char *status = vigil_job_text_status (job);
+
+    g_assert_null (strstr (status, "remaining"));
+  }
+
+  /* A finished analysis in the history: title, then outcome and time. */
+  entry = vigil_history_entry_new ("http://127.0.0.1:1/", "job-1", VIGIL_JOB_KIND_SONG, 42,
+                                   "A Song", VIGIL_OUTCOME_FAILED, now, 12.0, "No lyrics found");
+  history_row = g_object_ref_sink (vigil_history_row_new ());
+  vigil_history_row_set_entry (VIGIL_HISTORY_ROW (history_row), entry);
+  gtk_test_accessible_assert_property (history_row, GTK_ACCESSIBLE_PROPERTY_LABEL, "A Song");
+  {
+    g_autofree char *expected =
+      g_strdup_printf ("%s. %s. No lyrics found",
+                       vigil_history_row_get_outcome_text (VIGIL_HISTORY_ROW (history_row)),
+                       vigil_history_row_get_time_text (VIGIL_HISTORY_ROW (history_row)));
+
+    g_assert_true (property_is (history_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected));
+  }
+  g_object_unref (history_row);
+}
+
+static gboolean
+action_exists (GtkWidget  *window,
+               const char *name)
+{
+  GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (window);
+  const char *dot = strchr (name, '.');
+  GType owner;
+  const char *action;
+  const GVariantType *type;
+  const char *property;
+
+  for (guint i = 0; gtk_widget_class_query_action (klass, i, &owner, &action, &type, &property); i++)
+    if (g_str_equal (action, name))
+      return TRUE;
+  g_assert_nonnull (dot);
+  if (g_str_has_prefix (name, "app."))
+    return g_action_group_has_action (G_ACTION_GROUP (app), dot + 1);
+  if (g_str_has_prefix (name, "win."))
+    return g_action_group_has_action (G_ACTION_GROUP (window), dot + 1);
+  return FALSE;
+}
+
+/* Every shortcut the window lists is bound, every binding is listed. */
+static void
+test_shortcuts_window (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char *expected[][2] = {
+    { "win.new-analysis", "<Control>n" },
+    { "win.search", "<Control>f" },
+    { "app.preferences", "<Control>comma" },
+    { "app.diagnostics", "<Shift><Control>d" },
+    { "win.refresh", "F5" },
+    { "window.close", "<Control>w" },
+    { "app.quit", "<Control>q" },
+    { "win.show-help-overlay", "<Control>question" },
+  };
+  GtkWidget *overlay;
+  g_autoptr(GPtrArray) shortcuts = NULL;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) bound = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "show-help-overlay", NULL);
+  overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  g_assert_nonnull (overlay);
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, overlay, 5000));
+
+  /* The window keeps a copy of each for its search page. */
+  shortcuts = vigil_test_find_all (overlay, GTK_TYPE_SHORTCUTS_SHORTCUT);
+  g_assert_cmpuint (shortcuts->len, >=, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *action = NULL, *accelerator = NULL, *title = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      g_object_get (g_ptr_array_index (shortcuts, i), "action-name", &action,
+                    "accelerator", &accelerator, "title", &title, NULL);
+      /* Listed by action, so the window shows the accelerator bound. */
+      g_assert_nonnull (action);
+      g_assert_true (action_exists (GTK_WIDGET (f->window), action));
+      accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+      if (accels[0] == NULL)
+        g_error ("\"%s\" (%s) is listed but has no accelerator", title, action);
+      g_hash_table_add (listed, g_steal_pointer (&action));
+    }
+  g_assert_cmpuint (g_hash_table_size (listed), ==, G_N_ELEMENTS (expected));
+
+  /* And the other way round. */
+  bound = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; bound[i] != NULL; i++)
+    if (!g_hash_table_contains (listed, bound[i]))
+      g_error ("%s has an accelerator but is not in the shortcuts window", bound[i]);
+  g_assert_cmpuint (g_strv_length (bound), ==, g_hash_table_size (listed));
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    expected[i][0]);
+      guint key, want_key;
+      GdkModifierType mods, want_mods;
+
+      g_assert_true (g_hash_table_contains (listed, expected[i][0]));
+      g_assert_nonnull (accels[0]);
+      g_assert_true (gtk_accelerator_parse (accels[0], &key, &mods));
+      g_assert_true (gtk_accelerator_parse (expected[i][1], &want_key, &want_mods));
+      g_assert_cmpuint (key, ==, want_key);
+      g_assert_cmpuint (mods, ==, want_mods);
+    }
+  gtk_window_close (GTK_WINDOW (overlay));
+}
+
+typedef struct
+{
+  VigilApiClient *client;
+  guint64         before;
+} SentQuery;
+
+static gboolean
+sent_more (gpointer data)
+{
+  SentQuery *q = data;
+
+  return vigil_api_client_get_request_count (q->client) > q->before;
+}
+
+/* F5 asks the server about every watched job now, long before the next
+ * poll was due. */
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = NULL;
+  SentQuery q = { f->client, 0 };
+
+  /* Polls a long way apart: the next one is not due during the test. */
+  g_object_set (f->poller, "time-scale", 1000.0, NULL);
+  job = watch_playlist (f, 12);
+  g_assert_true (vigil_test_wait_for (sent_more, &q, 20000));
+  vigil_test_spin (500);
+  q.before = vigil_api_client_get_request_count (f->client);
+  vigil_test_spin (1000);
+  g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, q.before);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL));
+  g_assert_true (vigil_test_wait_for (sent_more, &q, 20000));
+}
+
+/* The window fits a 360 px phone: the filter bar becomes a menu, nothing
+ * sets a wider minimum. */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = watch_playlist (f, 12);
+  RowQuery q = { f, job };
+  GtkWidget *squeezer = child_of (f->window, VIGIL_TYPE_WINDOW, "toolbar_squeezer");
+  int min_width, natural_width;
+
+  g_assert_true (vigil_test_wait_for (row_shown, &q, 20000));
+  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  g_assert_true (adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer)) ==
+                 child_of (f->window, VIGIL_TYPE_WINDOW, "wide_toolbar"));
+
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, &natural_width, NULL, NULL);
+  g_test_message ("window minimum width %d px, natural %d px", min_width, natural_width);
+  g_assert_cmpint (min_width, <=, 360);
+  /* Not only the window's own width-request: what it holds fits too. */
+  gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &natural_width, NULL, NULL);
+  g_test_message ("content minimum width %d px, natural %d px", min_width, natural_width);
+  g_assert_cmpint (min_width, <=, 360);
+
+  /* The default size counts the window's frame; the width is what is
+   * drawn. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 640);
+  while (gtk_widget_get_width (GTK_WIDGET (f->window)) > 360)
+    g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  gtk_window_set_default_size (GTK_WINDOW (f->window),
+                               360 + (360 - gtk_widget_get_width (GTK_WIDGET (f->window))), 640);
+  while (gtk_widget_get_width (GTK_WIDGET (f->window)) < 360)
+    g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), ==, 360);
+  g_assert_true (adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer)) ==
+                 child_of (f->window, VIGIL_TYPE_WINDOW, "compact_toolbar"));
+  /* The compact bar's filter menu and count are on screen. */
+  g_assert_true (gtk_widget_get_mapped (child_of (f->window, VIGIL_TYPE_WINDOW, "filter_menu_button")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_of (f->window, VIGIL_TYPE_WINDOW,
+                                                             "compact_count_label"))), ==, "1 job");
+  /* Nothing in the row is cut off: the row is no wider than the window. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (find_row (f, job))), <=, 360);
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  save_shot (GTK_WIDGET (f->window), "narrow.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_shot (GTK_WIDGET (f->window), "narrow-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Wide again: the full bar comes back. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  while (adw_squeezer_get_visible_child (ADW_SQUEEZER (squeezer)) !=
+         child_of (f->window, VIGIL_TYPE_WINDOW, "wide_toolbar"))
+    g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+}
+
+/* In high contrast (libadwaita's debug switch, read at start: a child
+ * process), the job list as a screenshot to look at. */
+static void
+test_high_contrast (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = NULL;
+  g_autoptr(VigilJob) failed = NULL;
+  RowQuery q;
+
+  if (!g_test_subprocess ())
+    {
+      g_setenv ("ADW_DEBUG_HIGH_CONTRAST", "1", TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_unsetenv ("ADW_DEBUG_HIGH_CONTRAST");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_true (adw_style_manager_get_high_contrast (adw_style_manager_get_default ()));
+  job = watch_playlist (f, 12);
+  q = (RowQuery) { f, job };
+  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 480);
+  save_shot (GTK_WIDGET (f->window), "high-contrast.png");
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  VIGIL_TEST_REQUIRE_DISPLAY ();
+  /* The test accessibility backend records what a screen reader would get. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app_server = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
+  g_assert_true (vigil_demo_server_listen (app_server, NULL, 0, NULL));
+  app = vigil_application_new (APP_ID ".A11yTest", G_APPLICATION_NON_UNIQUE);
+  {
+    g_autofree char *url = vigil_demo_server_get_url (app_server);
+
+    g_settings_set_string (vigil_application_get_settings (app), "server-url", url);
+  }
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_application_hold (G_APPLICATION (app));
+  /* The app's own window (Preferences edit its servers); each test opens
+   * another one on its own demo server. */
+  g_application_activate (G_APPLICATION (app));
+
+#define ADD(path, func) \
+  g_test_add ("/vigil/a11y/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("preferences-buttons", test_preferences_buttons);
+  ADD ("icon-buttons", test_icon_buttons);
+  ADD ("row-descriptions", test_row_descriptions);
+  ADD ("shortcuts-window", test_shortcuts_window);
+  ADD ("refresh", test_refresh);
+  ADD ("narrow", test_narrow);
+  ADD ("high-contrast", test_high_contrast);
+#undef ADD
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  g_clear_object (&second_server);
+  g_clear_object (&app_server);
+  return ret;
+}
