@@ -549,6 +549,9 @@ test_narrow (Fixture       *f,
                  child_of (f->window, VIGIL_TYPE_WINDOW, "compact_toolbar"));
   /* The compact bar's filter menu and count are on screen. */
   g_assert_true (gtk_widget_get_mapped (child_of (f->window, VIGIL_TYPE_WINDOW, "filter_menu_button")));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (child_of (f->window, VIGIL_TYPE_WINDOW,
+                                                                         "filter_menu_button"))),
+                   ==, "_All");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_of (f->window, VIGIL_TYPE_WINDOW,
                                                              "compact_count_label"))), ==, "1 job");
   /* Nothing in the row is cut off: the row is no wider than the window. */
@@ -559,6 +562,14 @@ test_narrow (Fixture       *f,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   save_shot (GTK_WIDGET (f->window), "narrow-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The menu's filter is the window's, and the button says which. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.filter", "s", "failed"));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (child_of (f->window, VIGIL_TYPE_WINDOW,
+                                                                         "filter_menu_button"))),
+                   ==, "_Failed");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child_of (f->window, VIGIL_TYPE_WINDOW,
+                                                             "compact_count_label"))), ==, "0 jobs");
 
   /* Wide again: the full bar comes back. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
@@ -604,6 +615,9 @@ main (int argc, char *argv[])
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots show the end of a transition (the toolbars' crossfade),
+   * never its middle. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app_server = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
   g_assert_true (vigil_demo_server_listen (app_server, NULL, 0, NULL));

@@ -46,6 +46,7 @@ struct _VigilWindow
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
   GtkLabel             *compact_count_label; /* the narrow toolbar's */
+  GtkMenuButton        *filter_menu_button;  /* the narrow toolbar's */
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
 };

@@ -200,6 +200,24 @@ on_search_changed (VigilWindow *self)
   vigil_window_refilter (self);
 }
 
+/* The narrow toolbar's filter menu is labelled with the filter shown
+ * (the same words as the wide toolbar's buttons). */
+static void
+update_filter_button (VigilWindow *self)
+{
+  const char *label = C_("filter", "_All");
+
+  if (self->filter_menu_button == NULL)
+    return;
+  if (g_str_equal (self->filter_mode, "active"))
+    label = C_("filter", "A_ctive");
+  else if (g_str_equal (self->filter_mode, "failed"))
+    label = C_("filter", "_Failed");
+  else if (g_str_equal (self->filter_mode, "finished"))
+    label = C_("filter", "Fi_nished");
+  gtk_menu_button_set_label (self->filter_menu_button, label);
+}
+
 static void
 vigil_window_set_filter (VigilWindow *self,
                          const char  *mode)
@@ -211,6 +229,7 @@ vigil_window_set_filter (VigilWindow *self,
 
   g_free (self->filter_mode);
   self->filter_mode = g_strdup (mode);
+  update_filter_button (self);
   if (self->filter != NULL)
     {
       vigil_window_refilter (self);
@@ -595,6 +614,7 @@ vigil_window_constructed (GObject *object)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   vigil_window_restore_state (self);
+  update_filter_button (self);
   update_pages (self);
 }
 
@@ -761,6 +781,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, compact_count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, filter_menu_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
