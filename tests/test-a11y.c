@@ -472,6 +472,85 @@ test_shortcuts_window (Fixture       *f,
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
+static gboolean
+popover_shown (gpointer data)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (data));
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+/* Tab through the window as a keyboard user would: the header's buttons,
+ * the filters, Clear Finished, a row's menu and its songs all get the
+ * focus, and the row's menu and songs open from the keyboard. */
+static void
+test_focus_chain (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(VigilJob) job = watch_playlist (f, 12);
+  RowQuery q = { f, job };
+  g_autoptr(GPtrArray) reached = g_ptr_array_new ();
+  VigilJobRow *row;
+  GtkWidget *menu_button;
+  GtkWidget *expander;
+  GtkWidget *popover;
+  guint n_filters = 0;
+
+  g_assert_true (vigil_test_wait_for (row_shown, &q, 20000));
+  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  row = find_row (f, job);
+  menu_button = child_of (row, VIGIL_TYPE_JOB_ROW, "menu_button");
+  expander = child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander");
+
+  gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD))
+        continue;  /* wrapped around: the next Tab starts again */
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      g_assert_nonnull (focus);
+      if (!g_ptr_array_find (reached, focus, NULL))
+        g_ptr_array_add (reached, focus);
+    }
+
+  for (guint i = 0; i < reached->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (reached, i);
+
+      g_test_message ("focus %u: %s %s", i, G_OBJECT_TYPE_NAME (w),
+                      gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)) ?: "");
+      if (GTK_IS_TOGGLE_BUTTON (w) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "win.filter") == 0)
+        n_filters++;
+    }
+#define REACHED(widget) \
+  g_assert_true (g_ptr_array_find (reached, (widget), NULL) || \
+                 g_ptr_array_find (reached, gtk_widget_get_first_child (widget), NULL))
+  REACHED (child_of (f->window, VIGIL_TYPE_WINDOW, "new_button"));
+  REACHED (child_of (f->window, VIGIL_TYPE_WINDOW, "search_button"));
+  REACHED (child_of (f->window, VIGIL_TYPE_WINDOW, "primary_menu_button"));
+  REACHED (menu_button);
+  REACHED (expander);
+#undef REACHED
+  g_assert_cmpuint (n_filters, ==, 4);
+
+  /* The row's menu opens from the keyboard, and its items are actions. */
+  gtk_widget_grab_focus (menu_button);
+  g_assert_true (gtk_widget_activate (gtk_widget_get_first_child (menu_button)));
+  /* A button activated by key clicks after a short press. */
+  g_assert_true (vigil_test_wait_for (popover_shown, menu_button, 5000));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* The songs open from the keyboard too. */
+  gtk_widget_grab_focus (expander);
+  g_assert_true (gtk_widget_activate (expander));
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+}
+
 typedef struct
 {
   VigilApiClient *client;
@@ -639,6 +718,7 @@ main (int argc, char *argv[])
   ADD ("icon-buttons", test_icon_buttons);
   ADD ("row-descriptions", test_row_descriptions);
   ADD ("shortcuts-window", test_shortcuts_window);
+  ADD ("focus-chain", test_focus_chain);
   ADD ("refresh", test_refresh);
   ADD ("narrow", test_narrow);
   ADD ("high-contrast", test_high_contrast);
