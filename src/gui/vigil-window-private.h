@@ -47,6 +47,7 @@ struct _VigilWindow
   GtkLabel             *count_label;
   GtkLabel             *compact_count_label; /* the narrow toolbar's */
   GtkMenuButton        *filter_menu_button;  /* the narrow toolbar's */
+  GtkMenuButton        *primary_menu_button;
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
 };

@@ -782,6 +782,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, compact_count_label);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, filter_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, primary_menu_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);
@@ -802,6 +803,11 @@ vigil_window_init (VigilWindow *self)
   self->filter_mode = g_strdup ("all");
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GTK 4.8 focuses the menu button's own toggle, which a screen reader
+   * reads without the menu button's label: it gets the label too. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->primary_menu_button))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"),
+                                  -1);
 }
 
 /* ------------------------------------------------------------------ */
