@@ -402,6 +402,34 @@ action_exists (GtkWidget  *window,
   return FALSE;
 }
 
+/* The window's shortcut for trigger (as the application's accelerators
+ * put them on every window), or NULL. */
+static GtkShortcut *
+find_shortcut (GtkWidget  *window,
+               const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  g_autoptr(GtkShortcutTrigger) want = gtk_shortcut_trigger_parse_string (accelerator);
+
+  g_assert_nonnull (want);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (trigger != NULL && gtk_shortcut_trigger_equal (trigger, want))
+            return shortcut;  /* the controller keeps it */
+        }
+    }
+  return NULL;
+}
+
 /* Every shortcut the window lists is bound, every binding is listed. */
 static void
 test_shortcuts_window (Fixture       *f,
@@ -467,6 +495,9 @@ test_shortcuts_window (Fixture       *f,
       g_assert_true (gtk_accelerator_parse (expected[i][1], &want_key, &want_mods));
       g_assert_cmpuint (key, ==, want_key);
       g_assert_cmpuint (mods, ==, want_mods);
+      /* And the window really has it as a shortcut. */
+      if (find_shortcut (GTK_WIDGET (f->window), expected[i][1]) == NULL)
+        g_error ("%s is not a shortcut of the window", expected[i][1]);
     }
   gtk_window_close (GTK_WINDOW (overlay));
 }
@@ -572,6 +603,7 @@ test_refresh (Fixture       *f,
 {
   g_autoptr(VigilJob) job = NULL;
   SentQuery q = { f->client, 0 };
+  GtkShortcut *shortcut;
 
   /* Polls a long way apart: the next one is not due during the test. */
   g_object_set (f->poller, "time-scale", 1000.0, NULL);
@@ -582,7 +614,12 @@ test_refresh (Fixture       *f,
   vigil_test_spin (1000);
   g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, q.before);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL));
+  /* Pressing F5 is the window's shortcut for it; its action runs. */
+  shortcut = find_shortcut (GTK_WIDGET (f->window), "F5");
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                               GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                               GTK_WIDGET (f->window), NULL));
   g_assert_true (vigil_test_wait_for (sent_more, &q, 20000));
 }
 
