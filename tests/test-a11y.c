@@ -235,6 +235,22 @@ row_follows_job (gpointer data)
 }
 
 static gboolean
+row_in_trouble (gpointer data)
+{
+  RowQuery *q = data;
+  VigilJobRow *row = find_row (q->f, q->job);
+  g_autofree char *status = vigil_job_text_status (q->job);
+  g_autofree char *trouble = vigil_job_text_trouble (q->job);
+  g_autofree char *expected = NULL;
+
+  if (row == NULL || trouble == NULL ||
+      g_strcmp0 (vigil_job_row_get_trouble_text (row), trouble) != 0)
+    return FALSE;
+  expected = g_strdup_printf ("%s. %s", status, trouble);
+  return property_is (GTK_WIDGET (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+}
+
+static gboolean
 row_reads_eta (gpointer data)
 {
   RowQuery *q = data;
@@ -677,6 +693,18 @@ test_narrow (Fixture       *f,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   save_shot (GTK_WIDGET (f->window), "narrow-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* A row in trouble (the server stops answering) has more to show, and
+   * says it: still no wider than the window, and read with the step. */
+  vigil_demo_server_disconnect (f->server);
+  g_assert_true (vigil_test_wait_for (row_in_trouble, &q, 30000));
+  g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
+  gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &natural_width, NULL, NULL);
+  g_test_message ("content minimum width with a row in trouble %d px", min_width);
+  g_assert_cmpint (min_width, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (find_row (f, job))), <=, 360);
+  save_shot (GTK_WIDGET (f->window), "narrow-trouble.png");
 
   /* The menu's filter is the window's, and the button says which. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.filter", "s", "failed"));
