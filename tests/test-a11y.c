@@ -706,6 +706,15 @@ test_narrow (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (find_row (f, job))), <=, 360);
   save_shot (GTK_WIDGET (f->window), "narrow-trouble.png");
 
+  /* With several servers the server chooser joins the bar. */
+  gtk_widget_set_visible (child_of (f->window, VIGIL_TYPE_WINDOW, "server_dropdown"), TRUE);
+  gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &natural_width, NULL, NULL);
+  g_test_message ("content minimum width with the server chooser %d px", min_width);
+  g_assert_cmpint (min_width, <=, 360);
+  save_shot (GTK_WIDGET (f->window), "narrow-servers.png");
+  gtk_widget_set_visible (child_of (f->window, VIGIL_TYPE_WINDOW, "server_dropdown"), FALSE);
+
   /* The menu's filter is the window's, and the button says which. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.filter", "s", "failed"));
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (child_of (f->window, VIGIL_TYPE_WINDOW,
