@@ -367,6 +367,16 @@ test_row_descriptions (Fixture       *f,
       g_assert_true (gtk_test_accessible_has_property (song_row, GTK_ACCESSIBLE_PROPERTY_LABEL));
       g_assert_true (gtk_test_accessible_has_property (song_row,
                                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+      /* Its bar too, the same words. */
+      {
+        g_autoptr(GPtrArray) bars = vigil_test_find_all (GTK_WIDGET (song_row), GTK_TYPE_PROGRESS_BAR);
+
+        g_assert_cmpuint (bars->len, ==, 1);
+        g_assert_true (gtk_test_accessible_has_property (g_ptr_array_index (bars, 0),
+                                                         GTK_ACCESSIBLE_PROPERTY_LABEL));
+        g_assert_true (gtk_test_accessible_has_property (g_ptr_array_index (bars, 0),
+                                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+      }
     }
 
   /* Faster: the job ends, and the row reads its end. */
