@@ -740,15 +740,64 @@ test_narrow (Fixture       *f,
     g_assert_true (vigil_test_wait_drawn (GTK_WIDGET (f->window), 10000));
 }
 
+static gboolean
+job_finished (gpointer data)
+{
+  return vigil_job_get_is_finished (data);
+}
+
+/* One job of each look: succeeded, failed, and running with an ETA. */
+static void
+show_every_state (Fixture   *f,
+                  VigilJob **jobs)
+{
+  RowQuery q;
+
+  g_object_set (f->server, "speed", 200.0, NULL);
+  g_object_set (f->poller, "time-scale", 1.0 / 200, NULL);
+  {
+    g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 42, 1, 20, 0);
+
+    jobs[0] = g_object_ref (vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_SONG, 42));
+  }
+  g_assert_true (vigil_test_wait_for (job_finished, jobs[0], 30000));
+  g_object_set (f->server, "failure-rate", 1.0, NULL);
+  {
+    g_autofree char *id = vigil_demo_server_add_job (f->server, VIGIL_JOB_KIND_SONG, 77, 1, 20, 0);
+
+    jobs[1] = g_object_ref (vigil_tracker_watch (f->tracker, id, VIGIL_JOB_KIND_SONG, 77));
+  }
+  g_assert_true (vigil_test_wait_for (job_finished, jobs[1], 30000));
+  g_object_set (f->server, "failure-rate", 0.0, "speed", 1.0, NULL);
+  g_object_set (f->poller, "time-scale", 1.0, NULL);
+  jobs[2] = watch_playlist (f, 12);
+  q = (RowQuery) { f, jobs[2] };
+  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 560);
+}
+
+/* Dark: every state of a row, as a screenshot to look at. */
+static void
+test_dark (Fixture       *f,
+           gconstpointer  data)
+{
+  VigilJob *jobs[3] = { NULL, };
+
+  show_every_state (f, jobs);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_shot (GTK_WIDGET (f->window), "dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    g_clear_object (&jobs[i]);
+}
+
 /* In high contrast (libadwaita's debug switch, read at start: a child
- * process), the job list as a screenshot to look at. */
+ * process), every state of a row, as a screenshot to look at. */
 static void
 test_high_contrast (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(VigilJob) job = NULL;
-  g_autoptr(VigilJob) failed = NULL;
-  RowQuery q;
+  VigilJob *jobs[3] = { NULL, };
 
   if (!g_test_subprocess ())
     {
@@ -760,11 +809,10 @@ test_high_contrast (Fixture       *f,
     }
 
   g_assert_true (adw_style_manager_get_high_contrast (adw_style_manager_get_default ()));
-  job = watch_playlist (f, 12);
-  q = (RowQuery) { f, job };
-  g_assert_true (vigil_test_wait_for (row_reads_eta, &q, 30000));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 640, 480);
+  show_every_state (f, jobs);
   save_shot (GTK_WIDGET (f->window), "high-contrast.png");
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    g_clear_object (&jobs[i]);
 }
 
 int
@@ -804,6 +852,7 @@ main (int argc, char *argv[])
   ADD ("focus-chain", test_focus_chain);
   ADD ("refresh", test_refresh);
   ADD ("narrow", test_narrow);
+  ADD ("dark", test_dark);
   ADD ("high-contrast", test_high_contrast);
 #undef ADD
 
