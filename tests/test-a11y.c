@@ -635,10 +635,16 @@ test_refresh (Fixture       *f,
   g_object_set (f->poller, "time-scale", 1000.0, NULL);
   job = watch_playlist (f, 12);
   g_assert_true (vigil_test_wait_for (sent_more, &q, 20000));
-  vigil_test_spin (500);
-  q.before = vigil_api_client_get_request_count (f->client);
-  vigil_test_spin (1000);
-  g_assert_cmpuint (vigil_api_client_get_request_count (f->client), ==, q.before);
+  /* The first poll's requests are all answered: nothing more for a
+   * second (a loaded machine may take a few rounds to get there). */
+  for (guint round = 0; ; round++)
+    {
+      q.before = vigil_api_client_get_request_count (f->client);
+      vigil_test_spin (1000);
+      if (vigil_api_client_get_request_count (f->client) == q.before)
+        break;
+      g_assert_cmpuint (round, <, 20);
+    }
 
   /* Pressing F5 is the window's shortcut for it; its action runs. */
   shortcut = find_shortcut (GTK_WIDGET (f->window), "F5");
