@@ -19,6 +19,7 @@
 #include "vigil-history-row.h"
 #include "vigil-job-row.h"
 #include "vigil-job-text.h"
+#include "vigil-new-analysis-dialog.h"
 #include "vigil-song-row.h"
 #include "vigil-window.h"
 #include "vigil-test-gui.h"
@@ -528,6 +529,72 @@ test_shortcuts_window (Fixture       *f,
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
+static GtkWindow *
+find_new_analysis_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (VIGIL_IS_NEW_ANALYSIS_DIALOG (w))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = find_new_analysis_dialog ();
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
+no_dialog (gpointer data)
+{
+  return find_new_analysis_dialog () == NULL;
+}
+
+/* Whether Tab reached target: it, or a widget inside it (a row's entry),
+ * or the row holding it (a check button activated through its row). */
+static gboolean
+reached_widget (GPtrArray *reached,
+                GtkWidget *target)
+{
+  for (guint i = 0; i < reached->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (reached, i);
+
+      if (w == target || gtk_widget_is_ancestor (w, target) ||
+          (ADW_IS_ACTION_ROW (w) && gtk_widget_is_ancestor (target, w)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GPtrArray *
+tab_through (GtkWidget *window,
+             guint      n_tabs)
+{
+  GPtrArray *reached = g_ptr_array_new ();
+
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  for (guint i = 0; i < n_tabs; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        continue;  /* wrapped around */
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus != NULL && !g_ptr_array_find (reached, focus, NULL))
+        g_ptr_array_add (reached, focus);
+    }
+  return reached;
+}
+
 static gboolean
 popover_shown (gpointer data)
 {
@@ -545,7 +612,7 @@ test_focus_chain (Fixture       *f,
 {
   g_autoptr(VigilJob) job = watch_playlist (f, 12);
   RowQuery q = { f, job };
-  g_autoptr(GPtrArray) reached = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reached = NULL;
   VigilJobRow *row;
   GtkWidget *menu_button;
   GtkWidget *expander;
@@ -559,19 +626,7 @@ test_focus_chain (Fixture       *f,
   menu_button = child_of (row, VIGIL_TYPE_JOB_ROW, "menu_button");
   expander = child_of (row, VIGIL_TYPE_JOB_ROW, "songs_expander");
 
-  gtk_window_set_focus (GTK_WINDOW (f->window), NULL);
-  for (guint i = 0; i < 40; i++)
-    {
-      GtkWidget *focus;
-
-      if (!gtk_widget_child_focus (GTK_WIDGET (f->window), GTK_DIR_TAB_FORWARD))
-        continue;  /* wrapped around: the next Tab starts again */
-      focus = gtk_root_get_focus (GTK_ROOT (f->window));
-      g_assert_nonnull (focus);
-      if (!g_ptr_array_find (reached, focus, NULL))
-        g_ptr_array_add (reached, focus);
-    }
-
+  reached = tab_through (GTK_WIDGET (f->window), 40);
   for (guint i = 0; i < reached->len; i++)
     {
       GtkWidget *w = g_ptr_array_index (reached, i);
@@ -605,6 +660,39 @@ test_focus_chain (Fixture       *f,
   gtk_widget_grab_focus (expander);
   g_assert_true (gtk_widget_activate (expander));
   g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+}
+
+/* Ctrl+N opens New Analysis; Tab reaches each of its controls; Escape
+ * closes it. */
+static void
+test_dialog_keyboard (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkShortcut *shortcut = find_shortcut (GTK_WIDGET (f->window), "<Control>n");
+  g_autoptr(GPtrArray) reached = NULL;
+  GtkWidget *dialog;
+  static const char *ids[] = { "song_check", "playlist_check", "user_check", "id_row", "all_switch" };
+
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                               GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                               GTK_WIDGET (f->window), NULL));
+  g_assert_true (vigil_test_wait_for (dialog_shown, NULL, 5000));
+  dialog = GTK_WIDGET (find_new_analysis_dialog ());
+  /* A playlist: "Analyze Every Song" shows. */
+  vigil_new_analysis_dialog_set_kind (VIGIL_NEW_ANALYSIS_DIALOG (dialog), VIGIL_JOB_KIND_PLAYLIST);
+  g_assert_true (vigil_test_wait_drawn (dialog, 10000));
+
+  reached = tab_through (dialog, 30);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (!reached_widget (reached, child_of (dialog, VIGIL_TYPE_NEW_ANALYSIS_DIALOG, ids[i])))
+      g_error ("Tab never reaches %s in New Analysis", ids[i]);
+
+  shortcut = find_shortcut (dialog, "Escape");
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                               GTK_SHORTCUT_ACTION_EXCLUSIVE, dialog, NULL));
+  g_assert_true (vigil_test_wait_for (no_dialog, NULL, 5000));
 }
 
 typedef struct
@@ -856,6 +944,7 @@ main (int argc, char *argv[])
   ADD ("row-descriptions", test_row_descriptions);
   ADD ("shortcuts-window", test_shortcuts_window);
   ADD ("focus-chain", test_focus_chain);
+  ADD ("dialog-keyboard", test_dialog_keyboard);
   ADD ("refresh", test_refresh);
   ADD ("narrow", test_narrow);
   ADD ("dark", test_dark);
