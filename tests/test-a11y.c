@@ -526,6 +526,7 @@ test_shortcuts_window (Fixture       *f,
       if (find_shortcut (GTK_WIDGET (f->window), expected[i][1]) == NULL)
         g_error ("%s is not a shortcut of the window", expected[i][1]);
     }
+  save_shot (overlay, "shortcuts.png");
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
