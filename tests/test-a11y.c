@@ -268,6 +268,26 @@ row_reads_finished (gpointer data)
   return vigil_job_get_is_finished (q->job) && row_follows_job (data);
 }
 
+static gboolean
+transitions_done (gpointer data)
+{
+  g_autoptr(GPtrArray) squeezers = vigil_test_find_all (data, ADW_TYPE_SQUEEZER);
+  g_autoptr(GPtrArray) revealers = vigil_test_find_all (data, GTK_TYPE_REVEALER);
+
+  for (guint i = 0; i < squeezers->len; i++)
+    if (adw_squeezer_get_transition_running (g_ptr_array_index (squeezers, i)))
+      return FALSE;
+  for (guint i = 0; i < revealers->len; i++)
+    {
+      GtkRevealer *revealer = g_ptr_array_index (revealers, i);
+
+      if (gtk_widget_get_mapped (GTK_WIDGET (revealer)) &&
+          gtk_revealer_get_child_revealed (revealer) != gtk_revealer_get_reveal_child (revealer))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 save_shot (GtkWidget  *widget,
            const char *name)
@@ -277,6 +297,10 @@ save_shot (GtkWidget  *widget,
   GStatBuf st;
 
   g_mkdir_with_parents (dir, 0755);
+  g_assert_true (vigil_test_wait_drawn (widget, 10000));
+  /* The end of a transition (the toolbars' crossfade, the view switcher
+   * bar sliding in), never its middle. */
+  g_assert_true (vigil_test_wait_for (transitions_done, widget, 10000));
   g_assert_true (vigil_test_wait_drawn (widget, 10000));
   g_assert_true (vigil_test_save_png (widget, path));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
@@ -920,9 +944,6 @@ main (int argc, char *argv[])
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  /* Screenshots show the end of a transition (the toolbars' crossfade),
-   * never its middle. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app_server = g_object_new (VIGIL_TYPE_DEMO_SERVER, NULL);
   g_assert_true (vigil_demo_server_listen (app_server, NULL, 0, NULL));

@@ -22,6 +22,7 @@
 #include "vigil-background-portal.h"
 #include "vigil-demo-server.h"
 #include "vigil-window.h"
+#include "vigil-fake-notifications.h"
 #include "vigil-fake-portal.h"
 #include "vigil-test-gui.h"
 #include "vigil-test-timeout.h"
@@ -36,133 +37,6 @@
 /* Real seconds per song of the demo jobs (the demo runs at speed 1). */
 #define SONG_SECONDS 2.0
 #define REASON "Vigil keeps watching your analyses until they finish"
-
-/* ------------------------------------------------------------------ */
-/* A fake notification server (org.freedesktop.Notifications), as small
- * as this test needs; the notifier's tests have the full one.          */
-/* ------------------------------------------------------------------ */
-
-typedef struct
-{
-  GDBusConnection *connection;
-  GDBusNodeInfo   *info;
-  guint            object_id;
-  guint            n_notify;
-  guint            n_close;
-  char            *summary;
-  char            *body;
-  char           **actions;
-} FakeNotifications;
-
-static const char notifications_xml[] =
-  "<node><interface name='org.freedesktop.Notifications'>"
-  "  <method name='Notify'>"
-  "    <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "    <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "    <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-  "    <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "    <arg type='u' direction='out'/>"
-  "  </method>"
-  "  <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "  <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "  <method name='GetServerInformation'>"
-  "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "    <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "  </method>"
-  "</interface></node>";
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *object_path,
-                       const char            *interface_name,
-                       const char            *method_name,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
-{
-  FakeNotifications *self = user_data;
-  const char *caps[] = { "actions", "body", NULL };
-
-  if (g_str_equal (method_name, "Notify"))
-    {
-      g_clear_pointer (&self->summary, g_free);
-      g_clear_pointer (&self->body, g_free);
-      g_clear_pointer (&self->actions, g_strfreev);
-      g_variant_get (parameters, "(&su&sss^as@a{sv}i)", NULL, NULL, NULL,
-                     &self->summary, &self->body, &self->actions, NULL, NULL);
-      self->n_notify++;
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", self->n_notify));
-    }
-  else if (g_str_equal (method_name, "CloseNotification"))
-    {
-      self->n_close++;
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-  else if (g_str_equal (method_name, "GetCapabilities"))
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-  else if (g_str_equal (method_name, "GetServerInformation"))
-    g_dbus_method_invocation_return_value (invocation,
-                                           g_variant_new ("(ssss)", "fake", "vigil", "1", "1.2"));
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable notifications_vtable = { on_notifications_call, NULL, NULL, { 0 } };
-
-static FakeNotifications *
-fake_notifications_new (void)
-{
-  FakeNotifications *self = g_new0 (FakeNotifications, 1);
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (address);
-  self->connection = g_dbus_connection_new_for_address_sync (address,
-                                                             G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                             G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                             NULL, NULL, &error);
-  g_assert_no_error (error);
-  self->info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  self->object_id = g_dbus_connection_register_object (self->connection,
-                                                       "/org/freedesktop/Notifications",
-                                                       self->info->interfaces[0],
-                                                       &notifications_vtable, self, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                       NULL, &error);
-  g_assert_no_error (error);
-  return self;
-}
-
-/* What a click on a button does: the server says which action. */
-static void
-fake_notifications_invoke (FakeNotifications *self,
-                           const char        *action)
-{
-  g_dbus_connection_emit_signal (self->connection, NULL, "/org/freedesktop/Notifications",
-                                 "org.freedesktop.Notifications", "ActionInvoked",
-                                 g_variant_new ("(us)", self->n_notify, action), NULL);
-}
-
-static void
-fake_notifications_free (FakeNotifications *self)
-{
-  g_dbus_connection_unregister_object (self->connection, self->object_id);
-  g_dbus_connection_close_sync (self->connection, NULL, NULL);
-  g_object_unref (self->connection);
-  g_dbus_node_info_unref (self->info);
-  g_free (self->summary);
-  g_free (self->body);
-  g_strfreev (self->actions);
-  g_free (self);
-}
 
 /* ------------------------------------------------------------------ */
 /* Running the app                                                     */
@@ -185,7 +59,7 @@ struct _Run
   gboolean           finished_hidden;
   gboolean           reactivated;
   VigilFakePortal   *portal;
-  FakeNotifications *notifications;
+  VigilFakeNotifications *notifications;
 };
 
 static VigilWindow *
@@ -372,7 +246,7 @@ run_clear (Run *run)
 {
   g_clear_object (&run->app);
   g_clear_pointer (&run->portal, vigil_fake_portal_free);
-  g_clear_pointer (&run->notifications, fake_notifications_free);
+  g_clear_pointer (&run->notifications, vigil_fake_notifications_free);
   g_clear_object (&run->server);
   g_clear_pointer (&run->job_id, g_free);
 }
@@ -742,17 +616,30 @@ SUBPROCESS_CASE (test_reactivate, reactivate, NULL)
 /* The hint, once, and its Quit button                                 */
 /* ------------------------------------------------------------------ */
 
-static void
-assert_hint (Run               *run,
-             FakeNotifications *fake)
+/* The hint notification, once sent. */
+static VigilFakeNotification *
+hint (VigilFakeNotifications *fake)
 {
-  g_assert_cmpuint (fake->n_notify, ==, 1);
-  g_assert_cmpstr (fake->summary, ==, "Vigil is still watching");
-  g_assert_cmpstr (fake->body, ==, "Vigil keeps watching 1 analysis and will tell you when "
-                                   "it ends. To stop watching, choose Quit.");
-  g_assert_cmpuint (g_strv_length (fake->actions), ==, 2);
-  g_assert_cmpstr (fake->actions[0], ==, "app.quit");
-  g_assert_cmpstr (fake->actions[1], ==, "Quit");
+  GPtrArray *all = vigil_fake_notifications_get_all (fake);
+
+  g_assert_cmpuint (all->len, ==, 1);
+  return g_ptr_array_index (all, 0);
+}
+
+static void
+assert_hint (Run                    *run,
+             VigilFakeNotifications *fake)
+{
+  VigilFakeNotification *n;
+
+  g_assert_cmpuint (vigil_fake_notifications_get_n_sent (fake), ==, 1);
+  n = hint (fake);
+  g_assert_cmpstr (n->title, ==, "Vigil is still watching");
+  g_assert_cmpstr (n->body, ==, "Vigil keeps watching 1 analysis and will tell you when "
+                                "it ends. To stop watching, choose Quit.");
+  g_assert_cmpuint (n->button_labels->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (n->button_labels, 0), ==, "Quit");
+  g_assert_cmpstr (g_ptr_array_index (n->button_actions, 0), ==, "app.quit");
   g_assert_true (g_settings_get_boolean (settings (run), "background-hint-shown"));
 }
 
@@ -761,7 +648,7 @@ assert_hint (Run               *run,
 static void
 step_hint_once (Run *run)
 {
-  FakeNotifications *fake = run->notifications;
+  VigilFakeNotifications *fake = run->notifications;
 
   switch (run->step)
     {
@@ -770,21 +657,21 @@ step_hint_once (Run *run)
         close_main_window (run);
       break;
     case 1:
-      if (fake->n_notify == 0)
+      if (vigil_fake_notifications_get_n_sent (fake) == 0)
         return;
       assert_hint (run, fake);
       g_application_activate (G_APPLICATION (run->app));
       run->step++;
       break;
     case 2:
-      if (main_window (run) != NULL && fake->n_close == 1)
+      if (main_window (run) != NULL && hint (fake)->withdrawn)
         close_main_window (run);
       break;
     case 3:
       if (!polled_since_mark (run))
         return;
       g_assert_true (holding (run));
-      g_assert_cmpuint (fake->n_notify, ==, 1);
+      g_assert_cmpuint (vigil_fake_notifications_get_n_sent (fake), ==, 1);
       quit (run);
       break;
     default:
@@ -797,7 +684,10 @@ run_with_notifications (Run  *run,
                         Step  step_fn)
 {
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
-  run->notifications = fake_notifications_new ();
+  g_autoptr(GError) error = NULL;
+
+  run->notifications = vigil_fake_notifications_new (&error);
+  g_assert_no_error (error);
   run_init (run, 30, step_fn);
   g_assert_cmpint (run_app (run), ==, 0);
   g_assert_false (run->timed_out);
@@ -820,7 +710,7 @@ SUBPROCESS_CASE (test_hint_once, hint_once, NULL)
 static void
 step_hint_quit (Run *run)
 {
-  FakeNotifications *fake = run->notifications;
+  VigilFakeNotifications *fake = run->notifications;
 
   switch (run->step)
     {
@@ -829,10 +719,10 @@ step_hint_quit (Run *run)
         close_main_window (run);
       break;
     case 1:
-      if (fake->n_notify == 0)
+      if (vigil_fake_notifications_get_n_sent (fake) == 0)
         return;
       assert_hint (run, fake);
-      fake_notifications_invoke (fake, "app.quit");
+      vigil_fake_notifications_invoke (fake, hint (fake), "app.quit");
       run->step = 100;
       break;
     default:

@@ -433,15 +433,80 @@ find_window (void)
   return NULL;
 }
 
+static gboolean
+finished_notification (gpointer data)
+{
+  GPtrArray *all = vigil_fake_notifications_get_all (fake);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VigilFakeNotification *n = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (n->title, "Background analysis finished") == 0)
+        {
+          *(VigilFakeNotification **) data = n;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+window_back (gpointer data)
+{
+  return find_window () != NULL;
+}
+
+/* The window closed (not hidden) with a background analysis watched:
+ * Vigil keeps polling, the analysis's end still notifies, and the click
+ * brings a window back on the job. */
+static void
+test_window_closed (void)
+{
+  VigilJob *job;
+  VigilFakeNotification *n;
+
+  vigil_fake_notifications_reset (fake);
+  g_object_set (server, "workers", 0, NULL);   /* queued until the window is gone */
+  job = add_job (VIGIL_JOB_KIND_BACKGROUND, 3, 3, FALSE);
+  g_object_ref (job);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_null (find_window ());
+  window = NULL;
+  g_assert_cmpuint (vigil_fake_notifications_get_n_sent (fake), ==, 0);
+  g_object_set (server, "workers", 8, NULL);
+
+  /* (The first close also sends the hint that Vigil is still watching.) */
+  g_assert_true (vigil_test_wait_for (finished_notification, &n, limit (WAIT_MS)));
+  g_assert_true (vigil_job_get_is_finished (job));
+  assert_contains (n->body, vigil_job_get_title (job));
+
+  vigil_fake_notifications_invoke (fake, n, "default");
+  g_assert_true (vigil_test_wait_for (window_back, NULL, limit (WAIT_MS)));
+  window = find_window ();
+  g_assert_true (vigil_test_wait_for (row_highlighted, job, limit (WAIT_MS)));
+  g_object_unref (job);
+}
+
+
 static void
 start (gboolean no_server)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *state = g_build_filename (g_get_user_state_dir (), "vigil", "state.json", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "vigil", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
   GSettings *settings;
 
-  g_unlink (state);   /* no jobs of an earlier run */
+  /* No jobs of an earlier run (each server's file: state-<hash>.json). */
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "state") && g_str_has_suffix (name, ".json"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
   if (!no_server)
     {
       fake = vigil_fake_notifications_new (&error);
@@ -491,6 +556,8 @@ main (int argc, char *argv[])
       g_test_add_func ("/vigil/notifications/burst", test_burst);
       g_test_add_func ("/vigil/notifications/background-off", test_background_off);
       g_test_add_func ("/vigil/notifications/show-scrolls", test_show_scrolls);
+      /* Last: it closes the window the others share. */
+      g_test_add_func ("/vigil/notifications/window-closed", test_window_closed);
     }
   ret = g_test_run ();
 

@@ -122,23 +122,128 @@ test_fraction_boundaries (void)
     }
 }
 
+/* With a pace (fraction and ETA known), the middle is polled at the
+ * contract's slower 3 s: its end is timed by the ETA. */
 static void
-test_long_eta (void)
+test_paced_middle (void)
 {
   VigilPollSettings s = vigil_poll_settings_default ();
   VigilPollInput in = running (0.5);
 
   in.eta_seconds = 60;
-  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_MIDDLE);
-  in.eta_seconds = 60.1;
-  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.eta_seconds = 600;
-  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
   /* only between 10 % and 90 % */
-  in.fraction = 0.05;
-  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
   in.fraction = 0.95;
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  /* a queued job has no pace */
+  in.fraction = 0.5;
+  in.queued = TRUE;
+  in.age_seconds = 5;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+}
+
+/* Under 10 % with a pace: a poll per percent of the job, between 1 and 3 s */
+static void
+test_paced_early (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollInput in = running (0.0);
+
+  /* 100 s left: a percent a second */
+  in.eta_seconds = 100;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  /* a 60 s job: still every second (never faster) */
+  in.eta_seconds = 60;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  /* 200 s left: 2 s */
+  in.eta_seconds = 200;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_EARLY_ETA);
+  /* half done with the first 10 %: the percent is of what is left */
+  in.fraction = 0.05;
+  in.eta_seconds = 190;
+  assert_decision (&s, &in, 2000, VIGIL_POLL_REASON_EARLY_ETA);
+  /* a 30 min job: the middle's pace at most */
+  in.fraction = 0.0;
+  in.eta_seconds = 1800;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_EARLY_ETA);
+  assert_decision (&production, &in, 9000, VIGIL_POLL_REASON_EARLY_ETA);
+  /* no ETA: the contract's 1 s */
+  in.eta_seconds = VIGIL_UNKNOWN;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+}
+
+/* The first 10 s at 1 s are for jobs without a pace; a young job with one
+ * is polled by its fraction, and its end by the ETA. */
+static void
+test_paced_young_job (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollInput in = running (0.2);
+
+  in.age_seconds = 2;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.eta_seconds = 8;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
+  /* a 10 s job, 4 s in: the end comes before the poll after next */
+  in.age_seconds = 4;
+  in.fraction = 0.4;
+  in.eta_seconds = 6;
+  assert_decision (&s, &in, 3000, VIGIL_POLL_REASON_MIDDLE_ETA);
+  in.eta_seconds = 4;
+  assert_decision (&s, &in, 2750, VIGIL_POLL_REASON_LEAD_IN);
+}
+
+/* The lead-in: the poll before the end lands 1.25 s before it, so that the
+ * final approach is 1.5 s long (jitter ±0.15 s), never 3–5 s (±0.3–0.5 s:
+ * early, it would find the job running and wait a second more). */
+static void
+test_lead_in (void)
+{
+  VigilPollSettings s = vigil_poll_settings_default ();
+  VigilPollSettings production = vigil_poll_settings_production ();
+  VigilPollInput in = running (0.95);
+
+  /* the end after the poll after next: the regular pace */
+  in.eta_seconds = 6.25;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  /* before it: a lead-in, which may stretch the pace up to max_ms */
+  in.eta_seconds = 6.2;
+  assert_decision (&s, &in, 4950, VIGIL_POLL_REASON_LEAD_IN);
+  in.eta_seconds = 4.0;
+  assert_decision (&s, &in, 2750, VIGIL_POLL_REASON_LEAD_IN);
+  in.eta_seconds = 2.25;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_LEAD_IN);
+  /* sooner than initial_ms: the final approach now */
+  in.eta_seconds = 2.2;
+  assert_decision (&s, &in, 2450, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.eta_seconds = 1.25;
+  assert_decision (&s, &in, 1500, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* never sooner than initial_ms */
+  in.eta_seconds = 0.1;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.eta_seconds = 0.5;
+  assert_decision (&production, &in, 3000, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* with the production preset's 3 s the lead is 3.25 s */
+  in.eta_seconds = 10;
+  assert_decision (&production, &in, 6750, VIGIL_POLL_REASON_LEAD_IN);
+
+  /* in the middle too */
+  in = running (0.5);
+  in.eta_seconds = 3;
+  assert_decision (&s, &in, 1750, VIGIL_POLL_REASON_LEAD_IN);
+
+  /* not for background jobs (their pace is fixed), queued ones or retries */
+  in.kind = VIGIL_JOB_KIND_BACKGROUND;
+  assert_decision (&s, &in, 3250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  in.kind = VIGIL_JOB_KIND_PLAYLIST;
+  in.errors = 1;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_BACKOFF);
+  in.errors = 0;
+  in.queued = TRUE;
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_QUEUED);
 }
 
 static void
@@ -150,7 +255,7 @@ test_cap (void)
   assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
   in = running (0.5);
   in.eta_seconds = 120;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.eta_seconds = VIGIL_UNKNOWN;
   assert_decision (&s, &in, 4000, VIGIL_POLL_REASON_MIDDLE);
 }
@@ -165,7 +270,7 @@ test_production_preset (void)
   in.fraction = 0.5;
   assert_decision (&s, &in, 6000, VIGIL_POLL_REASON_MIDDLE);
   in.eta_seconds = 120;
-  assert_decision (&s, &in, 9000, VIGIL_POLL_REASON_MIDDLE_LONG_ETA);
+  assert_decision (&s, &in, 9000, VIGIL_POLL_REASON_MIDDLE_ETA);
   in.fraction = 0.95;
   assert_decision (&s, &in, 15000, VIGIL_POLL_REASON_FINAL);
 }
@@ -489,13 +594,17 @@ test_final_approach (void)
 
   in.eta_seconds = 2;
   assert_decision (&s, &in, 2250, VIGIL_POLL_REASON_FINAL_APPROACH);
+  /* longer final approaches are split: a lead-in first (test_lead_in) */
   in.eta_seconds = 4.7;
-  assert_decision (&s, &in, 4950, VIGIL_POLL_REASON_FINAL_APPROACH);
-  /* ends exactly at the next poll: nothing to gain */
+  assert_decision (&s, &in, 3450, VIGIL_POLL_REASON_LEAD_IN);
+  /* without a pace (fraction unknown) polls are every initial_ms anyway:
+   * nothing to gain */
+  in.fraction = VIGIL_UNKNOWN;
+  in.eta_seconds = 0.7;
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
   in.eta_seconds = 5;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
-  in.eta_seconds = 4.75;
-  assert_decision (&s, &in, 5000, VIGIL_POLL_REASON_FINAL);
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  in.fraction = 0.95;
   /* never sooner than initial */
   in.eta_seconds = 0;
   assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_FINAL_APPROACH);
@@ -506,10 +615,11 @@ test_final_approach (void)
   in.eta_seconds = 1.2;
   assert_decision (&s, &in, 1450, VIGIL_POLL_REASON_FINAL_APPROACH);
 
-  /* already polling at initial: unchanged */
+  /* already polling at initial: the same delay, as the final approach (the
+   * poller then asks the job record, which outlives the progress record) */
   in = running (0.05);
   in.eta_seconds = 0.5;
-  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_INITIAL);
+  assert_decision (&s, &in, 1000, VIGIL_POLL_REASON_FINAL_APPROACH);
 }
 
 static void
@@ -567,7 +677,7 @@ test_reason_strings (void)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint r = VIGIL_POLL_REASON_INITIAL; r <= VIGIL_POLL_REASON_SIGN_IN; r++)
+  for (guint r = VIGIL_POLL_REASON_INITIAL; r <= VIGIL_POLL_REASON_LEAD_IN; r++)
     {
       const char *name = vigil_poll_reason_to_string (r);
 
@@ -580,7 +690,8 @@ test_reason_strings (void)
                    "final-approach");
   g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_PROBE), ==, "probe");
   g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_SIGN_IN), ==, "sign-in");
-  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_SIGN_IN + 1), ==,
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_LEAD_IN), ==, "lead-in");
+  g_assert_cmpstr (vigil_poll_reason_to_string (VIGIL_POLL_REASON_LEAD_IN + 1), ==,
                    "unknown");
 }
 
@@ -646,7 +757,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/poll-policy/input-defaults", test_input_defaults);
   g_test_add_func ("/vigil/poll-policy/young-job", test_young_job);
   g_test_add_func ("/vigil/poll-policy/fraction-boundaries", test_fraction_boundaries);
-  g_test_add_func ("/vigil/poll-policy/long-eta", test_long_eta);
+  g_test_add_func ("/vigil/poll-policy/paced-middle", test_paced_middle);
+  g_test_add_func ("/vigil/poll-policy/paced-early", test_paced_early);
+  g_test_add_func ("/vigil/poll-policy/paced-young-job", test_paced_young_job);
+  g_test_add_func ("/vigil/poll-policy/lead-in", test_lead_in);
   g_test_add_func ("/vigil/poll-policy/cap", test_cap);
   g_test_add_func ("/vigil/poll-policy/production-preset", test_production_preset);
   g_test_add_func ("/vigil/poll-policy/background-preset", test_background_preset);

@@ -694,6 +694,27 @@ test_general_page (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Closed while its keyring lookup and a connection check are under way:
+ * the answers arrive later, to a window that is gone, and nothing breaks. */
+static void
+test_closed_while_busy (void)
+{
+  VigilPreferencesWindow *prefs;
+  gboolean checked = FALSE;
+
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  g_signal_connect (prefs, "checked", G_CALLBACK (on_checked_flag), &checked);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.test-connection", NULL));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  /* A second window: its keyring lookup and its check of the server. */
+  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
+  test_connection (prefs, vigil_demo_server_get_url (server), VIGIL_SIGN_IN_TOKEN, TOKEN);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  /* The first window's own check has answered by now, closed or not. */
+  g_assert_true (vigil_test_wait_for (flag_set, &checked, 30000));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -734,6 +755,7 @@ main (int argc, char *argv[])
   g_assert_true (vigil_test_wait_for (window_up, NULL, 10000));
 
   g_test_add_func ("/vigil/preferences/general", test_general_page);
+  g_test_add_func ("/vigil/preferences/closed-while-busy", test_closed_while_busy);
   if (no_keyring)
     g_test_add_func ("/vigil/preferences/no-keyring", test_no_keyring);
   else

@@ -110,7 +110,9 @@ write_to_stdout (GLogLevelFlags  level,
   /* Where and how GLib's default handler writes them: stdout,
    * "Vigil-DEBUG: 12:00:00.123: message". */
   time[12] = '\0';
-  fprintf (stdout, "%s-%s: %s: %s\n", VIGIL_DEBUG_LOG_DOMAIN,
+  /* Inside a GTest its stdout is TAP: a comment there, as GLib's own
+   * handler writes it. */
+  fprintf (stdout, "%s%s-%s: %s: %s\n", g_test_initialized () ? "# " : "", VIGIL_DEBUG_LOG_DOMAIN,
            (level & G_LOG_LEVEL_INFO) ? "INFO" : "DEBUG", time, line);
   fflush (stdout);
 }

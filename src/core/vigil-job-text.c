@@ -306,8 +306,12 @@ vigil_job_text_poll_reason (VigilPollReason reason)
       return _("Just started, or under 10 %");
     case VIGIL_POLL_REASON_MIDDLE:
       return _("Between 10 % and 90 %");
-    case VIGIL_POLL_REASON_MIDDLE_LONG_ETA:
-      return _("Between 10 % and 90 %, over a minute left");
+    case VIGIL_POLL_REASON_MIDDLE_ETA:
+      return _("Between 10 % and 90 %, paced by the server’s estimate");
+    case VIGIL_POLL_REASON_EARLY_ETA:
+      return _("Under 10 %: once a percent, by the server’s estimate");
+    case VIGIL_POLL_REASON_LEAD_IN:
+      return _("Just before the expected end");
     case VIGIL_POLL_REASON_FINAL:
       return _("Over 90 %");
     case VIGIL_POLL_REASON_BACKGROUND:

@@ -11,8 +11,10 @@
 #define YOUNG_JOB_SECONDS      10.0
 #define MIDDLE_FRACTION        0.10
 #define FINAL_FRACTION         0.90
-#define LONG_ETA_SECONDS       60.0
 #define FINAL_APPROACH_SLACK_MS 250.0
+/* Under 10 % with an ETA: one poll per percent of the job, at most this
+ * many initial_ms apart (the middle's pace) */
+#define EARLY_MAX_FACTOR       3.0
 /* A background job's final approach may come this soon, below its floor. */
 #define BACKGROUND_FINAL_APPROACH_MIN_MS 1000
 
@@ -70,7 +72,7 @@ vigil_poll_reason_to_string (VigilPollReason reason)
   static const char * const names[] = {
     [VIGIL_POLL_REASON_INITIAL] = "initial",
     [VIGIL_POLL_REASON_MIDDLE] = "middle",
-    [VIGIL_POLL_REASON_MIDDLE_LONG_ETA] = "middle-long-eta",
+    [VIGIL_POLL_REASON_MIDDLE_ETA] = "middle-eta",
     [VIGIL_POLL_REASON_FINAL] = "final",
     [VIGIL_POLL_REASON_BACKGROUND] = "background",
     [VIGIL_POLL_REASON_QUEUED] = "queued",
@@ -80,6 +82,8 @@ vigil_poll_reason_to_string (VigilPollReason reason)
     [VIGIL_POLL_REASON_RETRY_AFTER] = "retry-after",
     [VIGIL_POLL_REASON_PROBE] = "probe",
     [VIGIL_POLL_REASON_SIGN_IN] = "sign-in",
+    [VIGIL_POLL_REASON_EARLY_ETA] = "early-eta",
+    [VIGIL_POLL_REASON_LEAD_IN] = "lead-in",
   };
 
   if ((guint) reason >= G_N_ELEMENTS (names))
@@ -122,27 +126,48 @@ is_known (double value)
   return value >= 0 && isfinite (value);
 }
 
+/* The server tells the job's pace: a running job with a fraction and an
+ * ETA. */
+static gboolean
+has_pace (const VigilPollInput *in)
+{
+  return !in->queued && is_known (in->fraction) && is_known (in->eta_seconds);
+}
+
 static void
 decide_progress (const VigilPollSettings *s,
                  const VigilPollInput    *in,
                  VigilPollDecision       *out)
 {
-  gboolean young;
+  gboolean young, paced;
   double factor;
 
   g_assert (s != NULL && in != NULL && out != NULL);
 
-  young = in->age_seconds >= 0 && in->age_seconds < YOUNG_JOB_SECONDS;
-  if (young || !is_known (in->fraction) || in->fraction < MIDDLE_FRACTION)
+  /* The first 10 s are polled every second for a job that may end within
+   * seconds; once the server tells its pace, the final approach catches
+   * that end on time, so a young job past 10 % is polled as the middle. */
+  paced = has_pace (in);
+  young = in->age_seconds >= 0 && in->age_seconds < YOUNG_JOB_SECONDS && !paced;
+  if (paced && in->fraction < MIDDLE_FRACTION)
+    {
+      /* one poll per percent of the job, so that something can have
+       * changed: every second for a 100 s job, every 3 s for longer ones */
+      double percent_ms = in->eta_seconds * 1000.0 / (100.0 * (1.0 - in->fraction));
+
+      factor = CLAMP (percent_ms / s->initial_ms, 1.0, EARLY_MAX_FACTOR);
+      out->reason = factor > 1.0 ? VIGIL_POLL_REASON_EARLY_ETA : VIGIL_POLL_REASON_INITIAL;
+    }
+  else if (young || !is_known (in->fraction) || in->fraction < MIDDLE_FRACTION)
     {
       factor = 1;
       out->reason = VIGIL_POLL_REASON_INITIAL;
     }
-  else if (in->fraction < FINAL_FRACTION && is_known (in->eta_seconds) &&
-           in->eta_seconds > LONG_ETA_SECONDS)
+  else if (in->fraction < FINAL_FRACTION && paced)
     {
+      /* the contract's 2–3 s: the slower, since the end is timed by the ETA */
       factor = 3;
-      out->reason = VIGIL_POLL_REASON_MIDDLE_LONG_ETA;
+      out->reason = VIGIL_POLL_REASON_MIDDLE_ETA;
     }
   else if (in->fraction < FINAL_FRACTION)
     {
@@ -231,6 +256,38 @@ decide_final_approach (const VigilPollSettings *s,
     }
 }
 
+/* With a pace, the end is approached in two steps: when the job should end
+ * before the poll after next, the next poll (the lead-in) lands a short
+ * final approach's length before the predicted end, and the final approach
+ * from there is short, so the jitter moves it little, and it never lands
+ * so close to the end that it must wait initial_ms. When the end comes
+ * before even a lead-in, the final approach starts now. */
+static void
+decide_lead_in (const VigilPollSettings *s,
+                const VigilPollInput    *in,
+                VigilPollDecision       *out)
+{
+  double eta_ms, lead_ms;
+
+  g_assert (s != NULL && in != NULL && out != NULL);
+
+  eta_ms = in->eta_seconds * 1000.0;
+  lead_ms = s->initial_ms + FINAL_APPROACH_SLACK_MS;
+  if (!(eta_ms < out->delay_ms + lead_ms))
+    return;
+
+  if (eta_ms - lead_ms >= s->initial_ms)
+    {
+      out->delay_ms = (guint) floor (eta_ms - lead_ms);
+      out->reason = VIGIL_POLL_REASON_LEAD_IN;
+    }
+  else
+    {
+      out->delay_ms = (guint) ceil (MAX (eta_ms + FINAL_APPROACH_SLACK_MS, s->initial_ms));
+      out->reason = VIGIL_POLL_REASON_FINAL_APPROACH;
+    }
+}
+
 static void
 apply_floor (guint              floor_ms,
              VigilPollReason    reason,
@@ -284,6 +341,8 @@ vigil_poll_policy_decide (const VigilPollSettings *settings,
    * still running after its final approach waits for the pace again. */
   if (input->errors > 0)
     decide_errors (&s, input->errors, &out);
+  else if (has_pace (input) && input->kind != VIGIL_JOB_KIND_BACKGROUND)
+    decide_lead_in (&s, input, &out);
   else if (!input->queued && !(input->kind == VIGIL_JOB_KIND_BACKGROUND && input->overdue))
     decide_final_approach (&s, input, &out);
 

@@ -78,8 +78,8 @@ void vigil_poll_input_init (VigilPollInput *input);
 typedef enum
 {
   VIGIL_POLL_REASON_INITIAL,          /* first 10 s, or under 10 % (or unknown) */
-  VIGIL_POLL_REASON_MIDDLE,           /* 10 % to 90 % */
-  VIGIL_POLL_REASON_MIDDLE_LONG_ETA,  /* 10 % to 90 %, ETA over 60 s */
+  VIGIL_POLL_REASON_MIDDLE,           /* 10 % to 90 %, no ETA */
+  VIGIL_POLL_REASON_MIDDLE_ETA,       /* 10 % to 90 %, the server tells the ETA */
   VIGIL_POLL_REASON_FINAL,            /* 90 % and over */
   VIGIL_POLL_REASON_BACKGROUND,       /* raised to the background floor */
   VIGIL_POLL_REASON_QUEUED,           /* waiting for a worker */
@@ -89,6 +89,8 @@ typedef enum
   VIGIL_POLL_REASON_RETRY_AFTER,      /* the server asked to wait longer */
   VIGIL_POLL_REASON_PROBE,            /* the server is failing: its one probe */
   VIGIL_POLL_REASON_SIGN_IN,          /* not signed in: the one slow probe */
+  VIGIL_POLL_REASON_EARLY_ETA,        /* under 10 %: a percent takes longer than initial */
+  VIGIL_POLL_REASON_LEAD_IN,          /* the poll before the final approach */
 } VigilPollReason;
 
 /* What the poller should tell the job's tracking-state. */
@@ -111,11 +113,17 @@ typedef struct
 
 const char        *vigil_poll_reason_to_string   (VigilPollReason          reason);
 
-/* The next delay. Rules, in order:
- *  1. progress: initial_ms in the first 10 s of the job or below 10 %
- *     (or when the fraction is unknown); 2 × initial_ms from 10 % to
- *     90 % (3 × while the ETA is over 60 s); 5 × initial_ms from 90 %;
- *     capped at max_ms.
+/* The next delay. A job "has a pace" when it is not queued and both its
+ * fraction and its ETA are known (the server's eta_seconds, or Vigil's own
+ * estimate). Rules, in order:
+ *  1. progress: initial_ms in the first 10 s of a job without a pace, and
+ *     below 10 % (or when the fraction is unknown); with a pace, below 10 %:
+ *     the time one percent of the job takes (eta / (100 × (1 − fraction))),
+ *     between initial_ms and 3 × initial_ms (EARLY_ETA when above
+ *     initial_ms), and a young job past 10 % counts as the middle: the
+ *     final approach (rule 4) catches an early end. From 10 % to 90 %:
+ *     2 × initial_ms, 3 × with a pace (MIDDLE_ETA; the contract's 2–3 s);
+ *     5 × initial_ms from 90 %; capped at max_ms.
  *  2. queued, after the job's first 10 s (rule 1 covers those):
  *     VIGIL_POLL_QUEUED_MS, capped at max_ms (max_ms is the caller's
  *     ceiling) and never below initial_ms.
@@ -131,6 +139,12 @@ const char        *vigil_poll_reason_to_string   (VigilPollReason          reaso
  *     should end before the next poll, poll at eta + 250 ms, never sooner
  *     than initial_ms (for a background job that is not overdue: than
  *     1 s or initial_ms, whichever is sooner).
+ *  4b. lead-in (not background, with a pace, no final approach yet): when
+ *     the job should end before the poll after next, i.e. eta < delay +
+ *     initial_ms + 250 ms, poll at eta − (initial_ms + 250 ms) instead
+ *     (LEAD_IN), so that the final approach from there is short and the
+ *     jitter moves it little; when that would be sooner than initial_ms,
+ *     the final approach starts now (eta + 250 ms, at least initial_ms).
  *  5. background jobs without errors: every VIGIL_POLL_BACKGROUND_FLOOR_MS,
  *     whatever rules 1, 2 and the settings say (above max_ms too; not the
  *     10–25 s that the background preset's factors would give, or an end

@@ -359,6 +359,15 @@ keep_going (GError *error)
   return error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The window was closed (disposed: its widgets are gone) while a keyring
+ * call or a connection check was under way; the answer may still come,
+ * cancelled or not. */
+static gboolean
+closed (VigilPreferencesWindow *self)
+{
+  return self->cancellable == NULL;
+}
+
 static void
 on_other_cleared (GObject      *source,
                   GAsyncResult *result,
@@ -368,7 +377,7 @@ on_other_cleared (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (keep_going (error))
+  if (keep_going (error) && !closed (self))
     finish_save (self);
 }
 
@@ -395,7 +404,7 @@ on_first_done (GObject      *source,
     vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
   else
     vigil_credentials_store_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (keep_going (error))
+  if (keep_going (error) && !closed (self))
     clear_other_kind (self);
 }
 
@@ -409,7 +418,7 @@ on_checked (GObject      *source,
   VigilConnectionResult outcome;
 
   outcome = vigil_connection_check_finish (VIGIL_API_CLIENT (source), result, &text);
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (closed (self) || g_cancellable_is_cancelled (self->cancellable))
     return;
   set_busy (self, FALSE);
   set_status (self, text,
@@ -469,7 +478,7 @@ on_lookup (GObject      *source,
   gboolean was_cookie;
 
   secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || closed (self))
     return;
   was_cookie = self->looking_up == VIGIL_CREDENTIAL_KIND_COOKIE;
   if (get_method (self) != VIGIL_SIGN_IN_NONE ||

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vigil-server-page.h"
 #include "vigil-window.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,7 @@ struct _VigilWindow
   GtkMenuButton        *primary_menu_button;
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
+  VigilServerPage      *server_page;   /* the Servers view: vigil-server-page.c */
 };
 
 /* vigil-window.c */

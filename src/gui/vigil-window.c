@@ -566,6 +566,22 @@ create_row_factory (VigilWindow *self)
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
 
+/* The Servers view: a monitor per tracker, the charts kept beside the
+ * state file (in memory without one). */
+static void
+vigil_window_setup_server_page (VigilWindow *self)
+{
+  g_autoptr(VigilStateStore) first = NULL;
+  VigilStateStore *store = self->state_store;
+  g_autofree char *directory = NULL;
+
+  if (store == NULL && self->state_stores != NULL && g_list_model_get_n_items (self->state_stores) > 0)
+    store = first = g_list_model_get_item (self->state_stores, 0);
+  if (store != NULL && vigil_state_store_get_path (store) != NULL)
+    directory = g_path_get_dirname (vigil_state_store_get_path (store));
+  vigil_server_page_setup (self->server_page, self->trackers, self->settings, directory);
+}
+
 static gboolean
 vigil_window_close_request (GtkWindow *window)
 {
@@ -609,6 +625,7 @@ vigil_window_constructed (GObject *object)
   g_signal_connect_object (self->all_history, "items-changed", G_CALLBACK (on_items_changed),
                            self, G_CONNECT_SWAPPED);
   vigil_window_servers_start (self);
+  vigil_window_setup_server_page (self);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
@@ -766,6 +783,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VIGIL_TYPE_JOB_ROW);
+  g_type_ensure (VIGIL_TYPE_SERVER_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/vigil-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_dropdown);
@@ -783,6 +801,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, compact_count_label);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, filter_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.new-analysis", NULL, new_analysis_action);

@@ -28,9 +28,13 @@ typedef enum
   BENCH_OUTCOME_GAVE_UP,    /* "progress can't be tracked" */
 } BenchOutcome;
 
-/* A poller reached its final word on job_id. */
-typedef void (*BenchFinalFunc) (const char   *job_id,
+/* A poller told its user something about how job_id ended: final is its
+ * last word (it stopped polling the job). The browser's page can speak
+ * before its poller gives up (its onError on the first failed poll); the
+ * other pollers speak once, finally. */
+typedef void (*BenchWordFunc)  (const char   *job_id,
                                 BenchOutcome  outcome,
+                                gboolean      final,
                                 gpointer      user_data);
 
 const char *bench_poller_kind_name (BenchPollerKind kind);

@@ -2,14 +2,38 @@
  * interface
  *
  * The emulations are deliberately plain: one loop per job, one request at a
- * time, over one SoupSession with a browser's six connections per host.
+ * time. Every loop has a connection of its own, like a page per job, or
+ * (figure 2, one page for all) they share a browser's six connections.
  *
- * browser   the service's own web poller as its code behaves: 1 s below
- *           10 %, 2 s to 90 %, 3 s above; reads the fraction from the
- *           documented "progress" member only (a missing one reads as 0);
- *           any failed poll (a 404 included) doubles the delay, up to 5 s,
- *           and the third in a row gives up ("progress can't be tracked").
- *           A success resets both.
+ * browser   the service's own web poller, app/static/js/progress-polling.js
+ *           (its repository at commit a77267a), rule for rule:
+ *           - GET /api/progress/<id>; the next poll is set up when the
+ *             answer is in, `interval` later (so a round trip adds to it);
+ *           - an answer is an error unless it is 2xx, JSON, and its
+ *             "success" is truthy; an error counts (errorCount++), calls the
+ *             page's onError, which prints "Analysis failed. Please try
+ *             again." (the page's first word, from the first error on), and
+ *             the third in a row stops the poller (its final word: gave up);
+ *             otherwise interval = min(interval × 2, 5000 ms);
+ *           - a success resets errorCount; the job is complete when
+ *             progress.progress >= 1.0, current_step === "complete", or
+ *             status is "completed", "failed" or "cancelled" (exactly so
+ *             spelled); else interval = 1000 ms while
+ *             `elapsedSeconds < 10 || progressPercent < 0.1`, 2000 ms below
+ *             0.9, else 3000 ms, where elapsedSeconds counts from when
+ *             polling started (a queue wait counts) and progressPercent is
+ *             `progress.progress || 0` (a record without "progress", as
+ *             production servers send, reads as 0).
+ *           Round trips take BENCH_ROUND_TRIP_S (150 ms) whatever loopback
+ *           takes, as in the reference measurement below.
+ *           So a queued job is polled at 0, 2 and 6 s, gets 404 each time,
+ *           and the poller gives up; a finished one (its record deleted)
+ *           gets three 404s likewise.
+ *           Reference: the real JS, run unmodified on a virtual clock
+ *           against a simulated server (documented payload, one poller per
+ *           job, ~150 ms round trips), made 12.0 requests per 10 s job, 35.0
+ *           per 60 s job, 147.8 per 300 s job and 870 per 1800 s job. This
+ *           emulation must stay within 5 % of those on figure 1.
  * fixed-Ns  GET /api/progress/<id> every N s (a fixed cadence), read
  *           tolerantly with Vigil's reader; done at a terminal record; a 404
  *           asks /api/jobs/<id>/status once, which ends it when terminal.
@@ -18,6 +42,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
@@ -25,10 +51,17 @@
 #include "vigil-reader.h"
 
 #include "bench-pollers.h"
+#include "bench-report.h"
 
-#define BROWSER_MAX_ERRORS   3
+/* progress-polling.js's defaults */
+#define BROWSER_INITIAL_MS   1000
 #define BROWSER_MAX_DELAY_MS 5000
+#define BROWSER_MAX_ERRORS   3
+#define BROWSER_MULTIPLIER   2
+#define BROWSER_FAST_SECONDS 10.0
 #define BROWSER_CONNECTIONS  6
+/* a page per job: a connection each */
+#define PAGE_CONNECTIONS     4096
 
 typedef struct
 {
@@ -36,9 +69,12 @@ typedef struct
   char        *job_id;
   SoupMessage *msg;            /* the request in flight */
   guint        timer_id;
-  guint        errors;         /* browser: consecutive failed polls */
-  guint        delay_ms;       /* browser: the current delay (virtual) */
+  guint        errors;         /* browser: errorCount */
+  guint        delay_ms;       /* browser: interval (virtual ms) */
+  gint64       started_us;     /* browser: startTime (real, monotonic) */
+  gboolean     said;           /* browser: the page said something */
   gint64       due_us;         /* fixed: the cadence (real, monotonic) */
+  gint64       sent_us;        /* the request in flight went out */
   gboolean     asking_status;  /* fixed: the next request is the job record */
 } Loop;
 
@@ -48,7 +84,7 @@ struct _BenchPoller
   char            *base_url;
   double           speed;
   gboolean         one_per_job;
-  BenchFinalFunc   func;
+  BenchWordFunc    func;
   gpointer         user_data;
 
   /* vigil */
@@ -60,6 +96,8 @@ struct _BenchPoller
   SoupSession     *session;
   GCancellable    *cancellable;
   GHashTable      *loops;      /* job id → Loop */
+  double           rtt_sum_s;  /* virtual */
+  guint64          rtt_n;
 };
 
 static void loop_send (Loop *loop);
@@ -91,7 +129,7 @@ on_vigil_finished (VigilPoller *poller,
                    VigilJob    *job,
                    BenchPoller *self)
 {
-  self->func (vigil_job_get_job_id (job), outcome_of_job (job), self->user_data);
+  self->func (vigil_job_get_job_id (job), outcome_of_job (job), TRUE, self->user_data);
 }
 
 /* Default settings and jitter; only the time scale follows the server. */
@@ -186,13 +224,6 @@ loop_wake_at (Loop   *loop,
 }
 
 static void
-loop_wake_in (Loop  *loop,
-              guint  virtual_ms)
-{
-  loop_wake_at (loop, g_get_monotonic_time () + real_us (loop->owner, virtual_ms));
-}
-
-static void
 loop_finish (Loop         *loop,
              BenchOutcome  outcome)
 {
@@ -200,60 +231,160 @@ loop_finish (Loop         *loop,
   g_autoptr(Loop) hold = loop_ref (loop);
 
   g_hash_table_remove (self->loops, loop->job_id);
-  self->func (loop->job_id, outcome, self->user_data);
+  self->func (loop->job_id, outcome, TRUE, self->user_data);
 }
 
 /* ------------------------------------------------------------------ */
 /* browser                                                             */
 /* ------------------------------------------------------------------ */
 
-typedef struct
-{
-  double   fraction;
-  gboolean complete;
-  gboolean failed;
-} BrowserView;
-
-/* What the web page's code reads: data.progress.progress, is_complete and
- * status; anything else is an error. */
+/* JavaScript's truthiness of data.success */
 static gboolean
-browser_read (guint        status,
-              GBytes      *body,
-              BrowserView *view)
+js_truthy (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return node != NULL && !JSON_NODE_HOLDS_NULL (node);
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node) != 0;
+  if (type == G_TYPE_DOUBLE)
+    return json_node_get_double (node) != 0 && !isnan (json_node_get_double (node));
+  if (type == G_TYPE_STRING)
+    return *json_node_get_string (node) != '\0';
+  return FALSE;
+}
+
+/* progress.progress as a number (JavaScript compares only numbers here);
+ * FALSE when missing or not a number */
+static gboolean
+js_number (JsonObject *object,
+           const char *member,
+           double     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+static gboolean
+js_string_is (JsonObject *object,
+              const char *member,
+              const char *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING &&
+         g_strcmp0 (json_node_get_string (node), value) == 0;
+}
+
+typedef enum
+{
+  BROWSER_ERROR,     /* the catch block */
+  BROWSER_RUNNING,
+  BROWSER_COMPLETE,  /* _isJobComplete() */
+} BrowserRead;
+
+/* What _pollJob() makes of an answer */
+static BrowserRead
+browser_read (guint     status,
+              GBytes   *body,
+              gboolean *succeeded,
+              double   *fraction,
+              gboolean *failed)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
   JsonObject *root, *progress;
-  const char *state;
+  JsonNode *node;
+  double value = 0;
 
-  if (status != SOUP_STATUS_OK || data == NULL ||
-      !json_parser_load_from_data (parser, data, len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
+  /* !response.ok, or response.json() throws */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || data == NULL ||
+      !json_parser_load_from_data (parser, data, len, NULL))
+    return BROWSER_ERROR;
 
-  root = json_node_get_object (json_parser_get_root (parser));
-  progress = json_object_get_object_member (root, "progress");
-  if (progress == NULL)
-    return FALSE;
+  root = JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+         ? json_node_get_object (json_parser_get_root (parser)) : NULL;
+  if (root == NULL || !js_truthy (json_object_get_member (root, "success")))
+    return BROWSER_ERROR;
 
-  view->fraction = json_object_get_double_member_with_default (progress, "progress", 0);
-  state = json_object_get_string_member_with_default (progress, "status", "");
-  view->failed = g_ascii_strcasecmp (state, "failed") == 0;
-  view->complete = view->fraction >= 1.0 || view->failed ||
-                   json_object_get_boolean_member_with_default (progress, "is_complete", FALSE) ||
-                   g_ascii_strcasecmp (state, "completed") == 0;
-  return TRUE;
+  /* data.success: errorCount is reset; a progress that is not an object
+   * then throws a TypeError in _isJobComplete() */
+  *succeeded = TRUE;
+  node = json_object_get_member (root, "progress");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return BROWSER_ERROR;
+  progress = json_node_get_object (node);
+
+  *failed = js_string_is (progress, "status", "failed") ||
+            js_string_is (progress, "status", "cancelled");
+  if ((js_number (progress, "progress", &value) && value >= 1.0) ||
+      js_string_is (progress, "current_step", "complete") ||
+      js_string_is (progress, "status", "completed") || *failed)
+    return BROWSER_COMPLETE;
+
+  /* progressPercent = progress.progress || 0 */
+  *fraction = js_number (progress, "progress", &value) && !isnan (value) ? value : 0;
+  return BROWSER_RUNNING;
 }
 
+/* _adaptPollingInterval() */
 static guint
-browser_delay (double fraction)
+browser_interval (double elapsed_seconds,
+                  double progress_percent)
 {
-  if (fraction < 0.1)
-    return 1000;
-  if (fraction < 0.9)
-    return 2000;
-  return 3000;
+  if (elapsed_seconds < BROWSER_FAST_SECONDS || progress_percent < 0.1)
+    return BROWSER_INITIAL_MS;
+  if (progress_percent < 0.9)
+    return MIN (BROWSER_INITIAL_MS * 2, 3000);
+  return MIN (BROWSER_INITIAL_MS * 3, BROWSER_MAX_DELAY_MS);
+}
+
+/* The page's timeline: the answer is in BENCH_ROUND_TRIP_S after the
+ * request was due, as on the network the real JS was measured on, and the
+ * next request is due `interval` after that. Loopback, timers and a busy
+ * loop take from under one to a few real ms a request (up to ~0.7 virtual
+ * seconds with 50 jobs polling at speed 50); following the actual times
+ * would stretch the emulation's periods beyond the real JS's. */
+static gint64
+browser_answered_us (Loop *loop)
+{
+  return loop->due_us + (gint64) (BENCH_ROUND_TRIP_S * 1e6 / loop->owner->speed);
+}
+
+/* setTimeout(…, interval) from when the answer is in */
+static void
+browser_wake (Loop *loop)
+{
+  loop->due_us = browser_answered_us (loop) + real_us (loop->owner, loop->delay_ms);
+  loop_wake_at (loop, loop->due_us);
+}
+
+/* The page's first word, whatever it is */
+static void
+browser_say (Loop         *loop,
+             BenchOutcome  outcome)
+{
+  BenchPoller *self = loop->owner;
+
+  if (loop->said)
+    return;
+  loop->said = TRUE;
+  self->func (loop->job_id, outcome, FALSE, self->user_data);
 }
 
 static void
@@ -261,25 +392,44 @@ browser_answer (Loop   *loop,
                 guint   status,
                 GBytes *body)
 {
-  BrowserView view = { 0 };
+  BenchPoller *self = loop->owner;
+  double fraction = 0;
+  gboolean failed = FALSE, succeeded = FALSE;
+  BrowserRead read = browser_read (status, body, &succeeded, &fraction, &failed);
 
-  if (browser_read (status, body, &view))
+  /* errorCount = 0 comes before anything can throw on a success */
+  if (succeeded)
+    loop->errors = 0;
+
+  if (read == BROWSER_COMPLETE)
     {
-      loop->errors = 0;
-      if (view.complete)
-        loop_finish (loop, view.failed ? BENCH_OUTCOME_FAILED : BENCH_OUTCOME_COMPLETED);
-      else
-        loop_wake_in (loop, loop->delay_ms = browser_delay (view.fraction));
+      /* onComplete: the page's word and the poller's last */
+      BenchOutcome outcome = failed ? BENCH_OUTCOME_FAILED : BENCH_OUTCOME_COMPLETED;
+
+      browser_say (loop, outcome);
+      loop_finish (loop, outcome);
       return;
     }
 
-  if (++loop->errors >= BROWSER_MAX_ERRORS)
+  if (read == BROWSER_RUNNING)
+    {
+      double elapsed = (browser_answered_us (loop) - loop->started_us) / 1e6 * self->speed;
+
+      loop->delay_ms = browser_interval (elapsed, fraction);
+      browser_wake (loop);
+      return;
+    }
+
+  /* the page's onError: "Analysis failed. Please try again." */
+  loop->errors++;
+  browser_say (loop, BENCH_OUTCOME_FAILED);
+  if (loop->errors >= BROWSER_MAX_ERRORS)
     {
       loop_finish (loop, BENCH_OUTCOME_GAVE_UP);
       return;
     }
-  loop->delay_ms = MIN (loop->delay_ms * 2, BROWSER_MAX_DELAY_MS);
-  loop_wake_in (loop, loop->delay_ms);
+  loop->delay_ms = MIN (loop->delay_ms * BROWSER_MULTIPLIER, BROWSER_MAX_DELAY_MS);
+  browser_wake (loop);
 }
 
 /* ------------------------------------------------------------------ */
@@ -379,6 +529,8 @@ on_answer (GObject      *source,
   /* a transport failure is a failed poll like any other */
   status = body != NULL ? soup_message_get_status (loop->msg) : SOUP_STATUS_NONE;
   g_clear_object (&loop->msg);
+  loop->owner->rtt_sum_s += (g_get_monotonic_time () - loop->sent_us) / 1e6 * loop->owner->speed;
+  loop->owner->rtt_n++;
 
   if (loop->owner->kind == BENCH_POLLER_BROWSER)
     browser_answer (loop, status, body);
@@ -399,6 +551,7 @@ loop_send (Loop *loop)
 
   g_assert (loop->msg == NULL);
   loop->msg = soup_message_new (SOUP_METHOD_GET, url);
+  loop->sent_us = g_get_monotonic_time ();
   soup_session_send_and_read_async (self->session, loop->msg, G_PRIORITY_DEFAULT,
                                     self->cancellable, on_answer, loop_ref (loop));
 }
@@ -411,8 +564,8 @@ loop_track (BenchPoller *self,
 
   loop->owner = self;
   loop->job_id = g_strdup (job_id);
-  loop->delay_ms = browser_delay (0);
-  loop->due_us = g_get_monotonic_time ();
+  loop->delay_ms = BROWSER_INITIAL_MS;
+  loop->due_us = loop->started_us = g_get_monotonic_time ();
   g_hash_table_insert (self->loops, loop->job_id, loop);
   loop_send (loop);
 }
@@ -436,9 +589,11 @@ bench_poller_new (BenchPollerKind  kind,
                   const char      *base_url,
                   double           speed,
                   gboolean         one_per_job,
-                  BenchFinalFunc   func,
+                  gboolean         shared_connections,
+                  BenchWordFunc    func,
                   gpointer         user_data)
 {
+  guint connections = shared_connections ? BROWSER_CONNECTIONS : PAGE_CONNECTIONS;
   BenchPoller *self;
 
   g_return_val_if_fail (kind < BENCH_N_POLLERS, NULL);
@@ -457,8 +612,8 @@ bench_poller_new (BenchPollerKind  kind,
   self->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->loops = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, loop_forget);
-  self->session = soup_session_new_with_options ("max-conns", BROWSER_CONNECTIONS,
-                                                 "max-conns-per-host", BROWSER_CONNECTIONS,
+  self->session = soup_session_new_with_options ("max-conns", connections,
+                                                 "max-conns-per-host", connections,
                                                  "timeout", 15,
                                                  NULL);
   return self;
@@ -483,6 +638,14 @@ bench_poller_track (BenchPoller *self,
     vigil_track (self, job_id);
   else
     loop_track (self, job_id);
+}
+
+double
+bench_poller_mean_rtt (BenchPoller *self)
+{
+  g_return_val_if_fail (self != NULL, NAN);
+
+  return self->rtt_n > 0 ? self->rtt_sum_s / self->rtt_n : NAN;
 }
 
 void

@@ -16,17 +16,24 @@ typedef struct _BenchPoller BenchPoller;
  * than virtual time (the demo server's speed). one_per_job: Vigil gets a
  * VigilPoller (and client) of its own for every job, so that no two jobs
  * share a request; the other kinds poll every job on its own anyway.
- * func is called once per job, when the poller has its final word. */
+ * shared_connections: the emulated pollers share a browser's six
+ * connections; otherwise each job has one, like a page per job. func is called when the poller (or the
+ * browser's page) says how a job ended: once with final TRUE per job, and
+ * before that at most once with final FALSE. */
 BenchPoller *bench_poller_new      (BenchPollerKind  kind,
                                     const char      *base_url,
                                     double           speed,
                                     gboolean         one_per_job,
-                                    BenchFinalFunc   func,
+                                    gboolean         shared_connections,
+                                    BenchWordFunc    func,
                                     gpointer         user_data);
 BenchPollerKind bench_poller_get_kind (BenchPoller  *self);
 /* Start polling job_id now. */
 void         bench_poller_track    (BenchPoller     *self,
                                     const char      *job_id);
+/* The mean round trip of the emulated loops' requests, in virtual seconds
+ * (NAN for Vigil or before any answer). */
+double       bench_poller_mean_rtt (BenchPoller     *self);
 /* Stops every loop; answers still on their way are ignored. */
 void         bench_poller_free     (BenchPoller     *self);
 

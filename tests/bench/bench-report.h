@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* The browser's requests take this long there and back (virtual seconds),
+ * as when the real JS was measured */
+#define BENCH_ROUND_TRIP_S    0.15
+/* Figure 3: queue waits of 0 to this; web processes behind the balancer */
+#define BENCH_FIG3_MAX_WAIT_S 60.0
+#define BENCH_FIG3_PROCESSES  4
+
 /* Figure 1: jobs followed one at a time (virtual seconds) */
 typedef struct
 {
@@ -24,6 +31,14 @@ typedef struct
   double          latency_max;
   double          after_end;          /* requests after the true end, mean */
   double          completed_share;    /* jobs reported completed (all did) */
+  BenchOutcome    final_word;         /* the final word said most often */
+  double          final_word_share;   /* … for this share of the jobs */
+  BenchOutcome    first_word;         /* the first word said most often */
+  double          first_word_share;
+  double          first_median;       /* true end → the first word */
+  double          first_max;
+  double          first_right_share;  /* first word after the end and true */
+  double          rtt_s;              /* emulated pollers: mean round trip */
   guint           unresolved;         /* no final word by the deadline */
   double          load;               /* CPU s / real s of the run */
   double          max_lag_ms;
@@ -45,15 +60,29 @@ typedef struct
   double          max_lag_ms;
 } BenchFig2Row;
 
+/* Figure 3's workloads */
+typedef enum
+{
+  BENCH_FIG3_PRODUCTION,      /* production payload, workers free */
+  BENCH_FIG3_QUEUED,          /* … and queue waits of 0 to 60 s */
+  BENCH_FIG3_WEB_PROCESSES,   /* … behind 4 web processes */
+  BENCH_FIG3_N_WORKLOADS
+} BenchFig3Workload;
+
 /* Figure 3: production payload, outcomes */
 typedef struct
 {
+  BenchFig3Workload workload;
   BenchPollerKind kind;
   guint           jobs;
   guint           failed_truth;       /* jobs that really failed */
   guint           correct;
   guint           outcomes[BENCH_OUTCOME_GAVE_UP + 1];
   guint           false_completed;    /* failed jobs reported completed */
+  guint           first_right;        /* first word after the end and true */
+  double          wait_median;        /* queue waits (virtual s) */
+  double          wait_max;
+  double          requests_per_job;
   double          load;
 } BenchFig3Row;
 
@@ -69,6 +98,8 @@ typedef struct
   BenchCost cost;
   double    runtime_s;
 } BenchResults;
+
+const char   *bench_fig3_workload_name (BenchFig3Workload workload);
 
 BenchResults *bench_results_new   (void);
 void          bench_results_free  (BenchResults *results);

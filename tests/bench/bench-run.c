@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "bench-run.h"
 
 #define PROBE_MS 20
@@ -15,6 +17,8 @@ struct _BenchRun
   GHashTable      *jobs;          /* job id → BenchJob (owned) */
   GPtrArray       *order;         /* BenchJob, borrowed, in order of addition */
   guint            n_open;        /* jobs without the poller's final word */
+  guint            n_running;     /* jobs the server's workers run */
+  gboolean         held_queue;
 
   gboolean         refill;
   guint            refill_items;
@@ -39,18 +43,40 @@ bench_job_free (BenchJob *job)
 }
 
 static void
-on_final (const char   *job_id,
-          BenchOutcome  outcome,
-          gpointer      user_data)
+on_word (const char   *job_id,
+         BenchOutcome  outcome,
+         gboolean      final,
+         gpointer      user_data)
 {
   BenchRun *run = user_data;
   BenchJob *job = g_hash_table_lookup (run->jobs, job_id);
+  double now = bench_run_now (run);
 
   g_assert (job != NULL && job->final_vt < 0);
 
-  job->final_vt = bench_run_now (run);
+  if (job->first_vt < 0)
+    {
+      job->first_vt = now;
+      job->first_outcome = outcome;
+    }
+  if (!final)
+    return;
+
+  job->final_vt = now;
   job->outcome = outcome;
   run->n_open--;
+}
+
+static void
+on_server_started (VigilDemoServer *server,
+                   const char      *job_id,
+                   BenchRun        *run)
+{
+  BenchJob *job = g_hash_table_lookup (run->jobs, job_id);
+
+  run->n_running++;
+  if (job != NULL)
+    job->started_vt = bench_run_now (run);
 }
 
 static void
@@ -61,6 +87,7 @@ on_server_finished (VigilDemoServer *server,
 {
   BenchJob *job = g_hash_table_lookup (run->jobs, job_id);
 
+  run->n_running--;
   if (job == NULL)
     return;
 
@@ -102,7 +129,9 @@ bench_server_new (const BenchSetup *setup)
 
   server = g_object_new (VIGIL_TYPE_DEMO_SERVER,
                          "speed", setup->speed,
-                         "workers", MIN (setup->workers, BENCH_MAX_WORKERS),
+                         "workers", setup->held_queue ? 0 : MIN (setup->workers, BENCH_MAX_WORKERS),
+                         "latency-ms", (guint) round (MAX (setup->rtt_s, 0) * 1000 / setup->speed),
+                         "web-processes", MAX (setup->web_processes, 1),
                          "seed", setup->seed,
                          "failure-rate", setup->failure_rate,
                          "old-shape", !production,
@@ -128,10 +157,13 @@ bench_run_new (BenchPollerKind   kind,
   run->server = bench_server_new (setup);
   run->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) bench_job_free);
   run->order = g_ptr_array_new ();
+  run->held_queue = setup->held_queue;
+  g_signal_connect (run->server, "job-started", G_CALLBACK (on_server_started), run);
   g_signal_connect (run->server, "job-finished", G_CALLBACK (on_server_finished), run);
 
   url = vigil_demo_server_get_url (run->server);
-  run->poller = bench_poller_new (kind, url, setup->speed, setup->one_per_job, on_final, run);
+  run->poller = bench_poller_new (kind, url, setup->speed, setup->one_per_job,
+                                  setup->shared_connections, on_word, run);
 
   run->started_us = g_get_monotonic_time ();
   run->started_cpu = bench_cpu_seconds ();
@@ -171,6 +203,8 @@ bench_run_add_job (BenchRun *run,
                                            n_items, item_seconds, phase);
   job->added_vt = bench_run_now (run);
   job->final_vt = -1;
+  job->first_vt = -1;
+  job->started_vt = -1;
   g_hash_table_insert (run->jobs, job->job_id, job);
   g_ptr_array_add (run->order, job);
   run->n_open++;
@@ -191,9 +225,40 @@ bench_run_set_refill (BenchRun *run,
   run->refill_seconds = item_seconds;
 }
 
+gboolean
+bench_run_pick_up (BenchRun *run)
+{
+  guint before;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (run->held_queue, FALSE);
+
+  /* bring the simulation (and n_running) to the present first, or a job
+   * finishing meanwhile would let two be picked up */
+  vigil_demo_server_get_finish_time (run->server, "");
+  before = run->n_running;
+  g_object_set (run->server, "workers", run->n_running + 1, NULL);
+  g_object_set (run->server, "workers", 0, NULL);
+  return run->n_running > before;
+}
+
+double
+bench_run_mean_rtt (BenchRun *run)
+{
+  g_return_val_if_fail (run != NULL, NAN);
+
+  return bench_poller_mean_rtt (run->poller);
+}
+
 /* ------------------------------------------------------------------ */
 /* Running                                                             */
 /* ------------------------------------------------------------------ */
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
 
 void
 bench_run_until (BenchRun *run,
@@ -201,9 +266,20 @@ bench_run_until (BenchRun *run,
 {
   g_return_if_fail (run != NULL);
 
-  /* the probe wakes the loop every PROBE_MS at the latest */
+  /* the probe wakes the loop every PROBE_MS at the latest; a timer of our
+   * own is on time */
   while (bench_run_now (run) < vt)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      double speed = 1;
+      guint id;
+
+      g_object_get (run->server, "speed", &speed, NULL);
+      id = g_timeout_add_full (G_PRIORITY_HIGH,
+                               (guint) ceil ((vt - bench_run_now (run)) / speed * 1000),
+                               on_wake, NULL, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_remove (id);
+    }
 }
 
 gboolean

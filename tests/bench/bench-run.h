@@ -29,6 +29,12 @@ typedef struct
   BenchPayload payload;
   double       failure_rate;
   gboolean     one_per_job;   /* vigil: a poller per job (no shared batches) */
+  double       rtt_s;         /* virtual time the server holds each answer
+                               * (its latency-ms, rounded to real ms) */
+  guint        web_processes; /* the server's web-processes (0 or 1: one) */
+  gboolean     held_queue;    /* no worker picks a job up on its own: see
+                               * bench_run_pick_up() */
+  gboolean     shared_connections; /* the emulated pollers share six */
 } BenchSetup;
 
 /* A job as the benchmark sees it. Times are virtual seconds. */
@@ -38,6 +44,10 @@ typedef struct
   double          added_vt;
   double          final_vt;         /* the poller's final word; -1 before */
   BenchOutcome    outcome;
+  double          first_vt;         /* the first word about the end (the
+                                     * browser's page speaks early); -1 */
+  BenchOutcome    first_outcome;
+  double          started_vt;       /* picked up by a worker; -1 before */
   gboolean        ended;            /* the server finished it */
   VigilJobStatus  truth;            /* how it ended at the server */
   guint64         requests_at_end;  /* its requests when it ended */
@@ -64,6 +74,14 @@ BenchJob        *bench_run_add_job      (BenchRun         *run,
 void             bench_run_set_refill   (BenchRun         *run,
                                          guint             n_items,
                                          double            item_seconds);
+
+/* With held_queue: a worker picks up the oldest pending job now (and
+ * nothing else is picked up). FALSE when none is pending. */
+gboolean         bench_run_pick_up      (BenchRun         *run);
+
+/* The mean round trip of the emulated pollers' requests so far, in virtual
+ * seconds (NAN for Vigil, which does not say). */
+double           bench_run_mean_rtt     (BenchRun         *run);
 
 /* Runs the main loop until the virtual clock reads vt. */
 void             bench_run_until        (BenchRun         *run,

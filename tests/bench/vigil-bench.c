@@ -45,6 +45,7 @@ typedef struct
   guint   fig2_only_n;      /* --fig2-n: run this N only (0: all) */
   double  fig2_speed;       /* --fig2-speed: instead of the computed one (0) */
   const char *pollers;      /* --pollers: a comma-separated subset (NULL: all) */
+  double  latency_s;        /* --server-latency: figures 1 and 3 */
   double  fig2_warmup_s;
   double  fig2_window_s[3];
   double  fig2_max_speed;
@@ -113,14 +114,45 @@ wants_poller (const Params    *p,
 /* Figure 1: one job at a time                                         */
 /* ------------------------------------------------------------------ */
 
+/* A word about the end is right when it comes after the end and says how
+ * the job ended. */
+static gboolean
+word_is_right (BenchJob     *job,
+               double        vt,
+               BenchOutcome  outcome,
+               double        finish)
+{
+  if (!job->ended || vt < 0 || finish < 0 || vt < finish)
+    return FALSE;
+  if (job->truth == VIGIL_JOB_STATUS_COMPLETED)
+    return outcome == BENCH_OUTCOME_COMPLETED;
+  return outcome == BENCH_OUTCOME_FAILED;
+}
+
+static BenchOutcome
+most_said (const guint *counts,
+           guint        total,
+           double      *share)
+{
+  BenchOutcome best = BENCH_OUTCOME_NONE;
+
+  for (BenchOutcome o = BENCH_OUTCOME_NONE; o <= BENCH_OUTCOME_GAVE_UP; o++)
+    if (counts[o] > counts[best])
+      best = o;
+  *share = total > 0 ? (double) counts[best] / total : NAN;
+  return best;
+}
+
 static void
 fig1_collect (BenchRun     *run,
               BenchFig1Row *row)
 {
   g_autoptr(GArray) latency = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (double));
   GPtrArray *jobs = bench_run_get_jobs (run);
+  guint finals[BENCH_OUTCOME_GAVE_UP + 1] = { 0 }, firsts[BENCH_OUTCOME_GAVE_UP + 1] = { 0 };
   double requests = 0, after = 0;
-  guint completed = 0;
+  guint completed = 0, right = 0;
 
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -129,11 +161,19 @@ fig1_collect (BenchRun     *run,
       double finish = bench_run_finish_time (run, job);
 
       requests += total;
+      if (job->first_vt >= 0)
+        {
+          firsts[job->first_outcome]++;
+          right += word_is_right (job, job->first_vt, job->first_outcome, finish);
+          if (finish >= 0)
+            g_array_append_vals (first, (double[]) { job->first_vt - finish }, 1);
+        }
       if (job->final_vt < 0)
         {
           row->unresolved++;
           continue;
         }
+      finals[job->outcome]++;
       if (finish >= 0)
         g_array_append_vals (latency, (double[]) { job->final_vt - finish }, 1);
       if (job->ended)
@@ -148,6 +188,12 @@ fig1_collect (BenchRun     *run,
   row->latency_median = bench_percentile (latency, 0.5);
   row->latency_p90 = bench_percentile (latency, 0.9);
   row->latency_max = bench_max (latency);
+  row->final_word = most_said (finals, jobs->len, &row->final_word_share);
+  row->first_word = most_said (firsts, jobs->len, &row->first_word_share);
+  row->first_median = bench_percentile (first, 0.5);
+  row->first_max = bench_max (first);
+  row->first_right_share = (double) right / jobs->len;
+  row->rtt_s = bench_run_mean_rtt (run);
 }
 
 static void
@@ -156,7 +202,9 @@ fig1_run (BenchResults    *results,
           BenchPollerKind  kind,
           double           duration)
 {
-  BenchSetup setup = { p->fig1_speed, p->fig1_jobs, results->seed, BENCH_PAYLOAD_DOCUMENTED, 0, TRUE };
+  BenchSetup setup = { .speed = p->fig1_speed, .workers = p->fig1_jobs, .seed = results->seed,
+                       .payload = BENCH_PAYLOAD_DOCUMENTED, .one_per_job = TRUE,
+                       .rtt_s = p->latency_s };
   g_autoptr(BenchRun) run = bench_run_new (kind, &setup);
   /* the same jobs, at the same times, for every poller */
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (results->seed * 7919 + duration));
@@ -231,7 +279,8 @@ fig2_run (BenchResults    *results,
 {
   guint n = p->fig2_n[which];
   double speed = fig2_speed (p, kind, n);
-  BenchSetup setup = { speed, n, results->seed, BENCH_PAYLOAD_DOCUMENTED, 0, FALSE };
+  BenchSetup setup = { .speed = speed, .workers = n, .seed = results->seed,
+                       .payload = BENCH_PAYLOAD_DOCUMENTED, .shared_connections = TRUE };
   g_autoptr(BenchRun) run = bench_run_new (kind, &setup);
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (results->seed * 104729 + n));
   VigilDemoServer *server = bench_run_get_server (run);
@@ -278,20 +327,11 @@ figure2 (BenchResults *results,
 /* Figure 3: production payload, outcomes                              */
 /* ------------------------------------------------------------------ */
 
-static gboolean
-is_correct (BenchJob *job)
-{
-  if (!job->ended)
-    return FALSE;
-  if (job->truth == VIGIL_JOB_STATUS_COMPLETED)
-    return job->outcome == BENCH_OUTCOME_COMPLETED;
-  return job->outcome == BENCH_OUTCOME_FAILED;
-}
-
 static void
 fig3_collect (BenchRun     *run,
               BenchFig3Row *row)
 {
+  g_autoptr(GArray) waits = g_array_new (FALSE, FALSE, sizeof (double));
   GPtrArray *jobs = bench_run_get_jobs (run);
 
   row->jobs = jobs->len;
@@ -299,37 +339,96 @@ fig3_collect (BenchRun     *run,
     {
       BenchJob *job = g_ptr_array_index (jobs, i);
       gboolean failed = job->ended && job->truth != VIGIL_JOB_STATUS_COMPLETED;
+      double finish = bench_run_finish_time (run, job);
 
       row->failed_truth += failed;
-      row->correct += is_correct (job);
+      row->correct += word_is_right (job, job->final_vt, job->outcome, finish);
+      row->first_right += word_is_right (job, job->first_vt, job->first_outcome, finish);
       row->outcomes[job->outcome]++;
       row->false_completed += failed && job->outcome == BENCH_OUTCOME_COMPLETED;
+      if (job->started_vt >= 0)
+        g_array_append_vals (waits, (double[]) { job->started_vt - job->added_vt }, 1);
     }
+  /* every request, the batches too */
+  row->requests_per_job = vigil_demo_server_get_total_requests (bench_run_get_server (run)) /
+                          (double) MAX (jobs->len, 1);
+  row->wait_median = bench_percentile (waits, 0.5);
+  row->wait_max = bench_max (waits);
+}
+
+typedef struct
+{
+  double at;
+  gboolean pick_up;     /* else: add job `index` */
+  guint index;
+} Fig3Event;
+
+static int
+compare_events (gconstpointer a,
+                gconstpointer b)
+{
+  const Fig3Event *x = a, *y = b;
+
+  if (x->at != y->at)
+    return x->at < y->at ? -1 : 1;
+  /* a job is added before it can be picked up */
+  return x->pick_up - y->pick_up;
 }
 
 static void
-fig3_run (BenchResults    *results,
-          const Params    *p,
-          BenchPollerKind  kind)
+fig3_run (BenchResults      *results,
+          const Params      *p,
+          BenchFig3Workload  workload,
+          BenchPollerKind    kind)
 {
-  BenchSetup setup = { p->fig3_speed, p->fig3_jobs, results->seed, BENCH_PAYLOAD_PRODUCTION,
-                       FIG3_FAILURE_RATE, FALSE };
+  gboolean queued = workload == BENCH_FIG3_QUEUED;
+  BenchSetup setup = { .speed = p->fig3_speed, .workers = p->fig3_jobs, .seed = results->seed,
+                       .payload = BENCH_PAYLOAD_PRODUCTION, .failure_rate = FIG3_FAILURE_RATE,
+                       .rtt_s = p->latency_s, .held_queue = queued,
+                       .web_processes = workload == BENCH_FIG3_WEB_PROCESSES ? BENCH_FIG3_PROCESSES : 1 };
   g_autoptr(BenchRun) run = bench_run_new (kind, &setup);
+  /* the same jobs, waits included, for every poller and workload */
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (results->seed * 15485863));
-  BenchFig3Row row = { kind };
-  double at = 0;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (Fig3Event));
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) seconds = g_array_new (FALSE, FALSE, sizeof (double));
+  BenchFig3Row row = { workload, kind };
+  double last = 0;
 
   for (guint i = 0; i < p->fig3_jobs; i++)
     {
-      guint items = g_rand_int_range (rand, 1, FIG3_MAX_ITEMS + 1);
+      guint n = g_rand_int_range (rand, 1, FIG3_MAX_ITEMS + 1);
       double duration = g_rand_double_range (rand, 10, p->fig3_max_duration_s);
+      double at = FIG3_STAGGER_S * (i + g_rand_double (rand)) / p->fig3_jobs;
+      double wait = g_rand_double_range (rand, 0, BENCH_FIG3_MAX_WAIT_S);
 
-      at = FIG3_STAGGER_S * (i + g_rand_double (rand)) / p->fig3_jobs;
-      bench_run_until (run, at);
-      bench_run_add_job (run, items, duration / items, 0);
+      g_array_append_val (items, n);
+      g_array_append_vals (seconds, (double[]) { duration / n }, 1);
+      g_array_append_vals (events, (Fig3Event[]) { { at, FALSE, i } }, 1);
+      /* the k-th pick-up takes the k-th job queued (FIFO), so the waits
+       * are those of sorted pick-up times: each in 0 .. BENCH_FIG3_MAX_WAIT_S */
+      if (queued)
+        g_array_append_vals (events, (Fig3Event[]) { { at + wait, TRUE, 0 } }, 1);
+    }
+  g_array_sort (events, compare_events);
+
+  for (guint e = 0; e < events->len; e++)
+    {
+      const Fig3Event *ev = &g_array_index (events, Fig3Event, e);
+
+      bench_run_until (run, ev->at);
+      last = ev->at;
+      if (ev->pick_up)
+        {
+          if (!bench_run_pick_up (run))
+            g_error ("vigil-bench: figure 3: nothing to pick up at %.1f s", ev->at);
+        }
+      else
+        bench_run_add_job (run, g_array_index (items, guint, ev->index),
+                           g_array_index (seconds, double, ev->index), 0);
     }
 
-  bench_run_until_final (run, at + p->fig3_max_duration_s + FIG1_GRACE_S);
+  bench_run_until_final (run, last + p->fig3_max_duration_s + FIG1_GRACE_S);
   fig3_collect (run, &row);
   row.load = bench_run_get_load (run);
   g_array_append_val (results->fig3, row);
@@ -339,13 +438,14 @@ static void
 figure3 (BenchResults *results,
          const Params *p)
 {
-  for (BenchPollerKind kind = 0; kind < BENCH_N_POLLERS; kind++)
-    {
-      if (!wants_poller (p, kind))
-        continue;
-      note ("figure 3: production payload, %s", bench_poller_kind_name (kind));
-      fig3_run (results, p, kind);
-    }
+  for (BenchFig3Workload w = 0; w < BENCH_FIG3_N_WORKLOADS; w++)
+    for (BenchPollerKind kind = 0; kind < BENCH_N_POLLERS; kind++)
+      {
+        if (!wants_poller (p, kind))
+          continue;
+        note ("figure 3: %s, %s", bench_fig3_workload_name (w), bench_poller_kind_name (kind));
+        fig3_run (results, p, w, kind);
+      }
 }
 
 /* ------------------------------------------------------------------ */
@@ -379,6 +479,7 @@ typedef struct
   gint64    seed;
   gint      fig2_n;
   double    fig2_speed;
+  double    latency;
   char     *pollers;
   char     *rss_child;
   double    rss_speed;
@@ -400,6 +501,8 @@ parse_options (Options  *opts,
       "Pollers to run: vigil,browser,fixed-1s,fixed-2s (default all)", "LIST" },
     { "fig2-n", 0, 0, G_OPTION_ARG_INT, &opts->fig2_n, "Figure 2: this N only", "N" },
     { "fig2-speed", 0, 0, G_OPTION_ARG_DOUBLE, &opts->fig2_speed, "Figure 2: this server speed", "S" },
+    { "server-latency", 0, 0, G_OPTION_ARG_DOUBLE, &opts->latency,
+      "Figures 1 and 3: virtual seconds the server holds each answer (default 0)", "S" },
     { "rss-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opts->rss_child, NULL, NULL },
     { "rss-speed", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &opts->rss_speed, NULL, NULL },
     { "rss-cap", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &opts->rss_cap, NULL, NULL },
@@ -436,6 +539,13 @@ smoke_status (BenchResults *results)
       if (row->kind == BENCH_POLLER_VIGIL && (row->unresolved > 0 || row->completed_share < 1))
         return 1;
     }
+  for (guint i = 0; i < results->fig3->len; i++)
+    {
+      BenchFig3Row *row = &g_array_index (results->fig3, BenchFig3Row, i);
+
+      if (row->kind == BENCH_POLLER_VIGIL && row->correct < row->jobs)
+        return 1;
+    }
   return results->have_cost && !results->cost.rss_ok ? 1 : 0;
 }
 
@@ -463,6 +573,7 @@ main (int   argc,
   params.fig2_only_n = (guint) MAX (opts.fig2_n, 0);
   params.fig2_speed = opts.fig2_speed;
   params.pollers = opts.pollers;
+  params.latency_s = MAX (opts.latency, 0);
   p = &params;
   results->quick = opts.quick;
   results->seed = (guint64) opts.seed;
