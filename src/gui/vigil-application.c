@@ -619,25 +619,30 @@ vigil_application_command_line (GApplication            *app,
 static void
 vigil_application_startup (GApplication *app)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
-  static const char *help_accels[] = { "<Control>question", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
-  static const char *diagnostics_accels[] = { "<Control><Shift>d", NULL };
+  /* Every shortcut, as the shortcuts window (gtk/help-overlay.ui) lists
+   * them; tests/test-a11y.c checks that both agree. */
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "win.new-analysis", { "<Control>n", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.refresh", { "F5", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.diagnostics", { "<Control><Shift>d", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+  };
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
   VIGIL_APPLICATION (app)->background = vigil_background_new (VIGIL_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
-                                         help_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
-                                         preferences_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.diagnostics",
-                                         diagnostics_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
   VIGIL_APPLICATION (app)->notifier = vigil_notifier_new (VIGIL_APPLICATION (app));
 }
 

@@ -58,6 +58,7 @@ show_entry (VigilHistoryRow *self)
   VigilHistoryEntry *entry = self->entry;
   g_autofree char *title = NULL;
   g_autofree char *time = NULL;
+  g_autofree char *description = NULL;
   const char *error;
   gboolean completed;
 
@@ -86,6 +87,14 @@ show_entry (VigilHistoryRow *self)
                        vigil_job_text_outcome (vigil_history_entry_get_outcome (entry)));
   gtk_widget_remove_css_class (GTK_WIDGET (self->outcome_label), completed ? "error" : "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->outcome_label), completed ? "success" : "error");
+
+  /* A screen reader hears the title, then the outcome, when, and why. */
+  description = g_strjoin (". ", vigil_job_text_outcome (vigil_history_entry_get_outcome (entry)),
+                           time, error != NULL && error[0] != '\0' ? error : NULL, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
 }
 
 /* ------------------------------------------------------------------ */

@@ -629,6 +629,11 @@ vigil_job_row_init (VigilJobRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
+  /* GTK 4.8 focuses the menu button's own toggle, which a screen reader
+   * reads without the menu button's label: it gets the label too. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->menu_button))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Job Actions"),
+                                  -1);
 }
 
 /* ------------------------------------------------------------------ */

@@ -316,6 +316,10 @@ rebuild_servers (VigilPreferencesWindow *self)
           gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (remove, "flat");
           gtk_widget_set_tooltip_text (remove, _("Remove Server"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove Server"),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, title,
+                                          -1);
           g_object_set_data_full (G_OBJECT (remove), "vigil-url", g_strdup (urls[i]), g_free);
           g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
           adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);

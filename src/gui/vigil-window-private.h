@@ -46,6 +46,9 @@ struct _VigilWindow
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkLabel             *count_label;
+  GtkLabel             *compact_count_label; /* the narrow toolbar's */
+  GtkMenuButton        *filter_menu_button;  /* the narrow toolbar's */
+  GtkMenuButton        *primary_menu_button;
   GtkDropDown          *server_dropdown;
   GtkRevealer          *keyring_banner;
   VigilServerPage      *server_page;   /* the Servers view: vigil-server-page.c */

@@ -175,6 +175,7 @@ update_pages (VigilWindow *self)
       count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job", "%u jobs", shown), shown);
     }
   gtk_label_set_label (self->count_label, count);
+  gtk_label_set_label (self->compact_count_label, count);
 }
 
 /* The order does not depend on the filter: only the filter changed. */
@@ -199,6 +200,24 @@ on_search_changed (VigilWindow *self)
   vigil_window_refilter (self);
 }
 
+/* The narrow toolbar's filter menu is labelled with the filter shown
+ * (the same words as the wide toolbar's buttons). */
+static void
+update_filter_button (VigilWindow *self)
+{
+  const char *label = C_("filter", "_All");
+
+  if (self->filter_menu_button == NULL)
+    return;
+  if (g_str_equal (self->filter_mode, "active"))
+    label = C_("filter", "A_ctive");
+  else if (g_str_equal (self->filter_mode, "failed"))
+    label = C_("filter", "_Failed");
+  else if (g_str_equal (self->filter_mode, "finished"))
+    label = C_("filter", "Fi_nished");
+  gtk_menu_button_set_label (self->filter_menu_button, label);
+}
+
 static void
 vigil_window_set_filter (VigilWindow *self,
                          const char  *mode)
@@ -210,6 +229,7 @@ vigil_window_set_filter (VigilWindow *self,
 
   g_free (self->filter_mode);
   self->filter_mode = g_strdup (mode);
+  update_filter_button (self);
   if (self->filter != NULL)
     {
       vigil_window_refilter (self);
@@ -485,6 +505,35 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* F5: every job still being watched, on every server, is asked about
+ * now (what each row's Retry Now does for one job). */
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  guint n = g_list_model_get_n_items (self->trackers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (self->trackers, i);
+      GListModel *jobs = vigil_tracker_get_jobs (tracker);
+      g_autoptr(GPtrArray) active = g_ptr_array_new_with_free_func (g_object_unref);
+
+      /* Collected first: a poll may change the list. */
+      for (guint j = 0; j < g_list_model_get_n_items (jobs); j++)
+        {
+          g_autoptr(VigilJob) job = g_list_model_get_item (jobs, j);
+
+          if (job_is_active (job))
+            g_ptr_array_add (active, g_steal_pointer (&job));
+        }
+      for (guint j = 0; j < active->len; j++)
+        vigil_tracker_retry_now (tracker, g_ptr_array_index (active, j));
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Rows                                                                */
 /* ------------------------------------------------------------------ */
@@ -582,6 +631,7 @@ vigil_window_constructed (GObject *object)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   vigil_window_restore_state (self);
+  update_filter_button (self);
   update_pages (self);
 }
 
@@ -748,6 +798,9 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, compact_count_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, filter_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, server_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
@@ -759,10 +812,8 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_property_action (widget_class, "win.filter", "filter");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "win.new-analysis", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  /* The keyboard shortcuts are the application's (vigil-application.c). */
 }
 
 static void
@@ -771,6 +822,11 @@ vigil_window_init (VigilWindow *self)
   self->filter_mode = g_strdup ("all");
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GTK 4.8 focuses the menu button's own toggle, which a screen reader
+   * reads without the menu button's label: it gets the label too. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->primary_menu_button))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"),
+                                  -1);
 }
 
 /* ------------------------------------------------------------------ */
