@@ -695,24 +695,35 @@ test_general_page (void)
 }
 
 /* Closed while its keyring lookup and a connection check are under way:
- * the answers arrive later, to a window that is gone, and nothing breaks. */
+ * a pending call does not keep it alive (GTK 4.8 crashes when a window
+ * outlives its transient parent), and the answers, arriving later, go
+ * nowhere. */
 static void
 test_closed_while_busy (void)
 {
   VigilPreferencesWindow *prefs;
-  gboolean checked = FALSE;
+  GtkWidget *parent = gtk_window_new ();
+  GtkWidget *orphan;
+  gpointer alive;
 
-  prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
-  g_signal_connect (prefs, "checked", G_CALLBACK (on_checked_flag), &checked);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.test-connection", NULL));
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_present (GTK_WINDOW (parent));
+  orphan = vigil_preferences_window_new (GTK_WINDOW (parent),
+                                         vigil_tracker_get_client (vigil_application_get_last_used_tracker (app)),
+                                         vigil_application_get_credentials (app),
+                                         vigil_application_get_settings (app));
+  alive = orphan;
+  g_object_add_weak_pointer (G_OBJECT (orphan), &alive);
+  gtk_window_present (GTK_WINDOW (orphan));
+  g_assert_true (gtk_widget_activate_action (orphan, "prefs.test-connection", NULL));
+  gtk_window_destroy (GTK_WINDOW (orphan));
+  g_assert_null (alive);
+  gtk_window_destroy (GTK_WINDOW (parent));
 
-  /* A second window: its keyring lookup and its check of the server. */
+  /* A second window: its keyring lookup and its check of the server come
+   * after the first one's answers. */
   prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
   test_connection (prefs, vigil_demo_server_get_url (server), VIGIL_SIGN_IN_TOKEN, TOKEN);
   gtk_window_destroy (GTK_WINDOW (prefs));
-  /* The first window's own check has answered by now, closed or not. */
-  g_assert_true (vigil_test_wait_for (flag_set, &checked, 30000));
 }
 
 int

@@ -351,6 +351,29 @@ finish_save (VigilPreferencesWindow *self)
 /* Callbacks                                                           */
 /* ------------------------------------------------------------------ */
 
+/* What an answer comes back to: the window, if it is still open. A
+ * pending call does not keep a closed window alive (GTK 4.8 crashes when
+ * a window outlives its transient parent). */
+static GWeakRef *
+answer_to (VigilPreferencesWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static VigilPreferencesWindow *
+answered (gpointer user_data)
+{
+  GWeakRef *ref = user_data;
+  VigilPreferencesWindow *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
+
 /* No keyring is no failure here: the secret is kept for the session and
  * the keyring line says so. Only a closed window stops a save. */
 static gboolean
@@ -373,9 +396,11 @@ on_other_cleared (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilPreferencesWindow) self = answered (user_data);
   g_autoptr(GError) error = NULL;
 
+  if (self == NULL)   /* the window is gone: nobody to tell */
+    return;
   vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
   if (keep_going (error) && !closed (self))
     finish_save (self);
@@ -389,7 +414,7 @@ clear_other_kind (VigilPreferencesWindow *self)
                               ? VIGIL_CREDENTIAL_KIND_TOKEN : VIGIL_CREDENTIAL_KIND_COOKIE;
 
   vigil_credentials_clear_async (self->credentials, self->saved_url, other, self->cancellable,
-                                 on_other_cleared, g_object_ref (self));
+                                 on_other_cleared, answer_to (self));
 }
 
 static void
@@ -397,9 +422,11 @@ on_first_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilPreferencesWindow) self = answered (user_data);
   g_autoptr(GError) error = NULL;
 
+  if (self == NULL)   /* the window is gone: nobody to tell */
+    return;
   if (self->saved_method == VIGIL_SIGN_IN_NONE)
     vigil_credentials_clear_finish (VIGIL_CREDENTIALS (source), result, &error);
   else
@@ -413,10 +440,12 @@ on_checked (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilPreferencesWindow) self = answered (user_data);
   g_autofree char *text = NULL;
   VigilConnectionResult outcome;
 
+  if (self == NULL)   /* the window is gone: nobody to tell */
+    return;
   outcome = vigil_connection_check_finish (VIGIL_API_CLIENT (source), result, &text);
   if (closed (self) || g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -464,7 +493,7 @@ lookup_kind (VigilPreferencesWindow *self,
   if (self->app != NULL && self->selected == NULL)
     return;   /* a new server has nothing saved */
   vigil_credentials_lookup_async (self->credentials, editing_url (self),
-                                  kind, self->cancellable, on_lookup, g_object_ref (self));
+                                  kind, self->cancellable, on_lookup, answer_to (self));
 }
 
 static void
@@ -472,11 +501,13 @@ on_lookup (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(VigilPreferencesWindow) self = answered (user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
   gboolean was_cookie;
 
+  if (self == NULL)   /* the window is gone: nobody to tell */
+    return;
   secret = vigil_credentials_lookup_finish (VIGIL_CREDENTIALS (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || closed (self))
     return;
@@ -565,10 +596,10 @@ save_action (GtkWidget  *widget,
                                                     : VIGIL_CREDENTIAL_KIND_TOKEN;
   if (self->saved_method == VIGIL_SIGN_IN_NONE)
     vigil_credentials_clear_async (self->credentials, self->saved_url, kind, self->cancellable,
-                                   on_first_done, g_object_ref (self));
+                                   on_first_done, answer_to (self));
   else
     vigil_credentials_store_async (self->credentials, self->saved_url, kind, self->saved_secret,
-                                   NULL, self->cancellable, on_first_done, g_object_ref (self));
+                                   NULL, self->cancellable, on_first_done, answer_to (self));
 }
 
 /* The web sign-in caught the server's session cookie: save it like a
@@ -646,7 +677,7 @@ test_connection_action (GtkWidget  *widget,
     return;
   set_busy (self, TRUE);
   set_status (self, _("Asking the server…"), NULL);
-  vigil_connection_check_async (form, self->cancellable, on_checked, g_object_ref (self));
+  vigil_connection_check_async (form, self->cancellable, on_checked, answer_to (self));
 }
 
 /* ------------------------------------------------------------------ */
