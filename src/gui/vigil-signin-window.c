@@ -1,4 +1,7 @@
-/* vigil-signin-window.c
+/* vigil-signin-window.c — built as its own loadable module (vigil-signin),
+ * so that WebKit is loaded only when someone signs in through the web page:
+ * linked into the app, WebKit and its libraries cost every window about
+ * 35 MB of resident memory. vigil-signin-loader.c opens the module.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,12 +18,6 @@
 
 /* The cookie the service's sign-in sets, as its API expects it back. */
 #define SESSION_COOKIE "session"
-
-gboolean
-vigil_signin_window_is_available (void)
-{
-  return HAVE_WEBKIT;
-}
 
 #if HAVE_WEBKIT
 
@@ -417,33 +414,6 @@ vigil_signin_window_get_web_view (VigilSigninWindow *self)
   g_return_val_if_fail (VIGIL_IS_SIGNIN_WINDOW (self), NULL);
 
   return GTK_WIDGET (self->web_view);
-}
-
-#else /* !HAVE_WEBKIT */
-
-/* Built without WebKit: callers check vigil_signin_window_is_available()
- * first, so these are never reached. */
-
-VigilSigninWindow *
-vigil_signin_window_new (GtkWindow  *parent,
-                         const char *base_url)
-{
-  g_return_val_if_fail (vigil_signin_window_is_available (), NULL);
-  return NULL;
-}
-
-const char *
-vigil_signin_window_get_base_url (VigilSigninWindow *self)
-{
-  g_return_val_if_fail (vigil_signin_window_is_available (), NULL);
-  return NULL;
-}
-
-GtkWidget *
-vigil_signin_window_get_web_view (VigilSigninWindow *self)
-{
-  g_return_val_if_fail (vigil_signin_window_is_available (), NULL);
-  return NULL;
 }
 
 #endif /* HAVE_WEBKIT */
