@@ -23,6 +23,8 @@ struct _VigilJobRow
   guint           tick_id;     /* an update waiting for the next frame */
   gboolean        dirty;       /* the job changed while the row was hidden */
   gboolean        show_server; /* the kind line names the job's server */
+  gboolean        built;       /* the template's widgets exist (first map) */
+  guint           build_id;    /* a tick callback: build once laid out and shown */
 
   GtkImage       *kind_icon;
   GtkLabel       *title_label;
@@ -56,6 +58,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* The height an unbuilt row claims (the last built row's), so that the list
+ * view places it as it will be when shown. */
+static int estimated_height = 80;
 
 G_DEFINE_ENUM_TYPE (VigilJobRowAction, vigil_job_row_action,
                     G_DEFINE_ENUM_VALUE (VIGIL_JOB_ROW_ACTION_RETRY_NOW, "retry-now"),
@@ -272,6 +278,11 @@ vigil_job_row_update (VigilJobRow *self)
 
   if (self->job == NULL)
     return;
+  if (!self->built)
+    {
+      self->dirty = TRUE;
+      return;
+    }
 
   title = vigil_job_get_title (self->job);
   if (title == NULL || title[0] == '\0')
@@ -483,12 +494,91 @@ remove_action (GtkWidget  *widget,
 /* GObject / GtkWidget                                                 */
 /* ------------------------------------------------------------------ */
 
+/* GTK 4.8's list view keeps 200 rows alive whatever it shows (about 30 KB
+ * of widgets each, README figure 5): a row makes its widgets when first
+ * shown, and claims the usual height until then. */
+static void
+ensure_built (VigilJobRow *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_size_request (GTK_WIDGET (self), -1, -1);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
+  /* GTK 4.8 focuses the menu button's own toggle, which a screen reader
+   * reads without the menu button's label: it gets the label too. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->menu_button))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Job Actions"),
+                                  -1);
+  set_songs_model (self);
+  self->dirty = self->job != NULL;
+}
+
+static void
+build_shown (VigilJobRow *self)
+{
+  int height = 0;
+
+  ensure_built (self);
+  self->dirty = FALSE;
+  vigil_job_row_update (self);
+  update_clock (self);
+  gtk_widget_measure (GTK_WIDGET (self), GTK_ORIENTATION_VERTICAL, -1, NULL, &height, NULL, NULL);
+  if (height > 0)
+    estimated_height = height;
+}
+
+/* A new row is mapped at once (a list view hides the rows out of view only
+ * when it lays them out). A screenful of new rows a frame is built at once;
+ * past that (thousands of jobs added in one go) a new row waits for the
+ * layout that tells whether it is in view. */
+#define BUILT_AT_ONCE_PER_FRAME 24
+
+static gboolean
+build_at_once (GtkWidget *widget)
+{
+  static gint64 frame = -1;
+  static guint built;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 counter = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+
+  if (counter != frame)
+    {
+      frame = counter;
+      built = 0;
+    }
+  return ++built <= BUILT_AT_ONCE_PER_FRAME;
+}
+
+static gboolean
+build_when_laid_out (GtkWidget     *widget,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
+{
+  VigilJobRow *self = VIGIL_JOB_ROW (widget);
+
+  if (gtk_widget_get_width (widget) == 0)
+    return G_SOURCE_CONTINUE;
+  self->build_id = 0;
+  build_shown (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 vigil_job_row_map (GtkWidget *widget)
 {
   VigilJobRow *self = VIGIL_JOB_ROW (widget);
 
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->map (widget);
+  if (!self->built)
+    {
+      if (gtk_widget_get_width (widget) > 0 || build_at_once (widget))
+        build_shown (self);
+      else if (self->build_id == 0)
+        self->build_id = gtk_widget_add_tick_callback (widget, build_when_laid_out, NULL, NULL);
+      return;
+    }
   if (self->dirty)
     {
       self->dirty = FALSE;
@@ -507,6 +597,11 @@ vigil_job_row_unmap (GtkWidget *widget)
       gtk_widget_remove_tick_callback (widget, self->tick_id);
       self->tick_id = 0;
     }
+  if (self->build_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->build_id);
+      self->build_id = 0;
+    }
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->unmap (widget);
   update_clock (self);
 }
@@ -518,7 +613,8 @@ vigil_job_row_dispose (GObject *object)
 
   vigil_job_row_set_job (self, NULL);
   g_clear_handle_id (&self->clock_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
+  if (self->built)
+    gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_JOB_ROW);
   /* dispose_template drops the template's references; a plain GtkWidget
    * unparents its children itself. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -627,13 +723,19 @@ vigil_job_row_class_init (VigilJobRowClass *klass)
 static void
 vigil_job_row_init (VigilJobRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
-  /* GTK 4.8 focuses the menu button's own toggle, which a screen reader
-   * reads without the menu button's label: it gets the label too. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->menu_button))),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Job Actions"),
-                                  -1);
+  /* The widgets come with the first map: ensure_built(). */
+  gtk_widget_set_size_request (GTK_WIDGET (self), -1, estimated_height);
+}
+
+/* A row asked about before it was shown builds itself (tests, a11y). */
+static void
+build_now (VigilJobRow *self)
+{
+  if (self->built)
+    return;
+  ensure_built (self);
+  self->dirty = FALSE;
+  vigil_job_row_update (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -670,8 +772,11 @@ vigil_job_row_set_job (VigilJobRow *self,
   if (job != NULL)
     self->notify_id = g_signal_connect_swapped (job, "notify", G_CALLBACK (on_job_notify), self);
   /* Recycled rows start collapsed. */
-  gtk_expander_set_expanded (self->songs_expander, FALSE);
-  set_songs_model (self);
+  if (self->built)
+    {
+      gtk_expander_set_expanded (self->songs_expander, FALSE);
+      set_songs_model (self);
+    }
 
   self->dirty = FALSE;
   vigil_job_row_update (self);
@@ -684,6 +789,7 @@ vigil_job_row_get_step_text (VigilJobRow *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
 
+  build_now (self);
   return gtk_label_get_label (self->step_label);
 }
 
@@ -692,6 +798,7 @@ vigil_job_row_get_time_text (VigilJobRow *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
 
+  build_now (self);
   return gtk_label_get_label (self->time_label);
 }
 
@@ -700,6 +807,7 @@ vigil_job_row_get_trouble_text (VigilJobRow *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB_ROW (self), NULL);
 
+  build_now (self);
   return self->trouble_box != NULL && gtk_widget_get_visible (self->trouble_box)
          ? gtk_label_get_label (self->trouble_label)
                                                      : NULL;

@@ -105,6 +105,7 @@ typedef struct
   guint   n_jobs;
   guint   n_ticks;
   guint   n_rows;
+  guint   n_rows_mapped;
   double  apply_ms[64];
   double  frame_ms[64];
   double  rss_empty_mb;
@@ -113,7 +114,55 @@ typedef struct
   gint64  frame_start;
   double  last_frame_ms;
   gboolean painted;
+  const char *png;     /* --png: the window after the ticks, scrolled halfway */
 } Bench;
+
+/* Scrolls the job list halfway down, waits for the rows to settle, and
+ * saves the window as a PNG: to look at rows made on the way. */
+static void spin_ms (guint ms);
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+save_png (GtkWidget  *window,
+          const char *path)
+{
+  GtkScrolledWindow *scroller = find_scroller (window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (scroller != NULL)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
+    }
+  spin_ms (1000);
+  paintable = gtk_widget_paintable_new (window);
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (window),
+                          gtk_widget_get_height (window));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, NULL);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("vigil-gui-bench: could not write %s\n", path);
+}
 
 static double
 rss_mb (void)
@@ -138,14 +187,17 @@ peak_rss_mb (void)
 
 /* Row widgets alive in the window (a list view keeps more than it shows). */
 static guint
-count_rows (GtkWidget *widget)
+count_rows (GtkWidget *widget,
+            guint     *n_mapped)
 {
   guint n = VIGIL_IS_JOB_ROW (widget) ? 1 : 0;
 
+  if (n > 0 && gtk_widget_get_mapped (widget))
+    (*n_mapped)++;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    n += count_rows (child);
+    n += count_rows (child, n_mapped);
   return n;
 }
 
@@ -296,9 +348,11 @@ run (VigilApplication *app,
       spin_ms (50);
     }
 
-  bench->n_rows = count_rows (GTK_WIDGET (window));
+  bench->n_rows = count_rows (GTK_WIDGET (window), &bench->n_rows_mapped);
   bench->rss_loaded_mb = rss_mb ();
   bench->rss_peak_mb = peak_rss_mb ();
+  if (bench->png != NULL)
+    save_png (GTK_WIDGET (window), bench->png);
   g_signal_handlers_disconnect_by_data (clock, bench);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -314,16 +368,16 @@ report (Bench    *bench,
 
   if (json)
     {
-      g_print ("{\"jobs\": %u, \"ticks\": %u, \"rows\": %u, \"apply_ms_median\": %.2f, \"apply_ms_max\": %.2f, "
+      g_print ("{\"jobs\": %u, \"ticks\": %u, \"rows\": %u, \"rows_shown\": %u, \"apply_ms_median\": %.2f, \"apply_ms_max\": %.2f, "
                "\"tick_to_paint_ms_median\": %.2f, \"tick_to_paint_ms_max\": %.2f, "
                "\"rss_empty_mb\": %.1f, \"rss_loaded_mb\": %.1f, \"rss_peak_mb\": %.1f}\n",
-               bench->n_jobs, bench->n_ticks, bench->n_rows, apply_med, apply_max, frame_med, frame_max,
+               bench->n_jobs, bench->n_ticks, bench->n_rows, bench->n_rows_mapped, apply_med, apply_max, frame_med, frame_max,
                bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb);
       return;
     }
 
-  g_print ("5. GUI cost: %u jobs in the list (%u row widgets alive), %u ticks (every job updated each tick)\n",
-           bench->n_jobs, bench->n_rows, bench->n_ticks);
+  g_print ("5. GUI cost: %u jobs in the list (%u row widgets alive, %u shown), %u ticks (every job updated each tick)\n",
+           bench->n_jobs, bench->n_rows, bench->n_rows_mapped, bench->n_ticks);
   g_print ("   apply progress to every job (model + bound rows)   median %7.2f ms   max %7.2f ms\n",
            apply_med, apply_max);
   g_print ("   tick start to the next frame painted                median %7.2f ms   max %7.2f ms\n",
@@ -337,10 +391,12 @@ main (int   argc,
       char *argv[])
 {
   gboolean quick = FALSE, json = FALSE;
+  g_autofree char *png = NULL;
   int jobs = 10000, ticks = 20;
   GOptionEntry entries[] = {
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Smoke run: 1000 jobs, 5 ticks", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &png, "After the ticks, scroll halfway and save the window", "FILE" },
     { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs, "Jobs in the list (default 10000)", "N" },
     { "ticks", 0, 0, G_OPTION_ARG_INT, &ticks, "Updates of every job (default 20, max 64)", "N" },
     { NULL }
@@ -363,6 +419,7 @@ main (int   argc,
     }
 
   bench.n_jobs = quick ? 1000 : (guint) CLAMP (jobs, 1, 1000000);
+  bench.png = png;
   bench.n_ticks = quick ? 5 : (guint) CLAMP (ticks, 1, 64);
 
   gtk_init ();
