@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -111,6 +112,7 @@ typedef struct
   double  rss_empty_mb;
   double  rss_loaded_mb;
   double  rss_peak_mb;
+  double  rss_trimmed_mb;  /* after malloc_trim(): what the allocator kept */
   gint64  frame_start;
   double  last_frame_ms;
   gboolean painted;
@@ -351,6 +353,8 @@ run (VigilApplication *app,
   bench->n_rows = count_rows (GTK_WIDGET (window), &bench->n_rows_mapped);
   bench->rss_loaded_mb = rss_mb ();
   bench->rss_peak_mb = peak_rss_mb ();
+  malloc_trim (0);
+  bench->rss_trimmed_mb = rss_mb ();
   if (bench->png != NULL)
     save_png (GTK_WIDGET (window), bench->png);
   g_signal_handlers_disconnect_by_data (clock, bench);
@@ -370,9 +374,9 @@ report (Bench    *bench,
     {
       g_print ("{\"jobs\": %u, \"ticks\": %u, \"rows\": %u, \"rows_shown\": %u, \"apply_ms_median\": %.2f, \"apply_ms_max\": %.2f, "
                "\"tick_to_paint_ms_median\": %.2f, \"tick_to_paint_ms_max\": %.2f, "
-               "\"rss_empty_mb\": %.1f, \"rss_loaded_mb\": %.1f, \"rss_peak_mb\": %.1f}\n",
+               "\"rss_empty_mb\": %.1f, \"rss_loaded_mb\": %.1f, \"rss_peak_mb\": %.1f, \"rss_trimmed_mb\": %.1f}\n",
                bench->n_jobs, bench->n_ticks, bench->n_rows, bench->n_rows_mapped, apply_med, apply_max, frame_med, frame_max,
-               bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb);
+               bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb, bench->rss_trimmed_mb);
       return;
     }
 
@@ -384,6 +388,8 @@ report (Bench    *bench,
            frame_med, frame_max);
   g_print ("   RSS: empty window %.1f MB, with the jobs %.1f MB, peak %.1f MB\n",
            bench->rss_empty_mb, bench->rss_loaded_mb, bench->rss_peak_mb);
+  g_print ("   RSS after malloc_trim(0) (free heap the allocator kept returned) %.1f MB\n",
+           bench->rss_trimmed_mb);
 }
 
 int
