@@ -28,7 +28,7 @@ vigil_eta_estimator_reset (VigilEtaEstimator *self)
 {
   g_return_if_fail (self != NULL);
 
-  self->n_samples = 0;
+  memset (self, 0, sizeof *self);
 }
 
 void
@@ -56,11 +56,80 @@ vigil_eta_estimator_add_sample (VigilEtaEstimator *self,
   self->n_samples++;
 }
 
+void
+vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
+                                  gint64             time_us,
+                                  double             fraction,
+                                  gint64             completed_items,
+                                  gint64             total_items,
+                                  double             server_eta)
+{
+  g_return_if_fail (self != NULL);
+
+  if (total_items > 0 && completed_items >= 0)
+    {
+      gint64 completed = MIN (completed_items, total_items);
+
+      if (!self->has_items || completed < self->completed)
+        {
+          self->has_items = TRUE;
+          self->anchor_us = time_us;
+          self->anchor_completed = completed;
+          self->completed = completed;
+          self->last_done_us = time_us;
+        }
+      else if (completed > self->completed)
+        {
+          self->completed = completed;
+          self->last_done_us = time_us;
+        }
+
+      /* 1 of 1 becoming 1 of 12: the fraction means something else now */
+      if (self->total != 0 && self->total != total_items)
+        self->n_samples = 0;
+      self->total = total_items;
+    }
+
+  self->has_server_eta = isfinite (server_eta) && server_eta >= 0;
+  self->server_eta = self->has_server_eta ? server_eta : 0;
+
+  vigil_eta_estimator_add_sample (self, time_us, fraction);
+}
+
+/* From the items done since the anchor; VIGIL_UNKNOWN without one done
+ * or when the current one takes far longer than the others did. */
+static double
+estimate_from_items (const VigilEtaEstimator *self,
+                     gint64                   now_us,
+                     double                  *n_measured)
+{
+  gint64 done = self->completed - self->anchor_completed;
+  gint64 left = self->total - self->completed;
+  double pace;
+  double in_item;
+  double eta;
+
+  if (!self->has_items || done <= 0 || self->last_done_us <= self->anchor_us)
+    return VIGIL_UNKNOWN;
+
+  pace = seconds_between (self->anchor_us, self->last_done_us) / done;
+  in_item = MAX (seconds_between (self->last_done_us, now_us), 0.0);
+  if (left <= 0)
+    return 0.0;
+  if (in_item >= MAX (VIGIL_ETA_STALE_SECONDS, 3 * pace))
+    return VIGIL_UNKNOWN;
+
+  /* an item running late still leaves the ones after it to do */
+  eta = MAX (pace * left - in_item, pace * (left - 1));
+  *n_measured = done;
+  return isfinite (eta) ? eta : VIGIL_UNKNOWN;
+}
+
 /* Counting down since the last movement keeps the ETA moving between
  * polls that see no progress. */
-double
-vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
-                              gint64                   now_us)
+static double
+estimate_from_fraction (const VigilEtaEstimator *self,
+                        gint64                   now_us)
 {
   const VigilEtaSample *first;
   const VigilEtaSample *last;
@@ -86,4 +155,30 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
 
   eta = MAX ((1.0 - last->fraction) / rate - since_move, 0.0);
   return isfinite (eta) ? eta : VIGIL_UNKNOWN;
+}
+
+double
+vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
+                              gint64                   now_us)
+{
+  double n = 0;
+  double items;
+
+  g_return_val_if_fail (self != NULL, VIGIL_UNKNOWN);
+
+  items = estimate_from_items (self, now_us, &n);
+  if (items >= 0)
+    {
+      if (!self->has_server_eta)
+        return items;
+
+      /* the server's running mean is a prior the job's own items correct */
+      return (n * items + VIGIL_ETA_SERVER_WEIGHT * self->server_eta) /
+             (n + VIGIL_ETA_SERVER_WEIGHT);
+    }
+
+  if (self->has_server_eta)
+    return self->server_eta;
+
+  return estimate_from_fraction (self, now_us);
 }

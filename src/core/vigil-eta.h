@@ -1,5 +1,6 @@
-/* vigil-eta.h — the time a job has left, estimated from how its fraction
- * moved: pure logic over (time, fraction) samples, no clock and no GObject
+/* vigil-eta.h — the time a job has left, estimated from what its records
+ * said over time (fraction, item counts, the server's eta_seconds): pure
+ * logic, no clock and no GObject
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,12 +21,31 @@ typedef struct
   double fraction;
 } VigilEtaSample;
 
+/* How many measured items weigh as much as the server's eta_seconds. The
+ * service's ETA comes from a running mean over every job it finished, so
+ * it does not know this job's pace; each finished item of the job tells
+ * it a little (the figure 6 workloads chose 1). */
+#define VIGIL_ETA_SERVER_WEIGHT 1.0
+
 /* Plain data, embedded in its owner: a zero-filled estimator is empty.
  * Read the fields, change them only through the functions below. */
 typedef struct
 {
   VigilEtaSample samples[VIGIL_ETA_MAX_SAMPLES];  /* oldest first */
   guint          n_samples;
+
+  /* Items: counted from the first record with item counts (the anchor);
+   * a total that changes (playlists first say 1) moves nothing but the
+   * total, a count that goes back starts again. */
+  gboolean       has_items;
+  gint64         anchor_us;
+  gint64         anchor_completed;
+  gint64         completed;
+  gint64         total;
+  gint64         last_done_us;     /* when completed last went up */
+
+  gboolean       has_server_eta;
+  double         server_eta;       /* the last record's, when it had one */
 } VigilEtaEstimator;
 
 /* Forgets every sample. */
@@ -39,7 +59,28 @@ void   vigil_eta_estimator_add_sample (VigilEtaEstimator       *self,
                                        gint64                   time_us,
                                        double                   fraction);
 
-/* Seconds left at now_us: what remains at the last sample's rate (measured
+/* Records one progress record seen at time_us: the fraction as
+ * vigil_eta_estimator_add_sample() (the samples start again when the
+ * total changes), the item counts (negative: unknown; completed beyond
+ * total is clamped) and the server's eta_seconds (negative, NaN or
+ * infinite: unknown). A record without a server ETA forgets the last one. */
+void   vigil_eta_estimator_add_progress (VigilEtaEstimator     *self,
+                                         gint64                 time_us,
+                                         double                 fraction,
+                                         gint64                 completed_items,
+                                         gint64                 total_items,
+                                         double                 server_eta);
+
+/* Seconds left at now_us, from the first of these that applies:
+ *  - items: once completed_items went up since the anchor, the job's pace
+ *    (seconds per item from the anchor to the last item done) times the
+ *    items left, minus the time since the last item ended (but never less
+ *    than the items after the current one take). With a server ETA the
+ *    two are blended: n items measured weigh n against
+ *    VIGIL_ETA_SERVER_WEIGHT for the server. Unknown (or the server's)
+ *    after max(VIGIL_ETA_STALE_SECONDS, 3 paces) without an item done.
+ *  - the server's eta_seconds, as it said it.
+ *  - the fraction: what remains at the last sample's rate (measured
  * from the first sample kept to the last), minus the time since the last
  * sample, never below 0. VIGIL_UNKNOWN with fewer than two samples, when
  * the samples span no time, after VIGIL_ETA_STALE_SECONDS without
