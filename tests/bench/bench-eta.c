@@ -1,0 +1,284 @@
+/* bench-eta.c — figure 6, ETAs people can trust.
+ *
+ * A simulation on a virtual clock, no HTTP: playlist jobs with known song
+ * durations run one after the other on a simulated production server, and
+ * Vigil's VigilEtaEstimator is fed what Vigil would see, when Vigil would
+ * see it:
+ *  - songs: each job has its own pace (the server's long-run mean per song
+ *    × U(1 − JOB_SPREAD, 1 + JOB_SPREAD): song lengths, lyrics, load) and
+ *    each song takes the job's pace × U(0.8, 1.2) (±20 %);
+ *  - records: `current_progress` = completed_items / total_items (it moves
+ *    only when a song ends) and `step_progress` 0 / 0.3 / 0.7 within a
+ *    song, as production workers send; the first records, until the
+ *    playlist's songs are listed (3–15 s in, within the first song), say
+ *    `total_items: 1`, `completed_items: 0`;
+ *  - the server's `eta_seconds` as the service computes it (the contract's
+ *    example: 25.0 × 7 − 3.7 = 171.3): its running mean of the songs it
+ *    finished (every job's, this one's included, after a history of
+ *    SERVER_HISTORY songs) × the items left − the time spent on the
+ *    current one, never below 0;
+ *  - poll times: vigil_poll_policy_decide() with the default settings, fed
+ *    the estimate itself, plus a 150 ms round trip.
+ * At 25, 50 and 75 % of each job's true duration, the ETA shown is the one
+ * computed at the last poll (rows show the job's eta-seconds as of then),
+ * and the server's is the one of that same record. Error = |shown − true
+ * remaining| / true remaining; an unknown ETA counts as 100 %. Reported:
+ * medians per playlist size and progress point.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "vigil-eta.h"
+#include "vigil-poll-policy.h"
+#include "vigil-types.h"
+
+#include "bench-common.h"
+#include "bench-eta.h"
+
+#define SONG_MEAN_S     25.0   /* the server's long-run mean per song */
+#define SONG_SPREAD     0.20   /* per song, around the job's pace */
+#define JOB_SPREAD      0.20   /* per job, around the long-run mean */
+#define SERVER_HISTORY  500    /* songs in the server's mean before the run */
+#define ROUND_TRIP_S    0.15
+#define TARGET_ERROR    0.15   /* median error, at most */
+#define TARGET_RATIO    0.5    /* of the server's median error, at most */
+
+static const guint sizes[] = { 5, 12, 30 };
+static const double points[] = { 0.25, 0.50, 0.75 };
+
+#define N_SIZES  G_N_ELEMENTS (sizes)
+#define N_POINTS G_N_ELEMENTS (points)
+
+typedef struct
+{
+  double mean;      /* seconds per song */
+  double count;
+} Server;
+
+typedef struct
+{
+  GArray *ends;      /* double: when each song ends, from the job's start */
+  double  listed_at; /* before this, records say total_items: 1 */
+} Job;
+
+typedef struct
+{
+  gint64 completed;
+  gint64 total;
+  double fraction;   /* as VigilJob shows it (display_fraction) */
+  double server_eta;
+} Record;
+
+static void
+server_finish_song (Server *server,
+                    double  seconds)
+{
+  server->count++;
+  server->mean += (seconds - server->mean) / server->count;
+}
+
+static void
+job_make (Job    *job,
+          GRand  *rand,
+          guint   n_songs)
+{
+  double pace = SONG_MEAN_S * g_rand_double_range (rand, 1 - JOB_SPREAD, 1 + JOB_SPREAD);
+  double t = 0;
+
+  job->ends = g_array_sized_new (FALSE, FALSE, sizeof (double), n_songs);
+  for (guint i = 0; i < n_songs; i++)
+    {
+      t += pace * g_rand_double_range (rand, 1 - SONG_SPREAD, 1 + SONG_SPREAD);
+      g_array_append_val (job->ends, t);
+    }
+  job->listed_at = MIN (g_rand_double_range (rand, 3, 15),
+                        0.9 * g_array_index (job->ends, double, 0));
+}
+
+static double
+job_duration (const Job *job)
+{
+  return g_array_index (job->ends, double, job->ends->len - 1);
+}
+
+/* The server's record at t; server_mean is its running mean then. */
+static void
+job_record (const Job *job,
+            double     t,
+            double     server_mean,
+            Record    *r)
+{
+  guint done = 0;
+  double song_start;
+  double song_len;
+  double in_song;
+  double step;
+
+  while (done < job->ends->len && g_array_index (job->ends, double, done) <= t)
+    done++;
+
+  song_start = done > 0 ? g_array_index (job->ends, double, done - 1) : 0;
+  song_len = done < job->ends->len ? g_array_index (job->ends, double, done) - song_start : 1;
+  in_song = t - song_start;
+  step = in_song < 0.10 * song_len ? 0.0 : in_song < 0.35 * song_len ? 0.3 : 0.7;
+
+  r->total = t < job->listed_at ? 1 : job->ends->len;
+  r->completed = t < job->listed_at ? 0 : done;
+  r->fraction = (double) r->completed / r->total;
+  if (r->total <= 1)
+    r->fraction = MAX (r->fraction, step);
+  r->server_eta = MAX (server_mean * (r->total - r->completed) - in_song, 0.0);
+}
+
+static double
+relative_error (double shown,
+                double truth)
+{
+  if (!(shown >= 0))
+    return 1.0;
+  return fabs (shown - truth) / truth;
+}
+
+/* One job from start to end: appends its errors at each point. */
+static void
+run_job (const Job *job,
+         Server    *server,
+         GArray    *vigil_err[N_POINTS],
+         GArray    *server_err[N_POINTS],
+         guint     *unknown,
+         guint     *polls)
+{
+  VigilPollSettings settings = vigil_poll_settings_default ();
+  VigilEtaEstimator est = { 0 };
+  double duration = job_duration (job);
+  double shown = VIGIL_UNKNOWN;
+  double server_shown = VIGIL_UNKNOWN;
+  double fraction = VIGIL_UNKNOWN;
+  guint next_point = 0;
+  guint songs_done = 0;
+  double t = ROUND_TRIP_S;
+
+  while (TRUE)
+    {
+      VigilPollInput input;
+      VigilPollDecision decision;
+      Record r;
+
+      /* the server's mean takes in the songs that ended before t */
+      while (songs_done < job->ends->len && g_array_index (job->ends, double, songs_done) <= t)
+        {
+          double start = songs_done > 0 ? g_array_index (job->ends, double, songs_done - 1) : 0;
+
+          server_finish_song (server, g_array_index (job->ends, double, songs_done) - start);
+          songs_done++;
+        }
+
+      /* the points that passed before this poll see the last poll's words */
+      while (next_point < N_POINTS && points[next_point] * duration < t)
+        {
+          double truth = duration * (1 - points[next_point]);
+          double ve = relative_error (shown, truth);
+          double se = relative_error (server_shown, truth);
+
+          g_array_append_val (vigil_err[next_point], ve);
+          g_array_append_val (server_err[next_point], se);
+          if (!(shown >= 0))
+            (*unknown)++;
+          next_point++;
+        }
+      if (t >= duration)
+        break;
+
+      job_record (job, t, server->mean, &r);
+      (*polls)++;
+      vigil_eta_estimator_add_progress (&est, (gint64) (t * G_USEC_PER_SEC), r.fraction,
+                                        r.completed, r.total, r.server_eta);
+      shown = vigil_eta_estimator_estimate (&est, (gint64) (t * G_USEC_PER_SEC));
+      server_shown = r.server_eta;
+      fraction = MAX (fraction, r.fraction);
+
+      vigil_poll_input_init (&input);
+      input.age_seconds = t;
+      input.fraction = fraction;
+      input.kind = VIGIL_JOB_KIND_PLAYLIST;
+      input.eta_seconds = shown;
+      decision = vigil_poll_policy_decide (&settings, &input);
+      t += decision.delay_ms / 1000.0 + ROUND_TRIP_S;
+    }
+}
+
+gboolean
+bench_eta_figure6 (FILE     *out,
+                   gboolean  quick,
+                   guint64   seed)
+{
+  guint jobs = quick ? 60 : 400;
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (seed * 2654435761u + 6));
+  Server server = { SONG_MEAN_S, SERVER_HISTORY };
+  gboolean ok = TRUE;
+  double worst_error = 0;
+  double worst_ratio = 0;
+
+  fprintf (out, "\nFigure 6: ETA error, median |shown - true remaining| / true remaining\n");
+  fprintf (out, "(%u playlists per size, songs %g s x job pace ±%g %% x song ±%g %%; "
+           "first records say total_items: 1; unknown counts as 100 %%)\n",
+           jobs, SONG_MEAN_S, JOB_SPREAD * 100, SONG_SPREAD * 100);
+  fprintf (out, "%-10s %8s %9s %9s %7s %9s %9s\n",
+           "playlist", "progress", "Vigil", "server", "ratio", "Vigil p90", "unknown");
+
+  for (guint s = 0; s < N_SIZES; s++)
+    {
+      GArray *vigil_err[N_POINTS];
+      GArray *server_err[N_POINTS];
+      guint unknown = 0;
+      guint polls = 0;
+      char label[32];
+      char unknowns[32];
+
+      for (guint p = 0; p < N_POINTS; p++)
+        {
+          vigil_err[p] = g_array_new (FALSE, FALSE, sizeof (double));
+          server_err[p] = g_array_new (FALSE, FALSE, sizeof (double));
+        }
+
+      for (guint j = 0; j < jobs; j++)
+        {
+          Job job;
+
+          job_make (&job, rand, sizes[s]);
+          run_job (&job, &server, vigil_err, server_err, &unknown, &polls);
+          g_array_unref (job.ends);
+        }
+
+      g_snprintf (label, sizeof label, "%u songs", sizes[s]);
+      g_snprintf (unknowns, sizeof unknowns, "%u/%u", unknown, jobs * (guint) N_POINTS);
+      for (guint p = 0; p < N_POINTS; p++)
+        {
+          double v = bench_percentile (vigil_err[p], 0.5);
+          double v90 = bench_percentile (vigil_err[p], 0.9);
+          double sv = bench_percentile (server_err[p], 0.5);
+          double ratio = sv > 0 ? v / sv : 0;
+          gboolean met = v <= TARGET_ERROR && ratio <= TARGET_RATIO;
+
+          fprintf (out, "%-10s %7.0f%% %8.1f%% %8.1f%% %7.2f %8.1f%% %9s%s\n",
+                   p == 0 ? label : "",
+                   points[p] * 100, v * 100, sv * 100, ratio, v90 * 100,
+                   p == 0 ? unknowns : "",
+                   met ? "" : "  (target missed)");
+          ok &= met;
+          worst_error = MAX (worst_error, v);
+          worst_ratio = MAX (worst_ratio, ratio);
+          g_array_unref (vigil_err[p]);
+          g_array_unref (server_err[p]);
+        }
+      fprintf (out, "%-10s %.1f polls per job\n", "", (double) polls / jobs);
+    }
+
+  fprintf (out, "targets: Vigil <= %.0f %% (worst %.1f %%), <= %.1f x the server's (worst %.2f x): %s\n",
+           TARGET_ERROR * 100, worst_error * 100, TARGET_RATIO, worst_ratio,
+           ok ? "met" : "MISSED");
+  return ok;
+}
