@@ -75,14 +75,25 @@ vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
           self->has_items = TRUE;
           self->anchor_us = time_us;
           self->anchor_completed = completed;
+          self->anchor_at_start = completed == 0 && fraction <= 0;
           self->completed = completed;
           self->last_done_us = time_us;
+          self->first_done_us = 0;
+          self->first_done = -1;
         }
       else if (completed > self->completed)
         {
           self->completed = completed;
-          self->last_done_us = time_us;
+          self->last_done_us = self->last_record_us < time_us
+                               ? time_us - (time_us - self->last_record_us) / 2
+                               : time_us;
+          if (self->first_done < 0)
+            {
+              self->first_done_us = self->last_done_us;
+              self->first_done = completed;
+            }
         }
+      self->last_record_us = time_us;
 
       /* 1 of 1 becoming 1 of 12: the fraction means something else now */
       if (self->total != 0 && self->total != total_items)
@@ -103,16 +114,24 @@ estimate_from_items (const VigilEtaEstimator *self,
                      gint64                   now_us,
                      double                  *n_measured)
 {
+  gint64 from_us = self->anchor_us;
   gint64 done = self->completed - self->anchor_completed;
   gint64 left = self->total - self->completed;
   double pace;
   double in_item;
   double eta;
 
-  if (!self->has_items || done <= 0 || self->last_done_us <= self->anchor_us)
+  /* joined mid-item: the first interval is short, skip it when we can */
+  if (!self->anchor_at_start && self->first_done >= 0 && self->completed > self->first_done)
+    {
+      from_us = self->first_done_us;
+      done = self->completed - self->first_done;
+    }
+
+  if (!self->has_items || done <= 0 || self->last_done_us <= from_us)
     return VIGIL_UNKNOWN;
 
-  pace = seconds_between (self->anchor_us, self->last_done_us) / done;
+  pace = seconds_between (from_us, self->last_done_us) / done;
   in_item = MAX (seconds_between (self->last_done_us, now_us), 0.0);
   if (left <= 0)
     return 0.0;

@@ -34,15 +34,22 @@ typedef struct
   VigilEtaSample samples[VIGIL_ETA_MAX_SAMPLES];  /* oldest first */
   guint          n_samples;
 
-  /* Items: counted from the first record with item counts (the anchor);
-   * a total that changes (playlists first say 1) moves nothing but the
-   * total, a count that goes back starts again. */
+  /* Items: counted from the first record with item counts (the anchor),
+   * or, when the job was already under way then, from the first item seen
+   * done; an item is taken as done halfway between the record that first
+   * counts it and the one before. A total that changes (playlists first
+   * say 1) moves nothing but the total; a count that goes back starts
+   * again. */
   gboolean       has_items;
   gint64         anchor_us;
   gint64         anchor_completed;
   gint64         completed;
   gint64         total;
   gint64         last_done_us;     /* when completed last went up */
+  gint64         last_record_us;   /* the last record with item counts */
+  gboolean       anchor_at_start;  /* nothing done at the anchor yet */
+  gint64         first_done_us;    /* when completed first went up */
+  gint64         first_done;       /* to what */
 
   gboolean       has_server_eta;
   double         server_eta;       /* the last record's, when it had one */
@@ -73,7 +80,8 @@ void   vigil_eta_estimator_add_progress (VigilEtaEstimator     *self,
 
 /* Seconds left at now_us, from the first of these that applies:
  *  - items: once completed_items went up since the anchor, the job's pace
- *    (seconds per item from the anchor to the last item done) times the
+ *    (seconds per item from the anchor, or the first item seen done, to
+ *    the last item done) times the
  *    items left, minus the time since the last item ended (but never less
  *    than the items after the current one take). With a server ETA the
  *    two are blended: n items measured weigh n against
