@@ -57,6 +57,15 @@ vigil_eta_estimator_add_sample (VigilEtaEstimator *self,
 }
 
 void
+vigil_eta_estimator_set_items_may_grow (VigilEtaEstimator *self,
+                                        gboolean           may_grow)
+{
+  g_return_if_fail (self != NULL);
+
+  self->items_may_grow = !!may_grow;
+}
+
+void
 vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
                                   gint64             time_us,
                                   double             fraction,
@@ -184,6 +193,10 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
   double items;
 
   g_return_val_if_fail (self != NULL, VIGIL_UNKNOWN);
+
+  /* a playlist saying "1 of 1" has not listed its songs yet */
+  if (self->items_may_grow && self->has_items && self->total <= 1)
+    return VIGIL_UNKNOWN;
 
   items = estimate_from_items (self, now_us, &n);
   if (items >= 0)

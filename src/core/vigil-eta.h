@@ -51,11 +51,12 @@ typedef struct
   gint64         first_done_us;    /* when completed first went up */
   gint64         first_done;       /* to what */
 
+  gboolean       items_may_grow;   /* a playlist: "1 of 1" means "not listed yet" */
   gboolean       has_server_eta;
   double         server_eta;       /* the last record's, when it had one */
 } VigilEtaEstimator;
 
-/* Forgets every sample. */
+/* Forgets everything (items_may_grow too). */
 void   vigil_eta_estimator_reset      (VigilEtaEstimator       *self);
 
 /* Records that the job was at fraction at time_us (a monotonic time in µs
@@ -77,6 +78,13 @@ void   vigil_eta_estimator_add_progress (VigilEtaEstimator     *self,
                                          gint64                 completed_items,
                                          gint64                 total_items,
                                          double                 server_eta);
+
+/* Whether the job is one whose first records may say total_items: 1
+ * before its items are listed (playlists and account-wide jobs do): then
+ * the estimate is unknown while the total is 1 or less, rather than one
+ * item's time. */
+void   vigil_eta_estimator_set_items_may_grow (VigilEtaEstimator *self,
+                                               gboolean           may_grow);
 
 /* Seconds left at now_us, from the first of these that applies:
  *  - items: once completed_items went up since the anchor, the job's pace

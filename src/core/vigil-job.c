@@ -465,6 +465,8 @@ apply_progress_fields (VigilJob            *self,
     update_string (self, &self->message, p->message, PROP_MESSAGE);
 
   fraction = display_fraction (self, p);
+  vigil_eta_estimator_set_items_may_grow (&self->eta, self->kind == VIGIL_JOB_KIND_PLAYLIST ||
+                                                      self->kind == VIGIL_JOB_KIND_BACKGROUND);
   vigil_eta_estimator_add_progress (&self->eta, now_us, fraction,
                                     p->completed_items, p->total_items, p->eta_seconds);
   update_running_fraction (self, fraction, now_us);

@@ -45,6 +45,8 @@
 #define ROUND_TRIP_S    0.15
 #define TARGET_ERROR    0.15   /* median error, at most */
 #define TARGET_RATIO    0.5    /* of the server's median error, at most */
+#define EARLY_S         5.0    /* "early": the first poll after this */
+#define WILD_ERROR      0.5    /* "wildly wrong": off by more than this */
 #define FLOOR_SLACK     0.01   /* "at the floor": within a point of the best */
 
 static const guint sizes[] = { 5, 12, 30 };
@@ -193,11 +195,13 @@ static void
 run_job (const Job *job,
          Server    *server,
          GArray    *err[4][N_POINTS],
+         guint      early[4],
          guint     *unknown,
          guint     *polls)
 {
   VigilPollSettings settings = vigil_poll_settings_default ();
   VigilEtaEstimator est = { 0 };
+  gboolean early_seen = FALSE;
   double duration = job_duration (job);
   double shown;
   double server_shown;
@@ -206,6 +210,7 @@ run_job (const Job *job,
   guint songs_done = 0;
   double t = ROUND_TRIP_S;
 
+  vigil_eta_estimator_set_items_may_grow (&est, TRUE);  /* as VigilJob does for playlists */
   while (TRUE)
     {
       VigilPollInput input;
@@ -231,6 +236,18 @@ run_job (const Job *job,
       shown = vigil_eta_estimator_estimate (&est, (gint64) (t * G_USEC_PER_SEC));
       server_shown = r.server_eta;
       fraction = MAX (fraction, r.fraction);
+
+      /* early: the first poll past EARLY_S (most still say "1 of 1") */
+      if (!early_seen && t >= EARLY_S)
+        {
+          double truth = duration - t;
+
+          early_seen = TRUE;
+          early[0] += !(shown >= 0);
+          early[1] += shown >= 0 && relative_error (shown, truth) > WILD_ERROR;
+          early[2] += relative_error (server_shown, truth) > WILD_ERROR;
+          early[3]++;
+        }
 
       /* a point passed since the last poll: what this poll shows, then */
       while (next_point < N_POINTS && points[next_point] * duration <= t)
@@ -286,6 +303,7 @@ bench_eta_figure6 (FILE     *out,
       GArray *err[4][N_POINTS];
       guint unknown = 0;
       guint polls = 0;
+      guint early[4] = { 0 };
       char label[32];
       char unknowns[32];
 
@@ -298,7 +316,7 @@ bench_eta_figure6 (FILE     *out,
           Job job;
 
           job_make (&job, rand, sizes[s]);
-          run_job (&job, &server, err, &unknown, &polls);
+          run_job (&job, &server, err, early, &unknown, &polls);
           g_array_unref (job.ends);
         }
 
@@ -334,7 +352,10 @@ bench_eta_figure6 (FILE     *out,
       for (guint k = 0; k < 4; k++)
         for (guint p = 0; p < N_POINTS; p++)
           g_array_unref (err[k][p]);
-      fprintf (out, "%-10s %.1f polls per job\n", "", (double) polls / jobs);
+      fprintf (out, "%-10s %.1f polls per job; at %g s: Vigil unknown %u, off by > %.0f %% %u; "
+               "server off by > %.0f %% %u (of %u)\n",
+               "", (double) polls / jobs, EARLY_S, early[0], WILD_ERROR * 100, early[1],
+               WILD_ERROR * 100, early[2], early[3]);
     }
 
   fprintf (out, "targets: Vigil <= %.0f %% (worst %.1f %%), <= %.1f x the server's (worst %.2f x): %s",
