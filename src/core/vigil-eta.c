@@ -121,7 +121,8 @@ vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
 static double
 estimate_from_items (const VigilEtaEstimator *self,
                      gint64                   now_us,
-                     double                  *n_measured)
+                     double                  *n_measured,
+                     gboolean                *stale)
 {
   gint64 from_us = self->anchor_us;
   gint64 done = self->completed - self->anchor_completed;
@@ -145,7 +146,10 @@ estimate_from_items (const VigilEtaEstimator *self,
   if (left <= 0)
     return 0.0;
   if (in_item >= MAX (VIGIL_ETA_STALE_SECONDS, 3 * pace))
-    return VIGIL_UNKNOWN;
+    {
+      *stale = TRUE;
+      return VIGIL_UNKNOWN;
+    }
 
   /* an item running late still leaves the ones after it to do */
   eta = MAX (pace * left - in_item, pace * (left - 1));
@@ -189,6 +193,7 @@ double
 vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
                               gint64                   now_us)
 {
+  gboolean stale = FALSE;
   double n = 0;
   double items;
 
@@ -198,7 +203,7 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
   if (self->items_may_grow && self->has_items && self->total <= 1)
     return VIGIL_UNKNOWN;
 
-  items = estimate_from_items (self, now_us, &n);
+  items = estimate_from_items (self, now_us, &n, &stale);
   if (items >= 0)
     {
       if (!self->has_server_eta)
@@ -211,6 +216,10 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
 
   if (self->has_server_eta)
     return self->server_eta;
+
+  /* the fraction comes from the same stalled counts */
+  if (stale)
+    return VIGIL_UNKNOWN;
 
   return estimate_from_fraction (self, now_us);
 }

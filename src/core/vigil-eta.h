@@ -94,7 +94,8 @@ void   vigil_eta_estimator_set_items_may_grow (VigilEtaEstimator *self,
  *    than the items after the current one take). With a server ETA the
  *    two are blended: n items measured weigh n against
  *    VIGIL_ETA_SERVER_WEIGHT for the server. Unknown (or the server's)
- *    after max(VIGIL_ETA_STALE_SECONDS, 3 paces) without an item done.
+ *    after max(VIGIL_ETA_STALE_SECONDS, 3 paces) without an item done
+ *    (the fraction is not asked then).
  *  - the server's eta_seconds, as it said it.
  *  - the fraction: what remains at the last sample's rate (measured
  * from the first sample kept to the last), minus the time since the last
