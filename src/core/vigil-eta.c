@@ -11,6 +11,10 @@
 
 #include "vigil-eta.h"
 
+#ifndef VIGIL_ETA_PACE_SLACK
+#define VIGIL_ETA_PACE_SLACK 0.0
+#endif
+
 /* to_us - from_us in seconds. Times of the same sign subtract exactly;
  * far-apart ones would overflow a gint64, so they go through doubles. */
 static double
@@ -87,15 +91,15 @@ vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
           self->anchor_at_start = completed == 0 && fraction <= 0;
           self->completed = completed;
           self->last_done_us = time_us;
+          self->done_gap_us = 0;
           self->first_done_us = 0;
           self->first_done = -1;
         }
       else if (completed > self->completed)
         {
           self->completed = completed;
-          self->last_done_us = self->last_record_us < time_us
-                               ? time_us - (time_us - self->last_record_us) / 2
-                               : time_us;
+          self->done_gap_us = self->last_record_us < time_us ? time_us - self->last_record_us : 0;
+          self->last_done_us = time_us - self->done_gap_us / 2;
           if (self->first_done < 0)
             {
               self->first_done_us = self->last_done_us;
@@ -122,6 +126,7 @@ static double
 estimate_from_items (const VigilEtaEstimator *self,
                      gint64                   now_us,
                      double                  *n_measured,
+                     double                  *pace_out,
                      gboolean                *stale)
 {
   gint64 from_us = self->anchor_us;
@@ -154,6 +159,7 @@ estimate_from_items (const VigilEtaEstimator *self,
   /* an item running late still leaves the ones after it to do */
   eta = MAX (pace * left - in_item, pace * (left - 1));
   *n_measured = done;
+  *pace_out = pace;
   return isfinite (eta) ? eta : VIGIL_UNKNOWN;
 }
 
@@ -195,7 +201,10 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
 {
   gboolean stale = FALSE;
   double n = 0;
+  double pace = 0;
   double items;
+  double blend;
+  double slack;
 
   g_return_val_if_fail (self != NULL, VIGIL_UNKNOWN);
 
@@ -203,15 +212,21 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
   if (self->items_may_grow && self->has_items && self->total <= 1)
     return VIGIL_UNKNOWN;
 
-  items = estimate_from_items (self, now_us, &n, &stale);
+  items = estimate_from_items (self, now_us, &n, &pace, &stale);
   if (items >= 0)
     {
       if (!self->has_server_eta)
         return items;
 
       /* the server's running mean is a prior the job's own items correct */
-      return (n * items + VIGIL_ETA_SERVER_WEIGHT * self->server_eta) /
-             (n + VIGIL_ETA_SERVER_WEIGHT);
+      blend = (n * items + VIGIL_ETA_SERVER_WEIGHT * self->server_eta) /
+              (n + VIGIL_ETA_SERVER_WEIGHT);
+
+      /* but the server knows when the current item began, and Vigil only
+       * within the gap between two records: a server ETA within that much
+       * (and a little of the pace) of the blend is the better word */
+      slack = seconds_between (0, self->done_gap_us) / 2 + VIGIL_ETA_PACE_SLACK * pace;
+      return MAX (CLAMP (self->server_eta, blend - slack, blend + slack), 0.0);
     }
 
   if (self->has_server_eta)

@@ -46,6 +46,7 @@ typedef struct
   gint64         completed;
   gint64         total;
   gint64         last_done_us;     /* when completed last went up */
+  gint64         done_gap_us;      /* between the records around it */
   gint64         last_record_us;   /* the last record with item counts */
   gboolean       anchor_at_start;  /* nothing done at the anchor yet */
   gint64         first_done_us;    /* when completed first went up */
