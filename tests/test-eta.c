@@ -267,8 +267,9 @@ add (VigilEtaEstimator *est,
   vigil_eta_estimator_add_progress (est, SECONDS (seconds), fraction, completed, total, server_eta);
 }
 
-/* An item is done halfway between the record that counts it and the one
- * before: 0 at 10 s, 1 at 20 s means done at 15 s, 15 s per item. */
+/* An item ends, on average, halfway between the record that counts it and
+ * the one before (when items are longer than that gap): 0 at 10 s, 1 at
+ * 20 s means done at 15 s, 15 s per item. */
 static void
 test_items_pace (void)
 {
@@ -297,6 +298,7 @@ test_items_server_blend (void)
 {
   VigilEtaEstimator est = { 0 };
   double items;
+  double blend;
 
   add (&est, 0, 0, 10, 200);
   assert_eta (&est, SECONDS (0), 200);
@@ -304,14 +306,22 @@ test_items_server_blend (void)
   assert_eta (&est, SECONDS (10), 190);
   assert_eta (&est, SECONDS (100), 190);
 
+  /* blended; but the server knows when the item began, Vigil only within
+   * the 10 s gap: a server ETA within half of it of the blend wins, one
+   * further away moves the blend that far */
   add (&est, 20, 1, 10, 180);
   items = 15 * 9 - 5;
-  assert_eta (&est, SECONDS (20), (items + VIGIL_ETA_SERVER_WEIGHT * 180) / (1 + VIGIL_ETA_SERVER_WEIGHT));
+  blend = (items + VIGIL_ETA_SERVER_WEIGHT * 180) / (1 + VIGIL_ETA_SERVER_WEIGHT);
+  g_assert_cmpfloat (fabs (180 - blend), >, 5);
+  assert_eta (&est, SECONDS (20), blend + 5);
 
   add (&est, 30, 1, 10, 170);
   add (&est, 40, 2, 10, 160);
   items = 17.5 * 8 - 5;
-  assert_eta (&est, SECONDS (40), (2 * items + VIGIL_ETA_SERVER_WEIGHT * 160) / (2 + VIGIL_ETA_SERVER_WEIGHT));
+  blend = (2 * items + VIGIL_ETA_SERVER_WEIGHT * 160) / (2 + VIGIL_ETA_SERVER_WEIGHT);
+  assert_eta (&est, SECONDS (40), blend + 5);
+  add (&est, 40, 2, 10, blend - 4);
+  assert_eta (&est, SECONDS (40), blend - 4);
 
   /* a record without the server's word forgets it */
   add (&est, 41, 2, 10, NO_SERVER);
@@ -336,11 +346,12 @@ test_items_total_grows (void)
   g_assert_cmpuint (est.n_samples, ==, 1);
   assert_eta (&est, SECONDS (6), 294);
 
-  /* 1 done at 21 s (between 18 and 24), counted from the first record */
+  /* 1 done at 21 s (between 18 and 24), counted from the first record;
+   * the server's 272 is more than 3 s (half the gap) from the blend */
   add (&est, 18, 0, 12, 282);
   add (&est, 24, 1, 12, 272);
   assert_eta (&est, SECONDS (24),
-              (21 * 11 - 3 + VIGIL_ETA_SERVER_WEIGHT * 272) / (1 + VIGIL_ETA_SERVER_WEIGHT));
+              (21 * 11 - 3 + VIGIL_ETA_SERVER_WEIGHT * 272) / (1 + VIGIL_ETA_SERVER_WEIGHT) + 3);
 
   /* a song job's "1 of 1" is the truth: the server's word */
   vigil_eta_estimator_reset (&est);
@@ -350,20 +361,40 @@ test_items_total_grows (void)
 }
 
 /* Joined mid-item: the first interval is short, so the pace counts from
- * the first item seen done once there is a second. */
+ * the first record that saw an item done once there is a second. */
 static void
 test_items_joined_late (void)
 {
   VigilEtaEstimator est = { 0 };
+  double pace;
 
   add (&est, 100, 3, 10, NO_SERVER);
   g_assert_false (est.anchor_at_start);
-  add (&est, 105, 4, 10, NO_SERVER);     /* done at 102.5: 2.5 s, a guess */
-  assert_eta (&est, SECONDS (105), MAX (2.5 * 6 - 2.5, 2.5 * 5));
+  /* a guess: the item ended within the 5 s gap and within a pace of 105 s */
+  add (&est, 105, 4, 10, NO_SERVER);
+  pace = 5 / 1.5;
+  assert_eta (&est, SECONDS (105), pace * 6 - pace / 2);
 
   add (&est, 125, 4, 10, NO_SERVER);
-  add (&est, 135, 5, 10, NO_SERVER);     /* done at 130: 27.5 s after the first */
-  assert_eta (&est, SECONDS (135), 27.5 * 5 - 5);
+  add (&est, 135, 5, 10, NO_SERVER);     /* 30 s from record to record */
+  assert_eta (&est, SECONDS (135), 30 * 5 - 5);
+}
+
+/* Many items between two records: the last one ended within a pace of
+ * the record, not halfway through the gap. */
+static void
+test_items_many_per_gap (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double pace = 1 / 10.5;
+
+  add (&est, 0, 0, 100, NO_SERVER);
+  add (&est, 1, 10, 100, NO_SERVER);
+  assert_eta (&est, SECONDS (1), pace * 90 - pace / 2);
+
+  /* an exact server within half a pace of it wins */
+  add (&est, 1, 10, 100, pace * 90 - pace / 2 + 0.04);
+  assert_eta (&est, SECONDS (1), pace * 90 - pace / 2 + 0.04);
 }
 
 /* An item running late leaves the ones after it; far too late, unknown
@@ -391,10 +422,12 @@ test_items_back_and_end (void)
 {
   VigilEtaEstimator est = { 0 };
 
+  double pace = 10 / 1.5;                /* 1 item in 10 s, less half its own */
+
   add (&est, 0, 0, 4, NO_SERVER);
   add (&est, 10, 1, 4, NO_SERVER);
-  assert_eta (&est, SECONDS (10), 5 * 3 - 5);
-  assert_eta (&est, SECONDS (12), 5 * 2);
+  assert_eta (&est, SECONDS (10), pace * 3 - pace / 2);
+  assert_eta (&est, SECONDS (20), pace * 2);
 
   add (&est, 20, 0, 4, NO_SERVER);
   g_assert_cmpint (est.anchor_completed, ==, 0);
@@ -453,6 +486,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/eta/items/server-blend", test_items_server_blend);
   g_test_add_func ("/vigil/eta/items/total-grows", test_items_total_grows);
   g_test_add_func ("/vigil/eta/items/joined-late", test_items_joined_late);
+  g_test_add_func ("/vigil/eta/items/many-per-gap", test_items_many_per_gap);
   g_test_add_func ("/vigil/eta/items/late-and-stale", test_items_late_and_stale);
   g_test_add_func ("/vigil/eta/items/back-and-end", test_items_back_and_end);
   g_test_add_func ("/vigil/eta/items/bad-numbers", test_items_bad_numbers);

@@ -11,10 +11,6 @@
 
 #include "vigil-eta.h"
 
-#ifndef VIGIL_ETA_PACE_SLACK
-#define VIGIL_ETA_PACE_SLACK 0.0
-#endif
-
 /* to_us - from_us in seconds. Times of the same sign subtract exactly;
  * far-apart ones would overflow a gint64, so they go through doubles. */
 static double
@@ -99,7 +95,7 @@ vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
         {
           self->completed = completed;
           self->done_gap_us = self->last_record_us < time_us ? time_us - self->last_record_us : 0;
-          self->last_done_us = time_us - self->done_gap_us / 2;
+          self->last_done_us = time_us;
           if (self->first_done < 0)
             {
               self->first_done_us = self->last_done_us;
@@ -121,35 +117,55 @@ vigil_eta_estimator_add_progress (VigilEtaEstimator *self,
 }
 
 /* From the items done since the anchor; VIGIL_UNKNOWN without one done
- * or when the current one takes far longer than the others did. */
+ * or when the current one takes far longer than the others did. Items
+ * are seen done by the records that count them: the last one ended within
+ * the gap before its record, and within one pace of it. *half_gap_out: how
+ * uncertain that end is. */
 static double
 estimate_from_items (const VigilEtaEstimator *self,
                      gint64                   now_us,
                      double                  *n_measured,
-                     double                  *pace_out,
+                     double                  *half_gap_out,
                      gboolean                *stale)
 {
-  gint64 from_us = self->anchor_us;
-  gint64 done = self->completed - self->anchor_completed;
   gint64 left = self->total - self->completed;
+  double gap = seconds_between (0, self->done_gap_us);
   double pace;
+  double half;
   double in_item;
   double eta;
+  gint64 done;
 
-  /* joined mid-item: the first interval is short, skip it when we can */
-  if (!self->anchor_at_start && self->first_done >= 0 && self->completed > self->first_done)
-    {
-      from_us = self->first_done_us;
-      done = self->completed - self->first_done;
-    }
-
-  if (!self->has_items || done <= 0 || self->last_done_us <= from_us)
+  if (!self->has_items || self->first_done < 0)
     return VIGIL_UNKNOWN;
 
-  pace = seconds_between (from_us, self->last_done_us) / done;
-  in_item = MAX (seconds_between (self->last_done_us, now_us), 0.0);
+  if (!self->anchor_at_start && self->completed > self->first_done)
+    {
+      /* joined mid-item: from record to record, whose offsets cancel */
+      done = self->completed - self->first_done;
+      pace = seconds_between (self->first_done_us, self->last_done_us) / done;
+    }
+  else
+    {
+      /* from the start (or a guess from mid-item): the last end lies
+       * min(gap, pace) / 2 before its record, on average */
+      double span = seconds_between (self->anchor_us, self->last_done_us);
+
+      done = self->completed - self->anchor_completed;
+      if (done <= 0)
+        return VIGIL_UNKNOWN;
+      pace = (span - gap / 2) / done;
+      if (pace < gap)
+        pace = span / (done + 0.5);
+    }
+
+  if (!(pace > 0))
+    return VIGIL_UNKNOWN;
   if (left <= 0)
     return 0.0;
+
+  half = MIN (gap, pace) / 2;
+  in_item = MAX (seconds_between (self->last_done_us, now_us) + half, 0.0);
   if (in_item >= MAX (VIGIL_ETA_STALE_SECONDS, 3 * pace))
     {
       *stale = TRUE;
@@ -159,7 +175,7 @@ estimate_from_items (const VigilEtaEstimator *self,
   /* an item running late still leaves the ones after it to do */
   eta = MAX (pace * left - in_item, pace * (left - 1));
   *n_measured = done;
-  *pace_out = pace;
+  *half_gap_out = half;
   return isfinite (eta) ? eta : VIGIL_UNKNOWN;
 }
 
@@ -201,10 +217,9 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
 {
   gboolean stale = FALSE;
   double n = 0;
-  double pace = 0;
+  double half_gap = 0;
   double items;
   double blend;
-  double slack;
 
   g_return_val_if_fail (self != NULL, VIGIL_UNKNOWN);
 
@@ -212,7 +227,7 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
   if (self->items_may_grow && self->has_items && self->total <= 1)
     return VIGIL_UNKNOWN;
 
-  items = estimate_from_items (self, now_us, &n, &pace, &stale);
+  items = estimate_from_items (self, now_us, &n, &half_gap, &stale);
   if (items >= 0)
     {
       if (!self->has_server_eta)
@@ -225,8 +240,7 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
       /* but the server knows when the current item began, and Vigil only
        * within the gap between two records: a server ETA within that much
        * (and a little of the pace) of the blend is the better word */
-      slack = seconds_between (0, self->done_gap_us) / 2 + VIGIL_ETA_PACE_SLACK * pace;
-      return MAX (CLAMP (self->server_eta, blend - slack, blend + slack), 0.0);
+      return MAX (CLAMP (self->server_eta, blend - half_gap, blend + half_gap), 0.0);
     }
 
   if (self->has_server_eta)

@@ -45,11 +45,11 @@ typedef struct
   gint64         anchor_completed;
   gint64         completed;
   gint64         total;
-  gint64         last_done_us;     /* when completed last went up */
-  gint64         done_gap_us;      /* between the records around it */
+  gint64         last_done_us;     /* the record that saw completed go up last */
+  gint64         done_gap_us;      /* since the record before it */
   gint64         last_record_us;   /* the last record with item counts */
   gboolean       anchor_at_start;  /* nothing done at the anchor yet */
-  gint64         first_done_us;    /* when completed first went up */
+  gint64         first_done_us;    /* the record that saw it go up first */
   gint64         first_done;       /* to what */
 
   gboolean       items_may_grow;   /* a playlist: "1 of 1" means "not listed yet" */
