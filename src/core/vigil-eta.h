@@ -35,11 +35,11 @@ typedef struct
   guint          n_samples;
 
   /* Items: counted from the first record with item counts (the anchor),
-   * or, when the job was already under way then, from the first item seen
-   * done; an item is taken as done halfway between the record that first
-   * counts it and the one before. A total that changes (playlists first
-   * say 1) moves nothing but the total; a count that goes back starts
-   * again. */
+   * or, when the job was already under way then, from the first record
+   * that saw an item done. An item ended within the gap before the record
+   * that counts it, and within one pace of it. A total that changes
+   * (playlists first say 1) moves nothing but the total; a count that
+   * goes back starts again. */
   gboolean       has_items;
   gint64         anchor_us;
   gint64         anchor_completed;
@@ -89,20 +89,24 @@ void   vigil_eta_estimator_set_items_may_grow (VigilEtaEstimator *self,
 
 /* Seconds left at now_us, from the first of these that applies:
  *  - items: once completed_items went up since the anchor, the job's pace
- *    (seconds per item from the anchor, or the first item seen done, to
- *    the last item done) times the
- *    items left, minus the time since the last item ended (but never less
- *    than the items after the current one take). With a server ETA the
- *    two are blended: n items measured weigh n against
- *    VIGIL_ETA_SERVER_WEIGHT for the server. Unknown (or the server's)
- *    after max(VIGIL_ETA_STALE_SECONDS, 3 paces) without an item done
- *    (the fraction is not asked then).
+ *    (seconds per item: from the anchor, less half of min(gap, pace) for
+ *    the last end; or from the first record that saw an item done to the
+ *    last one) times the items left, minus the time on the current item
+ *    (since the last end), but never less than the items after the
+ *    current one take. With a server ETA the two are blended, n items
+ *    measured against VIGIL_ETA_SERVER_WEIGHT for the server, and then the
+ *    server's ETA wins when it lies within the last end's uncertainty
+ *    (half of min(gap, pace)) of the blend, else the blend moves that far
+ *    towards it: the server knows when the current item began. Unknown
+ *    (or the server's) after max(VIGIL_ETA_STALE_SECONDS, 3 paces) on one
+ *    item (the fraction is not asked then).
  *  - the server's eta_seconds, as it said it.
  *  - the fraction: what remains at the last sample's rate (measured
- * from the first sample kept to the last), minus the time since the last
- * sample, never below 0. VIGIL_UNKNOWN with fewer than two samples, when
- * the samples span no time, after VIGIL_ETA_STALE_SECONDS without
- * movement, or when the estimate is not a finite number. */
+ *    from the first sample kept to the last), minus the time since the
+ *    last sample, never below 0. VIGIL_UNKNOWN with fewer than two
+ *    samples, when the samples span no time, after
+ *    VIGIL_ETA_STALE_SECONDS without movement, or when the estimate is
+ *    not a finite number. */
 double vigil_eta_estimator_estimate   (const VigilEtaEstimator *self,
                                        gint64                   now_us);
 
