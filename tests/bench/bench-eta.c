@@ -19,11 +19,17 @@
  *    current one, never below 0;
  *  - poll times: vigil_poll_policy_decide() with the default settings, fed
  *    the estimate itself, plus a 150 ms round trip.
- * At 25, 50 and 75 % of each job's true duration, the ETA shown is the one
- * computed at the last poll (rows show the job's eta-seconds as of then),
- * and the server's is the one of that same record. Error = |shown − true
- * remaining| / true remaining; an unknown ETA counts as 100 %. Reported:
- * medians per playlist size and progress point.
+ * At the first poll past 25, 50 and 75 % of each job's true duration, the
+ * ETA Vigil shows from that record (the job's eta-seconds) and the
+ * server's eta_seconds in it are compared with the true time left then.
+ * Error = |shown − true remaining| / true remaining; an unknown ETA counts
+ * as 100 %. Reported: medians per playlist size and progress point, with
+ * two floors: "best", what any client can make of the records (each
+ * finished song's exact time, the server's mean as a prior worth one
+ * song), and "pace-known", which knows the job's pace (no record tells
+ * it). A cell whose target even "best" misses, with Vigil within a point
+ * of "best", is "floor" (out of reach); otherwise it is met or MISSED.
+ * `--quick` runs the same with fewer jobs; a MISSED fails the smoke run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
