@@ -298,7 +298,6 @@ test_items_server_blend (void)
 {
   VigilEtaEstimator est = { 0 };
   double items;
-  double blend;
 
   add (&est, 0, 0, 10, 200);
   assert_eta (&est, SECONDS (0), 200);
@@ -306,26 +305,45 @@ test_items_server_blend (void)
   assert_eta (&est, SECONDS (10), 190);
   assert_eta (&est, SECONDS (100), 190);
 
-  /* blended; but the server knows when the item began, Vigil only within
-   * the 10 s gap: a server ETA within half of it of the blend wins, one
-   * further away moves the blend that far */
   add (&est, 20, 1, 10, 180);
   items = 15 * 9 - 5;
-  blend = (items + VIGIL_ETA_SERVER_WEIGHT * 180) / (1 + VIGIL_ETA_SERVER_WEIGHT);
-  g_assert_cmpfloat (fabs (180 - blend), >, 5);
-  assert_eta (&est, SECONDS (20), blend + 5);
+  assert_eta (&est, SECONDS (20), (items + VIGIL_ETA_SERVER_WEIGHT * 180) / (1 + VIGIL_ETA_SERVER_WEIGHT));
 
   add (&est, 30, 1, 10, 170);
   add (&est, 40, 2, 10, 160);
   items = 17.5 * 8 - 5;
-  blend = (2 * items + VIGIL_ETA_SERVER_WEIGHT * 160) / (2 + VIGIL_ETA_SERVER_WEIGHT);
-  assert_eta (&est, SECONDS (40), blend + 5);
-  add (&est, 40, 2, 10, blend - 4);
-  assert_eta (&est, SECONDS (40), blend - 4);
+  assert_eta (&est, SECONDS (40), (2 * items + VIGIL_ETA_SERVER_WEIGHT * 160) / (2 + VIGIL_ETA_SERVER_WEIGHT));
 
   /* a record without the server's word forgets it */
   add (&est, 41, 2, 10, NO_SERVER);
   assert_eta (&est, SECONDS (41), 17.5 * 8 - 6);
+}
+
+/* Near the end (VIGIL_ETA_END_SECONDS), the server knows when the current
+ * item began, Vigil only within the gap before the record that saw the
+ * last one done: a server ETA within half that gap of the blend wins. */
+static void
+test_items_server_end (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double items = 15 - 5;                 /* 15 s per item, 5 s into the last */
+
+  add (&est, 0, 0, 2, 30);
+  add (&est, 10, 0, 2, 20);
+  add (&est, 20, 1, 2, 14);
+  g_assert_cmpfloat ((items + 14) / 2, <=, VIGIL_ETA_END_SECONDS);
+  assert_eta (&est, SECONDS (20), 14);
+
+  /* 4.5 s, then 5 s from the blend: still within half the gap */
+  add (&est, 20, 1, 2, 1);
+  g_assert_cmpfloat (fabs (1 - (items + 1) / 2), ==, 4.5);
+  assert_eta (&est, SECONDS (20), 1);
+  add (&est, 20, 1, 2, 0);
+  assert_eta (&est, SECONDS (20), 0);
+
+  /* far from the end, the blend */
+  add (&est, 20, 1, 2, 26);
+  assert_eta (&est, SECONDS (20), (items + 26) / 2);
 }
 
 /* Playlists first say "1 of 1": no ETA then (when the owner says the
@@ -346,12 +364,11 @@ test_items_total_grows (void)
   g_assert_cmpuint (est.n_samples, ==, 1);
   assert_eta (&est, SECONDS (6), 294);
 
-  /* 1 done at 21 s (between 18 and 24), counted from the first record;
-   * the server's 272 is more than 3 s (half the gap) from the blend */
+  /* 1 done at 21 s (between 18 and 24), counted from the first record */
   add (&est, 18, 0, 12, 282);
   add (&est, 24, 1, 12, 272);
   assert_eta (&est, SECONDS (24),
-              (21 * 11 - 3 + VIGIL_ETA_SERVER_WEIGHT * 272) / (1 + VIGIL_ETA_SERVER_WEIGHT) + 3);
+              (21 * 11 - 3 + VIGIL_ETA_SERVER_WEIGHT * 272) / (1 + VIGIL_ETA_SERVER_WEIGHT));
 
   /* a song job's "1 of 1" is the truth: the server's word */
   vigil_eta_estimator_reset (&est);
@@ -484,6 +501,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/eta/bad-fractions", test_bad_fractions);
   g_test_add_func ("/vigil/eta/items/pace", test_items_pace);
   g_test_add_func ("/vigil/eta/items/server-blend", test_items_server_blend);
+  g_test_add_func ("/vigil/eta/items/server-end", test_items_server_end);
   g_test_add_func ("/vigil/eta/items/total-grows", test_items_total_grows);
   g_test_add_func ("/vigil/eta/items/joined-late", test_items_joined_late);
   g_test_add_func ("/vigil/eta/items/many-per-gap", test_items_many_per_gap);

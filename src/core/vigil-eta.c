@@ -238,8 +238,11 @@ vigil_eta_estimator_estimate (const VigilEtaEstimator *self,
               (n + VIGIL_ETA_SERVER_WEIGHT);
 
       /* but the server knows when the current item began, and Vigil only
-       * within the gap between two records: a server ETA within that much
-       * (and a little of the pace) of the blend is the better word */
+       * within the gap between two records: near the end, where that is
+       * most of what is left and the poller times its last polls on it,
+       * a server ETA within that much of the blend is the better word */
+      if (blend > VIGIL_ETA_END_SECONDS)
+        return blend;
       return MAX (CLAMP (self->server_eta, blend - half_gap, blend + half_gap), 0.0);
     }
 

@@ -27,6 +27,10 @@ typedef struct
  * it a little (the figure 6 workloads chose 1). */
 #define VIGIL_ETA_SERVER_WEIGHT 1.0
 
+/* Within this many seconds of the end, the server's ETA times the end
+ * when it is within the uncertainty of Vigil's (see below). */
+#define VIGIL_ETA_END_SECONDS 15
+
 /* Plain data, embedded in its owner: a zero-filled estimator is empty.
  * Read the fields, change them only through the functions below. */
 typedef struct
