@@ -344,6 +344,16 @@ test_items_server_end (void)
   /* far from the end, the blend */
   add (&est, 20, 1, 2, 26);
   assert_eta (&est, SECONDS (20), (items + 26) / 2);
+
+  /* further than half the gap: the blend, moved that far towards it */
+  vigil_eta_estimator_reset (&est);
+  add (&est, 0, 0, 3, 50);
+  add (&est, 10, 0, 3, 40);
+  add (&est, 20, 1, 3, 30);
+  add (&est, 30, 1, 3, 20);
+  add (&est, 40, 2, 3, 0);
+  items = (40 - 5) / 2.0 - 5;            /* 17.5 s per item, 5 s into the last */
+  assert_eta (&est, SECONDS (40), (2 * items + 0) / 3 - 5);
 }
 
 /* Playlists first say "1 of 1": no ETA then (when the owner says the
