@@ -98,10 +98,11 @@ void   vigil_eta_estimator_set_items_may_grow (VigilEtaEstimator *self,
  *    last one) times the items left, minus the time on the current item
  *    (since the last end), but never less than the items after the
  *    current one take. With a server ETA the two are blended, n items
- *    measured against VIGIL_ETA_SERVER_WEIGHT for the server, and then the
- *    server's ETA wins when it lies within the last end's uncertainty
- *    (half of min(gap, pace)) of the blend, else the blend moves that far
- *    towards it: the server knows when the current item began. Unknown
+ *    measured against VIGIL_ETA_SERVER_WEIGHT for the server; within
+ *    VIGIL_ETA_END_SECONDS of the end, the server's ETA then wins when it
+ *    lies within the last end's uncertainty (half of min(gap, pace)) of
+ *    the blend, else the blend moves that far towards it: the server knows
+ *    when the current item began. Unknown
  *    (or the server's) after max(VIGIL_ETA_STALE_SECONDS, 3 paces) on one
  *    item (the fraction is not asked then).
  *  - the server's eta_seconds, as it said it.
