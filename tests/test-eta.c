@@ -1,7 +1,9 @@
 /* test-eta.c — the ETA estimate from (time, fraction) samples: no and one
  * sample, steady and stalled progress, progress going backwards, the end,
  * the sample window, times at the ends of gint64, fractions that are not
- * fractions
+ * fractions; and from whole records: the pace of items, the server's
+ * eta_seconds blended in, a total that grows from 1, joining mid-job, an
+ * item running late, counts going back, bad numbers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -247,6 +249,251 @@ test_bad_fractions (void)
   assert_eta (&est, SECONDS (20), 80);
 }
 
+/* ------------------------------------------------------------------ */
+/* Whole records: items and the server's ETA                           */
+/* ------------------------------------------------------------------ */
+
+#define NO_SERVER VIGIL_UNKNOWN
+
+static void
+add (VigilEtaEstimator *est,
+     double             seconds,
+     gint64             completed,
+     gint64             total,
+     double             server_eta)
+{
+  double fraction = total > 0 ? (double) completed / total : VIGIL_UNKNOWN;
+
+  vigil_eta_estimator_add_progress (est, SECONDS (seconds), fraction, completed, total, server_eta);
+}
+
+/* An item ends, on average, halfway between the record that counts it and
+ * the one before (when items are longer than that gap): 0 at 10 s, 1 at
+ * 20 s means done at 15 s, 15 s per item. */
+static void
+test_items_pace (void)
+{
+  VigilEtaEstimator est = { 0 };
+
+  add (&est, 0, 0, 10, NO_SERVER);
+  add (&est, 10, 0, 10, NO_SERVER);
+  assert_eta (&est, SECONDS (10), VIGIL_UNKNOWN);
+
+  add (&est, 20, 1, 10, NO_SERVER);
+  /* 9 items of 15 s, 5 s of the current one gone */
+  assert_eta (&est, SECONDS (20), 15 * 9 - 5);
+  /* counts down between records */
+  assert_eta (&est, SECONDS (25), 15 * 9 - 10);
+
+  /* 2 done halfway between 25 and 35 s: still 15 s each */
+  add (&est, 25, 1, 10, NO_SERVER);
+  add (&est, 35, 2, 10, NO_SERVER);
+  assert_eta (&est, SECONDS (35), 15 * 8 - 5);
+}
+
+/* The server's eta_seconds weighs as much as VIGIL_ETA_SERVER_WEIGHT
+ * measured items; alone it stands as said, without counting down. */
+static void
+test_items_server_blend (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double items;
+
+  add (&est, 0, 0, 10, 200);
+  assert_eta (&est, SECONDS (0), 200);
+  add (&est, 10, 0, 10, 190);
+  assert_eta (&est, SECONDS (10), 190);
+  assert_eta (&est, SECONDS (100), 190);
+
+  add (&est, 20, 1, 10, 180);
+  items = 15 * 9 - 5;
+  assert_eta (&est, SECONDS (20), (items + VIGIL_ETA_SERVER_WEIGHT * 180) / (1 + VIGIL_ETA_SERVER_WEIGHT));
+
+  add (&est, 30, 1, 10, 170);
+  add (&est, 40, 2, 10, 160);
+  items = 17.5 * 8 - 5;
+  assert_eta (&est, SECONDS (40), (2 * items + VIGIL_ETA_SERVER_WEIGHT * 160) / (2 + VIGIL_ETA_SERVER_WEIGHT));
+
+  /* a record without the server's word forgets it */
+  add (&est, 41, 2, 10, NO_SERVER);
+  assert_eta (&est, SECONDS (41), 17.5 * 8 - 6);
+}
+
+/* Near the end (VIGIL_ETA_END_SECONDS), the server knows when the current
+ * item began, Vigil only within the gap before the record that saw the
+ * last one done: a server ETA within half that gap of the blend wins. */
+static void
+test_items_server_end (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double items = 15 - 5;                 /* 15 s per item, 5 s into the last */
+
+  add (&est, 0, 0, 2, 30);
+  add (&est, 10, 0, 2, 20);
+  add (&est, 20, 1, 2, 14);
+  g_assert_cmpfloat ((items + 14) / 2, <=, VIGIL_ETA_END_SECONDS);
+  assert_eta (&est, SECONDS (20), 14);
+
+  /* 4.5 s, then 5 s from the blend: still within half the gap */
+  add (&est, 20, 1, 2, 1);
+  g_assert_cmpfloat (fabs (1 - (items + 1) / 2), ==, 4.5);
+  assert_eta (&est, SECONDS (20), 1);
+  add (&est, 20, 1, 2, 0);
+  assert_eta (&est, SECONDS (20), 0);
+
+  /* far from the end, the blend */
+  add (&est, 20, 1, 2, 26);
+  assert_eta (&est, SECONDS (20), (items + 26) / 2);
+
+  /* further than half the gap: the blend, moved that far towards it */
+  vigil_eta_estimator_reset (&est);
+  add (&est, 0, 0, 3, 50);
+  add (&est, 10, 0, 3, 40);
+  add (&est, 20, 1, 3, 30);
+  add (&est, 30, 1, 3, 20);
+  add (&est, 40, 2, 3, 0);
+  items = (40 - 5) / 2.0 - 5;            /* 17.5 s per item, 5 s into the last */
+  assert_eta (&est, SECONDS (40), (2 * items + 0) / 3 - 5);
+}
+
+/* Playlists first say "1 of 1": no ETA then (when the owner says the
+ * items may grow), and the fraction from then is forgotten. */
+static void
+test_items_total_grows (void)
+{
+  VigilEtaEstimator est = { 0 };
+
+  vigil_eta_estimator_set_items_may_grow (&est, TRUE);
+  vigil_eta_estimator_add_progress (&est, SECONDS (0), 0.0, 0, 1, 25);
+  vigil_eta_estimator_add_progress (&est, SECONDS (3), 0.3, 0, 1, 22);
+  g_assert_cmpuint (est.n_samples, ==, 2);
+  assert_eta (&est, SECONDS (3), VIGIL_UNKNOWN);
+
+  /* listed: 12 songs, the server's word stands until one is done */
+  add (&est, 6, 0, 12, 294);
+  g_assert_cmpuint (est.n_samples, ==, 1);
+  assert_eta (&est, SECONDS (6), 294);
+
+  /* 1 done at 21 s (between 18 and 24), counted from the first record */
+  add (&est, 18, 0, 12, 282);
+  add (&est, 24, 1, 12, 272);
+  assert_eta (&est, SECONDS (24),
+              (21 * 11 - 3 + VIGIL_ETA_SERVER_WEIGHT * 272) / (1 + VIGIL_ETA_SERVER_WEIGHT));
+
+  /* a song job's "1 of 1" is the truth: the server's word */
+  vigil_eta_estimator_reset (&est);
+  g_assert_false (est.items_may_grow);
+  add (&est, 0, 0, 1, 25);
+  assert_eta (&est, SECONDS (0), 25);
+}
+
+/* Joined mid-item: the first interval is short, so the pace counts from
+ * the first record that saw an item done once there is a second. */
+static void
+test_items_joined_late (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double pace;
+
+  add (&est, 100, 3, 10, NO_SERVER);
+  g_assert_false (est.anchor_at_start);
+  /* a guess: the item ended within the 5 s gap and within a pace of 105 s */
+  add (&est, 105, 4, 10, NO_SERVER);
+  pace = 5 / 1.5;
+  assert_eta (&est, SECONDS (105), pace * 6 - pace / 2);
+
+  add (&est, 125, 4, 10, NO_SERVER);
+  add (&est, 135, 5, 10, NO_SERVER);     /* 30 s from record to record */
+  assert_eta (&est, SECONDS (135), 30 * 5 - 5);
+}
+
+/* Many items between two records: the last one ended within a pace of
+ * the record, not halfway through the gap. */
+static void
+test_items_many_per_gap (void)
+{
+  VigilEtaEstimator est = { 0 };
+  double pace = 1 / 10.5;
+
+  add (&est, 0, 0, 100, NO_SERVER);
+  add (&est, 1, 10, 100, NO_SERVER);
+  assert_eta (&est, SECONDS (1), pace * 90 - pace / 2);
+
+  /* an exact server within half a pace of it wins */
+  add (&est, 1, 10, 100, pace * 90 - pace / 2 + 0.04);
+  assert_eta (&est, SECONDS (1), pace * 90 - pace / 2 + 0.04);
+}
+
+/* An item running late leaves the ones after it; far too late, unknown
+ * (or the server's word). */
+static void
+test_items_late_and_stale (void)
+{
+  VigilEtaEstimator est = { 0 };
+
+  add (&est, 0, 0, 10, NO_SERVER);
+  add (&est, 10, 0, 10, NO_SERVER);
+  add (&est, 20, 1, 10, NO_SERVER);     /* 15 s per item, last done at 15 s */
+
+  assert_eta (&est, SECONDS (35), 15 * 8);
+  assert_eta (&est, SECONDS (74.9), 15 * 8);
+  assert_eta (&est, SECONDS (75), VIGIL_UNKNOWN);
+
+  add (&est, 80, 1, 10, 99);
+  assert_eta (&est, SECONDS (80), 99);
+}
+
+/* A count that goes back starts again; the end is 0; never negative. */
+static void
+test_items_back_and_end (void)
+{
+  VigilEtaEstimator est = { 0 };
+
+  double pace = 10 / 1.5;                /* 1 item in 10 s, less half its own */
+
+  add (&est, 0, 0, 4, NO_SERVER);
+  add (&est, 10, 1, 4, NO_SERVER);
+  assert_eta (&est, SECONDS (10), pace * 3 - pace / 2);
+  assert_eta (&est, SECONDS (20), pace * 2);
+
+  add (&est, 20, 0, 4, NO_SERVER);
+  g_assert_cmpint (est.anchor_completed, ==, 0);
+  g_assert_cmpint (est.anchor_us, ==, SECONDS (20));
+
+  add (&est, 30, 4, 4, NO_SERVER);
+  assert_eta (&est, SECONDS (30), 0);
+  assert_eta (&est, SECONDS (3000.0), 0);
+
+  /* more done than there are: clamped */
+  add (&est, 31, 9, 4, NO_SERVER);
+  g_assert_cmpint (est.completed, ==, 4);
+  assert_eta (&est, SECONDS (31), 0);
+}
+
+/* Server ETAs that are not durations are no ETA; counts that are not
+ * counts are no items. */
+static void
+test_items_bad_numbers (void)
+{
+  static const double bad[] = { NAN, INFINITY, -INFINITY, -1, VIGIL_UNKNOWN };
+  VigilEtaEstimator est = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      add (&est, i, 0, 10, bad[i]);
+      g_assert_false (est.has_server_eta);
+      assert_eta (&est, SECONDS (i), VIGIL_UNKNOWN);
+    }
+
+  vigil_eta_estimator_reset (&est);
+  vigil_eta_estimator_add_progress (&est, SECONDS (0), 0.1, -1, 10, NO_SERVER);
+  vigil_eta_estimator_add_progress (&est, SECONDS (1), 0.2, 3, -1, NO_SERVER);
+  vigil_eta_estimator_add_progress (&est, SECONDS (2), 0.3, 3, 0, NO_SERVER);
+  g_assert_false (est.has_items);
+  /* the fraction still counts: 0.2 in 2 s */
+  assert_eta (&est, SECONDS (2), 0.7 / 0.1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -262,6 +509,15 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/eta/reset", test_reset);
   g_test_add_func ("/vigil/eta/huge-times", test_huge_times);
   g_test_add_func ("/vigil/eta/bad-fractions", test_bad_fractions);
+  g_test_add_func ("/vigil/eta/items/pace", test_items_pace);
+  g_test_add_func ("/vigil/eta/items/server-blend", test_items_server_blend);
+  g_test_add_func ("/vigil/eta/items/server-end", test_items_server_end);
+  g_test_add_func ("/vigil/eta/items/total-grows", test_items_total_grows);
+  g_test_add_func ("/vigil/eta/items/joined-late", test_items_joined_late);
+  g_test_add_func ("/vigil/eta/items/many-per-gap", test_items_many_per_gap);
+  g_test_add_func ("/vigil/eta/items/late-and-stale", test_items_late_and_stale);
+  g_test_add_func ("/vigil/eta/items/back-and-end", test_items_back_and_end);
+  g_test_add_func ("/vigil/eta/items/bad-numbers", test_items_bad_numbers);
 
   return g_test_run ();
 }

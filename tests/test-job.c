@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 
+#include "vigil-eta.h"
 #include "vigil-job.h"
 
 #define SECONDS(s) ((gint64) ((s) * G_USEC_PER_SEC))
@@ -907,6 +908,37 @@ test_eta_stale (void)
   g_assert_finalize_object (job);
 }
 
+/* A playlist that still says "1 of 1" has no ETA (the server's is one
+ * song's); listed, the server's word, then blended with the job's pace. */
+static void
+test_eta_playlist_listed (void)
+{
+  VigilJob *job = vigil_job_new ("p", VIGIL_JOB_KIND_PLAYLIST, 1);
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_PLAYLIST, 0, 1, 0);
+
+  p->eta_seconds = 25;
+  vigil_job_apply_progress (job, p, SECONDS (0));
+  g_assert_cmpfloat (vigil_job_get_eta_seconds (job), ==, VIGIL_UNKNOWN);
+
+  p->total_items = 12;
+  p->eta_seconds = 290;
+  vigil_job_apply_progress (job, p, SECONDS (10));
+  g_assert_cmpfloat (vigil_job_get_eta_seconds (job), ==, 290);
+
+  /* one song done at 35 s (between 30 and 40): 35 s each; the server's
+   * mean (25 s) weighs as one song */
+  vigil_job_apply_progress (job, p, SECONDS (30));
+  p->completed_items = 1;
+  p->fraction = 1.0 / 12;
+  p->eta_seconds = 270;
+  vigil_job_apply_progress (job, p, SECONDS (40));
+  g_assert_cmpfloat_with_epsilon (vigil_job_get_eta_seconds (job),
+                                  ((35.0 * 11 - 5) + VIGIL_ETA_SERVER_WEIGHT * 270) /
+                                  (1 + VIGIL_ETA_SERVER_WEIGHT), 1e-6);
+
+  g_assert_finalize_object (job);
+}
+
 /* ------------------------------------------------------------------ */
 /* Songs                                                               */
 /* ------------------------------------------------------------------ */
@@ -1168,6 +1200,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/eta-server", test_eta_server);
   g_test_add_func ("/vigil/job/eta-estimated", test_eta_estimated);
   g_test_add_func ("/vigil/job/eta-stale", test_eta_stale);
+  g_test_add_func ("/vigil/job/eta-playlist-listed", test_eta_playlist_listed);
   g_test_add_func ("/vigil/job/songs-metadata", test_songs_metadata);
   g_test_add_func ("/vigil/job/songs-from-message", test_songs_from_message);
   g_test_add_func ("/vigil/job/songs-reused", test_songs_reused);

@@ -50,7 +50,7 @@ struct _VigilJob
   gboolean            title_stale;  /* kind or target changed since the title was made */
   gboolean            seen;         /* the server answered with a record or progress */
 
-  VigilEtaEstimator   eta;          /* one sample per movement of the fraction */
+  VigilEtaEstimator   eta;          /* what the records said over time */
 
   guint64             sequence;     /* set by the tracker that lists the job */
 };
@@ -264,12 +264,12 @@ learn_identity (VigilJob     *self,
 /* ETA                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* The estimator weighs the server's eta_seconds against the job's own pace. */
 static void
 update_eta (VigilJob *self,
-            double    server_eta,
             gint64    now_us)
 {
-  double eta = server_eta >= 0 ? server_eta : vigil_eta_estimator_estimate (&self->eta, now_us);
+  double eta = vigil_eta_estimator_estimate (&self->eta, now_us);
 
   update_double (self, &self->eta_seconds, eta, PROP_ETA_SECONDS);
 }
@@ -305,7 +305,6 @@ update_running_fraction (VigilJob *self,
   if (!(fraction >= 0) || fraction < self->fraction)
     return;
 
-  vigil_eta_estimator_add_sample (&self->eta, now_us, fraction);
   update_double (self, &self->fraction, fraction, PROP_FRACTION);
 }
 
@@ -449,6 +448,8 @@ apply_progress_fields (VigilJob            *self,
                        const VigilProgress *p,
                        gint64               now_us)
 {
+  double fraction;
+
   g_assert (VIGIL_IS_JOB (self));
   g_assert (p != NULL);
 
@@ -463,8 +464,13 @@ apply_progress_fields (VigilJob            *self,
   if (p->message != NULL)
     update_string (self, &self->message, p->message, PROP_MESSAGE);
 
-  update_running_fraction (self, display_fraction (self, p), now_us);
-  update_eta (self, p->eta_seconds, now_us);
+  fraction = display_fraction (self, p);
+  vigil_eta_estimator_set_items_may_grow (&self->eta, self->kind == VIGIL_JOB_KIND_PLAYLIST ||
+                                                      self->kind == VIGIL_JOB_KIND_BACKGROUND);
+  vigil_eta_estimator_add_progress (&self->eta, now_us, fraction,
+                                    p->completed_items, p->total_items, p->eta_seconds);
+  update_running_fraction (self, fraction, now_us);
+  update_eta (self, now_us);
   sync_songs (self, p);
 
   return learn_song_from_progress (self, p);
@@ -534,8 +540,9 @@ apply_record_fields (VigilJob             *self,
     named |= apply_progress_fields (self, r->progress, now_us);
   else if (r->status == VIGIL_JOB_STATUS_IN_PROGRESS)
     {
+      vigil_eta_estimator_add_progress (&self->eta, now_us, r->fraction, -1, -1, VIGIL_UNKNOWN);
       update_running_fraction (self, r->fraction, now_us);
-      update_eta (self, VIGIL_UNKNOWN, now_us);
+      update_eta (self, now_us);
     }
 
   return named;

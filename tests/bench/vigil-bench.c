@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "bench-cost.h"
+#include "bench-eta.h"
 #include "bench-report.h"
 #include "bench-run.h"
 
@@ -495,7 +496,7 @@ parse_options (Options  *opts,
   const GOptionEntry entries[] = {
     { "quick", 0, 0, G_OPTION_ARG_NONE, &opts->quick, "Smoke run: small samples, a few seconds", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json, "Print JSON instead of the table", NULL },
-    { "figures", 0, 0, G_OPTION_ARG_STRING, &opts->figures, "Figures to run (default 1,2,3,4)", "LIST" },
+    { "figures", 0, 0, G_OPTION_ARG_STRING, &opts->figures, "Figures to run (default 1,2,3,4,6)", "LIST" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &opts->seed, "Random seed (default 1)", "N" },
     { "pollers", 0, 0, G_OPTION_ARG_STRING, &opts->pollers,
       "Pollers to run: vigil,browser,fixed-1s,fixed-2s (default all)", "LIST" },
@@ -559,6 +560,7 @@ main (int   argc,
   gint64 start = g_get_monotonic_time ();
   Params params;
   const Params *p;
+  gboolean fig6_ok = TRUE;
 
   if (!parse_options (&opts, &argc, &argv))
     return 2;
@@ -593,9 +595,11 @@ main (int   argc,
     bench_report_json (results);
   else
     bench_report_table (results);
+  if (wants (&opts, '6'))
+    fig6_ok = bench_eta_figure6 (opts.json ? stderr : stdout, opts.quick, results->seed);
 
   g_free (opts.figures);
   g_free (opts.pollers);
   g_free (opts.rss_child);
-  return opts.quick ? smoke_status (results) : 0;
+  return opts.quick ? MAX (smoke_status (results), fig6_ok ? 0 : 1) : 0;
 }
