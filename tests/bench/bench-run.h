@@ -100,6 +100,9 @@ guint64          bench_run_job_requests (BenchRun         *run,
 double           bench_run_finish_time  (BenchRun         *run,
                                          BenchJob         *job);
 
+/* Jobs the server has finished since the run started. */
+guint64          bench_run_get_finished (BenchRun         *run);
+
 /* Main-loop health since the run started: CPU seconds / real seconds, and
  * the largest delay of a 20 ms probe timer (real ms). */
 double           bench_run_get_load     (BenchRun         *run);
