@@ -97,6 +97,7 @@ struct _VigilPoller
   guint              empty_proofs;        /* answers in a row proved empty */
   guint              batch_partial : 1;   /* answers list only some running jobs */
   guint              last_batch_empty : 1;
+  guint              batch_proven_empty : 1; /* paused for that; one empty answer re-pauses */
   guint64            total_requests;
   PollerCounters     counters;
   guint64            n_delays;

@@ -189,6 +189,7 @@ note_running_but_missed (VigilPoller *self,
         {
           g_debug ("GET /api/progress lists no running job; polling one by one");
           self->empty_proofs = 0;
+          self->batch_proven_empty = TRUE;
           pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
         }
     }
@@ -332,6 +333,20 @@ missing_needs_record (VigilPoller *self,
   return silent_s >= BATCH_STALE_S || (eta >= 0 && silent_s >= eta);
 }
 
+/* Whether a job of the batch was heard running (a progress record). */
+static gboolean
+batch_has_running (Batch *batch)
+{
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL && entry->heard_us != 0 && !entry->queued)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Apply a batch answer to every tracked job it names that is not waiting
  * for an answer of its own; a job of the batch that it does not name is
  * asked its job record when missing_needs_record() says so, else it waits
@@ -370,7 +385,21 @@ apply_batch (VigilPoller *self,
       apply_progress (self, entry, progress);
     }
   if (!self->last_batch_empty)
-    self->empty_proofs = 0;
+    self->empty_proofs = self->batch_proven_empty = FALSE;
+  else if (self->batch_proven_empty && batch_has_running (batch))
+    {
+      /* The rare probe of a route proven empty: still empty. */
+      g_debug ("GET /api/progress still lists no running job");
+      pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
+      for (guint i = 0; i < batch->entries->len; i++)
+        {
+          PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+          if (entry->poller != NULL && !entry->in_flight && entry->heap_index == G_MAXUINT)
+            vigil_poller_schedule_next (self, entry);
+        }
+      return;
+    }
 
   for (guint i = 0; i < batch->entries->len; i++)
     {

@@ -34,6 +34,10 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *   old-shape          gboolean progress objects use "progress"/"message" (+ "status")
  *   no-metadata        gboolean progress objects carry no "metadata"
  *   batch-route        gboolean serve GET /api/progress (default TRUE)
+ *   batch-empty        gboolean GET /api/progress lists no job, ever: the
+ *                               service's default process mode, where the
+ *                               progress lives in the worker processes and
+ *                               the answering web process holds none
  *   production-quirks  gboolean what the live service does: /api/queue/status
  *                               answers every count (and the priority
  *                               breakdown and the estimate) as 0, and a job
