@@ -410,7 +410,7 @@ install_properties (GObjectClass *object_class)
 {
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
-  properties[PROP_WORKERS] = g_param_spec_uint ("workers", NULL, NULL, 0, 1024, 1, flags);
+  properties[PROP_WORKERS] = g_param_spec_uint ("workers", NULL, NULL, 0, 10000, 1, flags);
   properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, 1e-3, 1e6, 1.0, flags);
   properties[PROP_SONG_SECONDS] =
     g_param_spec_double ("song-seconds", NULL, NULL, 1e-3, 1e6, 20.0, flags);

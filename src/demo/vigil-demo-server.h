@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  * scales its own delays by 1/speed sees consistent ages and ETAs.
  *
  * Properties (all READWRITE, settable at construction or later):
- *   workers            guint    simultaneous jobs (default 1)
+ *   workers            guint    simultaneous jobs (default 1, at most 10000)
  *   speed              double   virtual seconds per real second (default 1)
  *   song-seconds       double   mean virtual duration of one song (default 20)
  *   seed               guint64  random seed; 0 = from time (default 0)

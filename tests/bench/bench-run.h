@@ -19,7 +19,7 @@ typedef enum
 } BenchPayload;
 
 /* The demo server's largest "workers" */
-#define BENCH_MAX_WORKERS 1024
+#define BENCH_MAX_WORKERS 10000
 
 typedef struct
 {
