@@ -175,11 +175,9 @@ static GPtrArray *
 read_batch (GBytes *body)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (body, &error);
-  GPtrArray *active = NULL;
+  /* what the client does with the body: job by job, no tree for all */
+  GPtrArray *active = vigil_reader_parse_active_progress_bytes (body, &error);
 
-  if (root != NULL)
-    active = vigil_reader_parse_active_progress_response (root, &error);
   if (active == NULL)
     g_error ("vigil-bench: the batch body did not read: %s", error->message);
   return active;
@@ -319,9 +317,24 @@ bench_cost_measure_rss (BenchCost  *cost,
   cost->rss_batch_body_bytes = g_bytes_get_size (batch);
   vigil_demo_server_reset_stats (server);
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           self_exe, "--rss-child", url, "--rss-speed", speed, "--rss-cap", cap,
-                           "--rss-run-on", run_on, NULL);
+  {
+    /* VIGIL_BENCH_CHILD_WRAPPER, e.g. "heaptrack -o /tmp/rss": the child
+     * runs under a heap profiler (its RSS figure then means nothing). */
+    const char *wrapper = g_getenv ("VIGIL_BENCH_CHILD_WRAPPER");
+    g_auto(GStrv) wrap = NULL;
+    g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+    g_auto(GStrv) args = NULL;
+
+    if (wrapper != NULL && !g_shell_parse_argv (wrapper, NULL, &wrap, &error))
+      g_error ("vigil-bench: VIGIL_BENCH_CHILD_WRAPPER: %s", error->message);
+    if (wrap != NULL)
+      g_strv_builder_addv (argv, (const char **) wrap);
+    g_strv_builder_add_many (argv, self_exe, "--rss-child", url, "--rss-speed", speed, "--rss-cap",
+                             cap, "--rss-run-on", run_on, NULL);
+    args = g_strv_builder_end (argv);
+    proc = g_subprocess_newv ((const char * const *) args,
+                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  }
   if (proc == NULL)
     g_error ("vigil-bench: cannot start %s: %s", self_exe, error->message);
 
