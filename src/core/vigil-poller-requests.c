@@ -30,6 +30,10 @@
 /* A job never listed yet (queued, or just started) rides this many batch
  * answers before its job record is asked. */
 #define BATCH_FRESH_MISSES 2
+/* A job that should end before the next batch asks its job record this
+ * many virtual seconds after its predicted end (the policy's final
+ * approach lands there too). */
+#define FINAL_AFTER_END_S  0.25
 
 typedef enum
 {
@@ -545,6 +549,18 @@ send_batch (VigilPoller *self,
 /* Dispatch                                                            */
 /* ------------------------------------------------------------------ */
 
+/* When the job should end by its last news (monotonic, real); 0 unknown */
+static gint64
+predicted_end_us (VigilPoller *self,
+                  PollerEntry *entry)
+{
+  double eta = vigil_job_get_eta_seconds (entry->job);
+
+  if (entry->heard_us == 0 || !(eta >= 0))
+    return 0;
+  return entry->heard_us + (gint64) (eta * G_USEC_PER_SEC * self->time_scale);
+}
+
 /* Take the due jobs off the heap, earliest first. Every batchable job due
  * within the batch window goes into `batch`, whatever the free slots: the
  * batch needs one slot for all of them, and counting each against the
@@ -561,6 +577,7 @@ collect_due (VigilPoller *self,
              GPtrArray   *later)
 {
   gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+  gint64 final_us = (gint64) (FINAL_AFTER_END_S * G_USEC_PER_SEC * self->time_scale);
 
   while (self->heap->len > 0 && vigil_poller_heap_peek (self->heap)->due_us <= now + window)
     {
@@ -573,8 +590,17 @@ collect_due (VigilPoller *self,
       vigil_poller_heap_pop (self->heap);
       if (batchable && now < self->next_batch_us)
         {
-          /* One batch per interval: wait for the next one. */
+          /* One batch per interval: wait for the next one, or, when the
+           * job should end before it, ask its job record just after the
+           * predicted end (the end then costs one request, on time). */
+          gint64 end_us = predicted_end_us (self, entry);
+
           entry->due_us = self->next_batch_us;
+          if (end_us > 0 && end_us + final_us < self->next_batch_us)
+            {
+              entry->expect_end = TRUE;
+              entry->due_us = MAX (end_us + final_us, now);
+            }
           g_ptr_array_add (later, entry);
         }
       else if (batchable)
