@@ -357,6 +357,64 @@ test_lifetimes (void)
   g_assert_finalize_object (row);
 }
 
+static void
+assert_same_rows (VigilJobSongList *a,
+                  VigilJobSongList *b)
+{
+  g_assert_cmpuint (n_rows (a), ==, n_rows (b));
+  for (guint i = 0; i < n_rows (a); i++)
+    {
+      VigilJobSong *x = row_at (a, i), *y = row_at (b, i);
+
+      g_assert_cmpint (vigil_job_song_get_state (x), ==, vigil_job_song_get_state (y));
+      g_assert_cmpfloat_with_epsilon (vigil_job_song_get_fraction (x),
+                                      vigil_job_song_get_fraction (y), 1e-9);
+      g_assert_cmpint (vigil_job_song_get_id (x), ==, vigil_job_song_get_id (y));
+      g_assert_cmpstr (vigil_job_song_get_title (x), ==, vigil_job_song_get_title (y));
+      g_assert_cmpstr (vigil_job_song_get_artist (x), ==, vigil_job_song_get_artist (y));
+    }
+}
+
+/* Until a view asks for the store the list is compact; the rows it then
+ * makes are the rows a list asked from the start has after the same
+ * records: counts moving on, back (noisy) and shrinking, names from
+ * metadata and messages, and each kind of end. */
+static void
+test_compact_same_rows (void)
+{
+  for (guint end = 0; end < 3; end++)
+    for (guint stop = 1; stop <= 9; stop++)
+      {
+        g_autoptr(VigilJobSongList) early = vigil_job_song_list_new ();
+        g_autoptr(VigilJobSongList) late = vigil_job_song_list_new ();
+        static const gint64 done[] = { 0, 1, 1, 3, 2, 4, 4, 5, 5 };
+        static const gint64 total[] = { 6, 6, 6, 6, 6, 6, 5, 5, 5 };
+
+        g_assert_cmpuint (n_rows (early), ==, 0);
+        for (guint i = 0; i < stop; i++)
+          {
+            g_autofree char *message = g_strdup_printf ("Analyzing 'Song\t%u' by Band %u", i, i);
+            g_autoptr(VigilProgress) p = progress_new (done[i], total[i], 0.1 * i, message);
+
+            if (i % 2 == 1)
+              set_metadata (p, done[i], total[i], 40 + i, i == 3 ? "" : "Title\n", "Artist", 0.05 * i);
+            vigil_job_song_list_sync (early, VIGIL_JOB_KIND_PLAYLIST, p);
+            vigil_job_song_list_sync (late, VIGIL_JOB_KIND_PLAYLIST, p);
+          }
+        if (end == 1)
+          {
+            vigil_job_song_list_finish (early, VIGIL_SONG_STATE_DONE, VIGIL_SONG_STATE_DONE);
+            vigil_job_song_list_finish (late, VIGIL_SONG_STATE_DONE, VIGIL_SONG_STATE_DONE);
+          }
+        else if (end == 2)
+          {
+            vigil_job_song_list_finish (early, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+            vigil_job_song_list_finish (late, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+          }
+        assert_same_rows (early, late);
+      }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -373,6 +431,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-song-list/row-limit", test_row_limit);
   g_test_add_func ("/vigil/job-song-list/finish", test_finish);
   g_test_add_func ("/vigil/job-song-list/lifetimes", test_lifetimes);
+  g_test_add_func ("/vigil/job-song-list/compact-same-rows", test_compact_same_rows);
 
   return g_test_run ();
 }

@@ -797,6 +797,91 @@ test_batch_route_missing (Fixture       *f,
     }
 }
 
+/* The service's default process mode: GET /api/progress answers, but lists
+ * no job, ever (progress lives in the workers' processes). Once job records
+ * have shown running jobs missing from two answers, the route is asked no
+ * more, only re-probed every VIGIL_POLLER_BATCH_RETRY_S (virtual) seconds,
+ * and one empty answer then pauses it again. Counted at the server. */
+static void
+test_batch_empty (Fixture       *f,
+                  gconstpointer  data)
+{
+  const double speed = 200;
+  VigilJob *jobs[3];
+  gint64 start;
+  double virtual_s;
+  guint64 batch;
+
+  g_object_set (f->server, "workers", 3, "batch-empty", TRUE, "speed", speed, NULL);
+  g_object_set (f->poller, "time-scale", 1.0 / speed, NULL);
+  start = g_get_monotonic_time ();
+  /* 250 songs of 4 s: 1000 virtual seconds, 5 s real */
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    jobs[i] = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 250, 4);
+
+  g_assert_true (wait_finished (jobs, G_N_ELEMENTS (jobs), 60000));
+  virtual_s = (g_get_monotonic_time () - start) / 1e6 * speed;
+  batch = vigil_demo_server_get_request_count (f->server, "/api/progress");
+  g_test_message ("%" G_GUINT64_FORMAT " batch requests in %.0f virtual s; %" G_GUINT64_FORMAT
+                  " single, %" G_GUINT64_FORMAT " status", batch, virtual_s,
+                  vigil_demo_server_get_request_count (f->server, "/api/progress/{id}"),
+                  vigil_demo_server_get_request_count (f->server, "/api/jobs/{id}/status"));
+  /* at most three to prove it empty, then one per retry interval; and it
+   * was asked again once the first interval had passed */
+  g_assert_cmpuint (batch, <=, 3 + (guint64) (virtual_s / VIGIL_POLLER_BATCH_RETRY_S) + 1);
+  g_assert_cmpuint (batch, >=, 3);
+  if (virtual_s > VIGIL_POLLER_BATCH_RETRY_S + 60)
+    g_assert_cmpuint (batch, >=, 3 + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_assert_cmpint (vigil_job_get_server_state (jobs[i]), ==, VIGIL_SERVER_STATE_SUCCEEDED);
+      g_object_unref (jobs[i]);
+    }
+}
+
+/* Behind 4 web processes each answer lists a quarter of the running jobs:
+ * a job missing from an answer is not asked its job record each time, only
+ * when its ETA says it has ended or nothing was heard of it for a while.
+ * Outcomes stay right. */
+static void
+test_web_processes_records (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GHashTable) ends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  VigilJob *jobs[16];
+  guint64 records, batch;
+
+  g_object_set (f->server, "workers", 16, "web-processes", 4, "failure-rate", 0.25,
+                "seed", (guint64) 7, NULL);
+  g_signal_connect (f->server, "job-finished", G_CALLBACK (on_true_end), ends);
+  /* 15 to 25 songs of 4 s: 60 to 100 virtual seconds */
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    jobs[i] = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 15 + i % 11, 4);
+
+  g_assert_true (wait_finished (jobs, G_N_ELEMENTS (jobs), 30000));
+  batch = vigil_demo_server_get_request_count (f->server, "/api/progress");
+  records = vigil_demo_server_get_request_count (f->server, "/api/jobs/{id}/status") +
+            vigil_demo_server_get_request_count (f->server, "/api/progress/{id}");
+  g_test_message ("%" G_GUINT64_FORMAT " batch requests, %" G_GUINT64_FORMAT
+                  " single requests for %zu jobs", batch, records, G_N_ELEMENTS (jobs));
+  /* Each job missed three answers in four, 20 to 30 answers: one record
+   * each time would be 15 or more a job. */
+  g_assert_cmpuint (batch, >=, 10);
+  g_assert_cmpuint (records, <=, 5 * G_N_ELEMENTS (jobs));
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      gpointer status;
+
+      g_assert_true (g_hash_table_lookup_extended (ends, vigil_job_get_job_id (jobs[i]),
+                                                   NULL, &status));
+      g_assert_cmpint (vigil_job_get_server_state (jobs[i]), ==,
+                       GPOINTER_TO_INT (status) == VIGIL_JOB_STATUS_FAILED
+                       ? VIGIL_SERVER_STATE_FAILED : VIGIL_SERVER_STATE_SUCCEEDED);
+      g_object_unref (jobs[i]);
+    }
+  g_signal_handlers_disconnect_by_data (f->server, ends);
+}
+
 static void
 test_untrack (Fixture       *f,
               gconstpointer  data)
@@ -1289,6 +1374,8 @@ main (int argc, char *argv[])
   ADD ("batch", test_batch);
   ADD ("web-processes", test_web_processes);
   ADD ("batch-route-missing", test_batch_route_missing);
+  ADD ("batch-empty", test_batch_empty);
+  ADD ("web-processes-records", test_web_processes_records);
   ADD ("untrack", test_untrack);
   ADD ("offline", test_offline);
   ADD ("error-rate-latency", test_error_rate_latency);

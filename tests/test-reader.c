@@ -1222,6 +1222,52 @@ test_wrong_types_everywhere (void)
   g_assert_cmpuint (n_variants, >, 1000);
 }
 
+/* GET /api/progress read job by job gives what the whole tree gives,
+ * whatever the keys, strings and nesting hold; other shapes fall back. */
+static void
+test_active_by_job (void)
+{
+  static const char *bodies[] = {
+    "{\"success\": true, \"active_jobs\": {}, \"total_active\": 0}",
+    "{\"total_active\": 2, \"active_jobs\": {\"a\\\"}{\": {\"current_progress\": 0.5,"
+    " \"current_message\": \"Analyzing '}{][,:' by \\\"X\\\"\", \"metadata\": {\"current_song\":"
+    " {\"id\": 4, \"title\": \"[{\", \"artist\": null}, \"total_songs\": 3}},"
+    " \"b\" : { \"job_id\" : \"b2\" , \"progress\" : 1e-1 , \"eta_seconds\" : -0 } ,"
+    " \"c\": 3, \"d\": [1, {\"x\": \"}\"}], \"e\": {\"total_items\": 12, \"completed_items\": 5}}}",
+    "\xef\xbb\xbf {\"active_jobs\": [{\"job_id\": \"x\", \"progress\": 0.2}, 7]}",
+    "{\"active_jobs\": {\"big\": {\"completed_items\": 123456789012345678901234567890}}}",
+    "{\"success\": false, \"error\": \"boom\"}",
+    "{\"active_jobs\": {\"a\": {\"progress\": 0.1}",
+    "<html></html>",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+      g_autoptr(GError) tree_error = NULL;
+      g_autoptr(GError) job_error = NULL;
+      g_autoptr(JsonNode) root = vigil_reader_parse_bytes (body, &tree_error);
+      g_autoptr(GPtrArray) tree = NULL;
+      g_autoptr(GPtrArray) by_job = vigil_reader_parse_active_progress_bytes (body, &job_error);
+      g_autoptr(GString) a = g_string_new (NULL);
+      g_autoptr(GString) b = g_string_new (NULL);
+
+      if (root != NULL)
+        tree = vigil_reader_parse_active_progress_response (root, &tree_error);
+      g_test_message ("body %u: %s", i, tree != NULL ? "read" : tree_error->message);
+      g_assert_true ((tree == NULL) == (by_job == NULL));
+      if (tree == NULL)
+        {
+          g_assert_error (job_error, tree_error->domain, tree_error->code);
+          g_assert_cmpstr (job_error->message, ==, tree_error->message);
+          continue;
+        }
+      describe_active (a, tree);
+      describe_active (b, by_job);
+      g_assert_cmpstr (a->str, ==, b->str);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1242,6 +1288,7 @@ main (int   argc,
   g_test_add_func ("/vigil/reader/nonstandard", test_nonstandard);
   g_test_add_func ("/vigil/reader/standard-forms", test_standard_forms);
   g_test_add_func ("/vigil/reader/wrong-types-everywhere", test_wrong_types_everywhere);
+  g_test_add_func ("/vigil/reader/active-by-job", test_active_by_job);
 
   return g_test_run ();
 }

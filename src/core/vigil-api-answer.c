@@ -315,6 +315,10 @@ read_answer (const ApiAnswer  *answer,
       return NULL;
     }
 
+  /* GET /api/progress lists every running job: no tree for all of them */
+  if (answer->endpoint->read == read_active_progress)
+    return vigil_reader_parse_active_progress_bytes (answer->body, error);
+
   if ((root = vigil_reader_parse_bytes (answer->body, error)) == NULL)
     return NULL;
 

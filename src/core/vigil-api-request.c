@@ -448,7 +448,16 @@ on_sent (GObject      *source,
       return;
     }
 
-  req->body = g_byte_array_new ();
+  /* A body of announced length is read into one buffer of that size: a
+   * growing one would hold up to twice a 6 MB batch answer while it doubles. */
+  {
+    SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+    goffset length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+                     ? soup_message_headers_get_content_length (headers) : 0;
+
+    req->body = length > 0 && (guint64) length <= vigil_api_endpoint_max_body (req->endpoint)
+                ? g_byte_array_sized_new ((guint) length) : g_byte_array_new ();
+  }
   read_next_chunk (g_steal_pointer (&task));
 }
 

@@ -9,11 +9,30 @@
 
 #include "vigil-job-song-list.h"
 
+/* Rows cost ~170 B each as objects, and 10 000 tracked playlists hold some
+ * 175 000 songs: until a view asks for the store, the list is kept as what
+ * the rows would say. Rows are DONE, then one current row, then WAITING
+ * (update_rows keeps them so); a finish changes whole classes of rows. The
+ * names learned for current rows are packed into one string. */
+typedef struct
+{
+  guint           n;             /* rows */
+  guint           current;       /* the current row; G_MAXUINT none */
+  double          fraction;      /* its fraction */
+  VigilSongState  done_state;    /* rows before `settled` (DONE until a finish) */
+  VigilSongState  current_state;
+  VigilSongState  rest_state;    /* rows after the current one */
+  gboolean        all_full;      /* every fraction 1.0 (finished DONE) */
+  GString        *names;         /* "index\tid\ttitle\tartist\n" per naming, in order */
+  gsize           last_name;     /* offset of the last entry */
+} CompactRows;
+
 struct _VigilJobSongList
 {
-  GListStore *store;
-  GPtrArray  *rows;      /* the same rows, for O(1) access */
-  guint       settled;   /* leading rows that are DONE for good */
+  GListStore  *store;     /* NULL while compact */
+  GPtrArray   *rows;      /* the same rows, for O(1) access */
+  guint        settled;   /* leading rows that are DONE for good */
+  CompactRows  compact;
 };
 
 /* What a progress record says about the songs. */
@@ -181,6 +200,133 @@ update_rows (VigilJobSongList *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* The compact form (no store yet)                                     */
+/* ------------------------------------------------------------------ */
+
+static void
+compact_name (CompactRows     *c,
+              guint            index,
+              const SongsView *view)
+{
+  g_autofree char *entry = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *artist = NULL;
+
+  if (view->id < 0 && (view->title == NULL || view->title[0] == '\0') &&
+      (view->artist == NULL || view->artist[0] == '\0'))
+    return;
+
+  /* escaped: tabs and newlines separate the fields and the entries */
+  title = g_strescape (view->title != NULL ? view->title : "", NULL);
+  artist = g_strescape (view->artist != NULL ? view->artist : "", NULL);
+  entry = g_strdup_printf ("%u\t%" G_GINT64_FORMAT "\t%s\t%s\n", index, view->id, title, artist);
+  if (c->names == NULL)
+    c->names = g_string_new (NULL);
+  if (c->names->len > 0 && strcmp (c->names->str + c->last_name, entry) == 0)
+    return;
+  c->last_name = c->names->len;
+  g_string_append (c->names, entry);
+}
+
+static void
+compact_sync (VigilJobSongList *self,
+              const SongsView  *view)
+{
+  CompactRows *c = &self->compact;
+
+  c->n = (guint) view->total;
+  self->settled = MIN (MAX (self->settled, (guint) view->done), c->n);
+  c->current = G_MAXUINT;
+  c->current_state = VIGIL_SONG_STATE_ANALYZING;
+  c->rest_state = VIGIL_SONG_STATE_WAITING;
+  if ((guint) view->done >= self->settled && (guint) view->done < c->n)
+    {
+      c->current = (guint) view->done;
+      c->fraction = view->fraction;
+      compact_name (c, c->current, view);
+    }
+}
+
+static VigilSongState
+finish_state (VigilSongState state,
+              VigilSongState from,
+              VigilSongState to)
+{
+  return from == to || state == from ? to : state;
+}
+
+static void
+compact_finish (VigilJobSongList *self,
+                VigilSongState    from,
+                VigilSongState    to)
+{
+  CompactRows *c = &self->compact;
+
+  c->done_state = finish_state (c->done_state, from, to);
+  c->current_state = finish_state (c->current_state, from, to);
+  c->rest_state = finish_state (c->rest_state, from, to);
+  if (to == VIGIL_SONG_STATE_DONE)
+    c->all_full = TRUE;
+}
+
+/* A row's fields from one "index\tid\ttitle\tartist" entry */
+static void
+name_row_from_entry (GPtrArray *rows,
+                     char      *line)
+{
+  g_auto(GStrv) fields = g_strsplit (line, "\t", 4);
+  g_autofree char *title = NULL;
+  g_autofree char *artist = NULL;
+  guint64 index;
+  SongsView view = { 0, 0, 0, -1, NULL, NULL };
+
+  if (g_strv_length (fields) != 4 || !g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT, &index, NULL) ||
+      index >= rows->len)
+    return;
+  view.id = g_ascii_strtoll (fields[1], NULL, 10);
+  view.title = title = g_strcompress (fields[2]);
+  view.artist = artist = g_strcompress (fields[3]);
+  name_row (g_ptr_array_index (rows, index), &view);
+}
+
+/* The rows the compact form stands for */
+static void
+materialize (VigilJobSongList *self)
+{
+  CompactRows *c = &self->compact;
+  g_auto(GStrv) lines = NULL;
+
+  self->store = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+  resize_rows (self, c->n);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      VigilJobSong *row = g_ptr_array_index (self->rows, i);
+
+      if (i < self->settled)
+        set_row (row, c->done_state, 1.0);
+      else if (i == c->current)
+        set_row (row, c->current_state, c->all_full ? 1.0 : c->fraction);
+      else
+        set_row (row, c->rest_state, c->all_full ? 1.0 : 0.0);
+    }
+
+  if (c->names != NULL)
+    {
+      lines = g_strsplit (c->names->str, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        name_row_from_entry (self->rows, lines[i]);
+      g_string_free (c->names, TRUE);
+      c->names = NULL;
+    }
+
+  /* a finish may have made DONE rows past `settled` */
+  while (self->settled < self->rows->len &&
+         vigil_job_song_get_state (g_ptr_array_index (self->rows, self->settled)) ==
+         VIGIL_SONG_STATE_DONE)
+    self->settled++;
+}
+
+/* ------------------------------------------------------------------ */
 /* Public API                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -189,8 +335,11 @@ vigil_job_song_list_new (void)
 {
   VigilJobSongList *self = g_new0 (VigilJobSongList, 1);
 
-  self->store = g_list_store_new (VIGIL_TYPE_JOB_SONG);
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->compact.current = G_MAXUINT;
+  self->compact.done_state = VIGIL_SONG_STATE_DONE;
+  self->compact.current_state = VIGIL_SONG_STATE_ANALYZING;
+  self->compact.rest_state = VIGIL_SONG_STATE_WAITING;
   return self;
 }
 
@@ -202,6 +351,8 @@ vigil_job_song_list_free (VigilJobSongList *self)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->store);
+  if (self->compact.names != NULL)
+    g_string_free (self->compact.names, TRUE);
   g_free (self);
 }
 
@@ -210,6 +361,8 @@ vigil_job_song_list_get_store (VigilJobSongList *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->store == NULL)
+    materialize (self);
   return self->store;
 }
 
@@ -249,6 +402,11 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
 
   view.total = MIN (view.total, VIGIL_JOB_SONG_LIST_MAX_ROWS);
   view.done = CLAMP (view.done, 0, view.total);
+  if (self->store == NULL)
+    {
+      compact_sync (self, &view);
+      return;
+    }
   resize_rows (self, view.total);
   update_rows (self, &view);
 }
@@ -259,6 +417,12 @@ vigil_job_song_list_finish (VigilJobSongList *self,
                             VigilSongState    to)
 {
   g_return_if_fail (self != NULL);
+
+  if (self->store == NULL)
+    {
+      compact_finish (self, from, to);
+      return;
+    }
 
   for (guint i = 0; i < self->rows->len; i++)
     {

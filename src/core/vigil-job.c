@@ -313,7 +313,8 @@ update_running_fraction (VigilJob *self,
 /* ------------------------------------------------------------------ */
 
 /* Ten thousand tracked song jobs need no song list: it is made when a
- * playlist first names its songs, or when a view asks for it. */
+ * playlist first names its songs, or when a view asks for it; and its rows
+ * only when a view asks (vigil-job-song-list.c keeps them compact until). */
 static GListStore *
 ensure_songs (VigilJob *self)
 {
@@ -329,7 +330,8 @@ sync_songs (VigilJob            *self,
   if (self->songs == NULL && !vigil_job_song_list_has_rows (self->kind, p))
     return;
 
-  ensure_songs (self);
+  if (self->songs == NULL)
+    self->songs = vigil_job_song_list_new ();
   vigil_job_song_list_sync (self->songs, self->kind, p);
 }
 

@@ -53,6 +53,7 @@ typedef struct
   gint64           tracked_since_us;
   gint64           failing_since;   /* real time of the first failed poll in a row; 0 */
   gint64           retry_after_ms;
+  gint64           heard_us;        /* monotonic, real: its last progress; 0 never */
   guint64          requests;
   guint64          batched;         /* of those, batch polls (GET /api/progress) */
   guint            errors;
@@ -65,6 +66,8 @@ typedef struct
   guint            fresh : 1;       /* nothing heard from the server about it yet */
   guint            expect_end : 1;  /* the ETA runs out before the next poll */
   guint            probe : 1;       /* in flight as the failing server's probe */
+  guint            listed : 1;      /* some batch answer listed it */
+  guint            missed : 4;      /* batch answers in a row without it (saturates) */
 } PollerEntry;
 
 struct _VigilPoller
@@ -87,7 +90,14 @@ struct _VigilPoller
 
   guint              n_in_flight;
   gint64             batch_unsupported_until_us;
+  gint64             next_batch_us;       /* monotonic: no batch before (one per interval) */
   guint              batch_failures;      /* failed batch requests in a row */
+  guint64            batch_seq;           /* batch answers applied */
+  guint64            empty_proved_seq;    /* the last of them proved empty */
+  guint              empty_proofs;        /* answers in a row proved empty */
+  guint              batch_partial : 1;   /* answers list only some running jobs */
+  guint              last_batch_empty : 1;
+  guint              batch_proven_empty : 1; /* paused for that; one empty answer re-pauses */
   guint64            total_requests;
   PollerCounters     counters;
   guint64            n_delays;

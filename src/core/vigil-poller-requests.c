@@ -17,6 +17,23 @@
  * the jobs are polled one by one for BATCH_PAUSE_S virtual seconds. */
 #define BATCH_MAX_FAILURES 3
 #define BATCH_PAUSE_S      30
+/* Batch answers that listed none of the jobs while their job records said
+ * they ran (in two different answers): the route is proven empty (a
+ * service whose workers keep progress in their own processes), and is
+ * asked again only after VIGIL_POLLER_BATCH_RETRY_S. */
+#define BATCH_EMPTY_PROOFS 2
+/* Answers from several web processes (each lists only its own jobs): a
+ * job known to run that is missing from the answers is asked its job
+ * record once its ETA says it has ended, or after this many virtual
+ * seconds without news of it. */
+#define BATCH_STALE_S      30
+/* A job never listed yet (queued, or just started) rides this many batch
+ * answers before its job record is asked. */
+#define BATCH_FRESH_MISSES 2
+/* A job that should end before the next batch asks its job record this
+ * many virtual seconds after its predicted end (the policy's final
+ * approach lands there too). */
+#define FINAL_AFTER_END_S  0.25
 
 typedef enum
 {
@@ -105,6 +122,8 @@ apply_progress (VigilPoller         *self,
   poll_succeeded (entry);
   entry->queued = FALSE;
   entry->fresh = FALSE;
+  entry->heard_us = g_get_monotonic_time ();
+  entry->missed = 0;
   vigil_job_apply_progress (entry->job, progress, vigil_poller_virtual_now_us (self));
 
   /* The progress record says "done": the job record says how it ended. */
@@ -147,6 +166,45 @@ on_progress (GObject      *object,
 }
 
 static void
+pause_batching (VigilPoller *self,
+                double       seconds)
+{
+  self->batch_unsupported_until_us = g_get_monotonic_time () +
+                                     (gint64) (seconds * G_USEC_PER_SEC * self->time_scale);
+}
+
+/* The job record says the job runs, and the last batch answer did not list
+ * it: that answer was empty (count it towards proving the route empty), or
+ * it lists only some running jobs (several web processes). A job never
+ * listed proves nothing of the latter: it may have been picked up since. */
+static void
+note_running_but_missed (VigilPoller *self,
+                         PollerEntry *entry)
+{
+  if (entry->missed == 0)
+    return;
+
+  if (self->last_batch_empty)
+    {
+      if (self->empty_proved_seq == self->batch_seq)
+        return;
+      self->empty_proved_seq = self->batch_seq;
+      if (++self->empty_proofs >= BATCH_EMPTY_PROOFS)
+        {
+          g_debug ("GET /api/progress lists no running job; polling one by one");
+          self->empty_proofs = 0;
+          self->batch_proven_empty = TRUE;
+          pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
+        }
+    }
+  else if (entry->listed && !self->batch_partial)
+    {
+      g_debug ("GET /api/progress lists only some running jobs (several web processes)");
+      self->batch_partial = TRUE;
+    }
+}
+
+static void
 apply_record (VigilPoller          *self,
               PollerEntry          *entry,
               const VigilJobRecord *record)
@@ -162,6 +220,12 @@ apply_record (VigilPoller          *self,
     }
 
   entry->queued = vigil_job_get_server_state (entry->job) == VIGIL_SERVER_STATE_QUEUED;
+  if (!entry->queued)
+    {
+      note_running_but_missed (self, entry);
+      if (record->progress != NULL)
+        entry->heard_us = g_get_monotonic_time ();
+    }
   /* Running without a progress record yet (or a server that never shows
    * one): keep asking the job record rather than two requests a poll. */
   entry->confirm = entry->queued || record->progress == NULL;
@@ -246,13 +310,51 @@ is_batchable (VigilPoller *self,
 {
   /* A job just tracked rides along too: if it is running, the batch says
    * so and spares it a request for its job record. */
-  return !entry->confirm && (!entry->queued || entry->fresh) &&
+  return !entry->confirm && !entry->expect_end && (!entry->queued || entry->fresh) &&
          g_get_monotonic_time () >= self->batch_unsupported_until_us;
+}
+
+/* Whether a job of the batch that its answer does not name must be asked
+ * its job record now (absence is never completion). From a server that
+ * lists every running job, a job listed before has ended (or is gone); a
+ * job never listed (queued, or just started) gets BATCH_FRESH_MISSES
+ * answers. From several web processes, absence says little: the job
+ * record is asked when the ETA says the job has ended, or when nothing
+ * was heard of it for BATCH_STALE_S. */
+static gboolean
+missing_needs_record (VigilPoller *self,
+                      PollerEntry *entry)
+{
+  double silent_s, eta;
+
+  if (entry->heard_us == 0)
+    return entry->missed >= BATCH_FRESH_MISSES;
+  if (!self->batch_partial)
+    return entry->listed || entry->missed >= BATCH_FRESH_MISSES;
+
+  silent_s = (g_get_monotonic_time () - entry->heard_us) / 1e6 / self->time_scale;
+  eta = vigil_job_get_eta_seconds (entry->job);
+  return silent_s >= BATCH_STALE_S || (eta >= 0 && silent_s >= eta);
+}
+
+/* Whether a job of the batch was heard running (a progress record). */
+static gboolean
+batch_has_running (Batch *batch)
+{
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+      if (entry->poller != NULL && entry->heard_us != 0 && !entry->queued)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Apply a batch answer to every tracked job it names that is not waiting
  * for an answer of its own; a job of the batch that it does not name is
- * asked one by one (absence is never completion). */
+ * asked its job record when missing_needs_record() says so, else it waits
+ * for the next batch. */
 static void
 apply_batch (VigilPoller *self,
              Batch       *batch,
@@ -260,6 +362,8 @@ apply_batch (VigilPoller *self,
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
+  self->batch_seq++;
+  self->last_batch_empty = TRUE;
   for (guint i = 0; i < active->len; i++)
     {
       VigilProgress *progress = g_ptr_array_index (active, i);
@@ -268,21 +372,61 @@ apply_batch (VigilPoller *self,
       if (progress->job_id == NULL)
         continue;
       entry = g_hash_table_lookup (self->entries, progress->job_id);
-      if (entry == NULL || entry->in_flight || entry->confirm)
+      if (entry == NULL)
+        continue;
+      self->last_batch_empty = FALSE;
+      /* Listed, missed, listed again: answers come from several processes. */
+      if (entry->listed && entry->missed > 0 && !self->batch_partial)
+        {
+          g_debug ("GET /api/progress lists only some running jobs (several web processes)");
+          self->batch_partial = TRUE;
+        }
+      entry->listed = TRUE;
+      entry->missed = 0;
+      if (entry->in_flight || entry->confirm)
         continue;
       g_hash_table_add (seen, entry->job_id);
       apply_progress (self, entry, progress);
+    }
+  if (!self->last_batch_empty)
+    self->empty_proofs = self->batch_proven_empty = FALSE;
+  else if (self->batch_proven_empty && batch_has_running (batch))
+    {
+      /* The rare probe of a route proven empty: still empty. */
+      g_debug ("GET /api/progress still lists no running job");
+      pause_batching (self, VIGIL_POLLER_BATCH_RETRY_S);
+      for (guint i = 0; i < batch->entries->len; i++)
+        {
+          PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+          if (entry->poller != NULL && !entry->in_flight && entry->heap_index == G_MAXUINT)
+            vigil_poller_schedule_next (self, entry);
+        }
+      return;
     }
 
   for (guint i = 0; i < batch->entries->len; i++)
     {
       PollerEntry *entry = g_ptr_array_index (batch->entries, i);
 
-      if (entry->poller == NULL || g_hash_table_contains (seen, entry->job_id))
+      if (entry->poller == NULL || g_hash_table_contains (seen, entry->job_id) ||
+          entry->in_flight || entry->heap_index != G_MAXUINT)
         continue;
-      /* Asking the job record tells both "still running" and "finished". */
-      entry->confirm = TRUE;
-      vigil_poller_schedule_now (self, entry);
+      if (entry->confirm)
+        {
+          vigil_poller_schedule_now (self, entry);
+          continue;
+        }
+      if (entry->missed < 15)
+        entry->missed++;
+      if (missing_needs_record (self, entry))
+        {
+          /* Asking the job record tells both "still running" and "finished". */
+          entry->confirm = TRUE;
+          vigil_poller_schedule_now (self, entry);
+        }
+      else
+        vigil_poller_schedule_next (self, entry);
     }
 }
 
@@ -298,14 +442,6 @@ requeue_batch (VigilPoller *self,
       if (entry->poller != NULL)
         vigil_poller_schedule_now (self, entry);
     }
-}
-
-static void
-pause_batching (VigilPoller *self,
-                double       seconds)
-{
-  self->batch_unsupported_until_us = g_get_monotonic_time () +
-                                     (gint64) (seconds * G_USEC_PER_SEC * self->time_scale);
 }
 
 static void
@@ -402,6 +538,8 @@ send_batch (VigilPoller *self,
     }
 
   self->n_in_flight++;
+  self->next_batch_us = g_get_monotonic_time () +
+                        (gint64) (VIGIL_POLLER_BATCH_INTERVAL_S * G_USEC_PER_SEC * self->time_scale);
   vigil_poller_count_request (self, TRUE);
   g_debug ("batch poll for %u jobs", entries->len);
   vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
@@ -410,6 +548,18 @@ send_batch (VigilPoller *self,
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                            */
 /* ------------------------------------------------------------------ */
+
+/* When the job should end by its last news (monotonic, real); 0 unknown */
+static gint64
+predicted_end_us (VigilPoller *self,
+                  PollerEntry *entry)
+{
+  double eta = vigil_job_get_eta_seconds (entry->job);
+
+  if (entry->heard_us == 0 || !(eta >= 0))
+    return 0;
+  return entry->heard_us + (gint64) (eta * G_USEC_PER_SEC * self->time_scale);
+}
 
 /* Take the due jobs off the heap, earliest first. Every batchable job due
  * within the batch window goes into `batch`, whatever the free slots: the
@@ -427,6 +577,7 @@ collect_due (VigilPoller *self,
              GPtrArray   *later)
 {
   gint64 window = (gint64) (VIGIL_POLLER_BATCH_WINDOW_MS * 1000.0 * self->time_scale);
+  gint64 final_us = (gint64) (FINAL_AFTER_END_S * G_USEC_PER_SEC * self->time_scale);
 
   while (self->heap->len > 0 && vigil_poller_heap_peek (self->heap)->due_us <= now + window)
     {
@@ -437,7 +588,22 @@ collect_due (VigilPoller *self,
         break;
 
       vigil_poller_heap_pop (self->heap);
-      if (batchable)
+      if (batchable && now < self->next_batch_us)
+        {
+          /* One batch per interval: wait for the next one, or, when the
+           * job should end before it, ask its job record just after the
+           * predicted end (the end then costs one request, on time). */
+          gint64 end_us = predicted_end_us (self, entry);
+
+          entry->due_us = self->next_batch_us;
+          if (end_us > 0 && end_us + final_us < self->next_batch_us)
+            {
+              entry->expect_end = TRUE;
+              entry->due_us = MAX (end_us + final_us, now);
+            }
+          g_ptr_array_add (later, entry);
+        }
+      else if (batchable)
         g_ptr_array_add (batch, entry);
       else if (entry->due_us <= now)
         g_ptr_array_add (singles, entry);

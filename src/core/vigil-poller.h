@@ -22,6 +22,10 @@ G_DECLARE_FINAL_TYPE (VigilPoller, vigil_poller, VIGIL, POLLER, GObject)
 /* A server without GET /api/progress is not asked again for this long
  * (virtual seconds). */
 #define VIGIL_POLLER_BATCH_RETRY_S (10 * 60)
+/* At most one GET /api/progress per this many virtual seconds: each answer
+ * carries every running job, so asking it more often than the contract's
+ * 2–3 s costs more bytes than polling each job on its own. */
+#define VIGIL_POLLER_BATCH_INTERVAL_S 3
 
 /* Per-job introspection (for diagnostics and tests). */
 typedef struct

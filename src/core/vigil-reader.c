@@ -988,3 +988,172 @@ vigil_reader_parse_timestamp (const char *str)
 
   return g_date_time_to_utc (date);
 }
+
+/* ------------------------------------------------------------------ */
+/* GET /api/progress without one tree for the whole answer             */
+/* ------------------------------------------------------------------ */
+
+/* The text is valid JSON (check_syntax): these only find ends. */
+static gsize
+skip_ws (const char *text,
+         gsize       len,
+         gsize       i)
+{
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  return i;
+}
+
+/* i at a string's opening quote: the index after its closing quote */
+static gsize
+skip_string (const char *text,
+             gsize       len,
+             gsize       i)
+{
+  for (i++; i < len && text[i] != '"'; i++)
+    if (text[i] == '\\')
+      i++;
+  return MIN (i + 1, len);
+}
+
+/* i at a value: the index after it */
+static gsize
+skip_value (const char *text,
+            gsize       len,
+            gsize       i)
+{
+  guint depth = 0;
+
+  if (i < len && text[i] == '"')
+    return skip_string (text, len, i);
+
+  if (i < len && text[i] != '{' && text[i] != '[')
+    {
+      while (i < len && text[i] != ',' && text[i] != '}' && text[i] != ']' &&
+             !g_ascii_isspace (text[i]))
+        i++;
+      return i;
+    }
+
+  for (; i < len; i++)
+    {
+      if (text[i] == '"')
+        i = skip_string (text, len, i) - 1;
+      else if (text[i] == '{' || text[i] == '[')
+        depth++;
+      else if ((text[i] == '}' || text[i] == ']') && --depth == 0)
+        return i + 1;
+    }
+  return len;
+}
+
+/* Calls func for each member of the object at i ({…}): key from its opening
+ * quote, value end. Returns FALSE when i is not at an object. */
+typedef gboolean (*MemberFunc) (const char *text, gsize key, gsize colon, gsize end, gpointer data);
+
+static gboolean
+each_member (const char *text,
+             gsize       len,
+             gsize       i,
+             MemberFunc  func,
+             gpointer    data)
+{
+  i = skip_ws (text, len, i);
+  if (i >= len || text[i] != '{')
+    return FALSE;
+
+  for (i = skip_ws (text, len, i + 1); i < len && text[i] == '"';)
+    {
+      gsize key = i, colon, end;
+
+      colon = skip_ws (text, len, skip_string (text, len, i));
+      if (colon >= len || text[colon] != ':')
+        return FALSE;
+      end = skip_value (text, len, skip_ws (text, len, colon + 1));
+      if (!func (text, key, colon, end, data))
+        return FALSE;
+      i = skip_ws (text, len, end);
+      if (i < len && text[i] == ',')
+        i = skip_ws (text, len, i + 1);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  gsize      len;
+  gsize      active;    /* where "active_jobs"'s value starts; 0 none */
+  GPtrArray *jobs;
+} ActiveScan;
+
+static gboolean
+find_active (const char *text,
+             gsize       key,
+             gsize       colon,
+             gsize       end,
+             gpointer    data)
+{
+  ActiveScan *scan = data;
+
+  if (colon - key >= 13 && strncmp (text + key, "\"active_jobs\"", 13) == 0)
+    scan->active = skip_ws (text, scan->len, colon + 1);
+  return TRUE;
+}
+
+/* One job: "{" key ":" value "}" parsed on its own */
+static gboolean
+add_active_text (const char *text,
+                 gsize       key,
+                 gsize       colon,
+                 gsize       end,
+                 gpointer    data)
+{
+  ActiveScan *scan = data;
+  g_autofree char *one = g_malloc (end - key + 3);
+  g_autoptr(JsonNode) root = NULL;
+
+  one[0] = '{';
+  memcpy (one + 1, text + key, end - key);
+  one[end - key + 1] = '}';
+  one[end - key + 2] = '\0';
+  if ((root = parse_text (one, end - key + 2, NULL)) == NULL)
+    return FALSE;
+  json_object_foreach_member (json_node_get_object (root), add_active_member, scan->jobs);
+  return TRUE;
+}
+
+GPtrArray *
+vigil_reader_parse_active_progress_bytes (GBytes  *body,
+                                          GError **error)
+{
+  g_autoptr(GArray) overflows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  ActiveScan scan = { 0, 0, NULL };
+  const char *text;
+  gsize len = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  text = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    {
+      text += 3;
+      len -= 3;
+    }
+
+  if (!check_text (text, len, error) || !check_syntax (text, len, overflows, error))
+    return NULL;
+
+  /* The usual shape, {"active_jobs": {"<id>": {…}, …}, …}, job by job;
+   * anything else (an array, huge integers) as one tree. */
+  scan.len = len;
+  scan.jobs = jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_progress_free);
+  if (overflows->len == 0 && each_member (text, len, 0, find_active, &scan) && scan.active > 0 &&
+      each_member (text, len, scan.active, add_active_text, &scan))
+    return g_steal_pointer (&jobs);
+
+  if ((root = vigil_reader_parse_bytes (body, error)) == NULL)
+    return NULL;
+  return vigil_reader_parse_active_progress_response (root, error);
+}

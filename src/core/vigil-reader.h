@@ -49,6 +49,10 @@ VigilJobRecord    *vigil_reader_parse_job_status_response      (JsonNode    *roo
  * job_id takes its key. Entries that are not objects are skipped. */
 GPtrArray         *vigil_reader_parse_active_progress_response (JsonNode    *root,
                                                                 GError     **error);
+/* The same from the body, without a tree for the whole answer (a batch of
+ * 10 000 jobs is some 6 MB of JSON): each job is parsed on its own. */
+GPtrArray         *vigil_reader_parse_active_progress_bytes    (GBytes      *body,
+                                                                GError     **error);
 /* POST …/analyze, …/analyze-unanalyzed, …/reanalyze-all, reanalyze-user.
  * No job_id with queued_count 0 is a result with job_id NULL; no job_id
  * otherwise is an error. */

@@ -250,7 +250,8 @@ handle_progress_all (DemoRequest *req)
     {
       const DemoJob *job = g_ptr_array_index (self->running, i);
 
-      if (!vigil_demo_job_has_progress (job) || !listed_by_process (self, job, process))
+      if (self->batch_empty || !vigil_demo_job_has_progress (job) ||
+          !listed_by_process (self, job, process))
         continue;
 
       json_builder_set_member_name (b, job->id);

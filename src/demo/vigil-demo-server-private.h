@@ -136,6 +136,7 @@ struct _VigilDemoServer
   gboolean     old_shape;
   gboolean     no_metadata;
   gboolean     batch_route;
+  gboolean     batch_empty;      /* GET /api/progress lists no job */
   guint        web_processes;    /* GET /api/progress lists one process's jobs */
   char        *signin_password;  /* what the sign-in form accepts */
 };

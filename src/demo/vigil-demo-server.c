@@ -28,6 +28,7 @@ enum {
   PROP_OLD_SHAPE,
   PROP_NO_METADATA,
   PROP_BATCH_ROUTE,
+  PROP_BATCH_EMPTY,
   PROP_PRODUCTION_QUIRKS,
   PROP_WEB_PROCESSES,
   PROP_SIGNIN_PASSWORD,
@@ -276,6 +277,9 @@ vigil_demo_server_get_property (GObject    *object,
     case PROP_BATCH_ROUTE:
       g_value_set_boolean (value, self->batch_route);
       break;
+    case PROP_BATCH_EMPTY:
+      g_value_set_boolean (value, self->batch_empty);
+      break;
     case PROP_PRODUCTION_QUIRKS:
       g_value_set_boolean (value, self->production_quirks);
       break;
@@ -342,6 +346,9 @@ vigil_demo_server_set_property (GObject      *object,
     case PROP_BATCH_ROUTE:
       update_boolean (self, &self->batch_route, g_value_get_boolean (value), pspec);
       break;
+    case PROP_BATCH_EMPTY:
+      update_boolean (self, &self->batch_empty, g_value_get_boolean (value), pspec);
+      break;
     case PROP_PRODUCTION_QUIRKS:
       update_boolean (self, &self->production_quirks, g_value_get_boolean (value), pspec);
       break;
@@ -403,7 +410,7 @@ install_properties (GObjectClass *object_class)
 {
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
-  properties[PROP_WORKERS] = g_param_spec_uint ("workers", NULL, NULL, 0, 1024, 1, flags);
+  properties[PROP_WORKERS] = g_param_spec_uint ("workers", NULL, NULL, 0, 10000, 1, flags);
   properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, 1e-3, 1e6, 1.0, flags);
   properties[PROP_SONG_SECONDS] =
     g_param_spec_double ("song-seconds", NULL, NULL, 1e-3, 1e6, 20.0, flags);
@@ -420,6 +427,7 @@ install_properties (GObjectClass *object_class)
   properties[PROP_OLD_SHAPE] = g_param_spec_boolean ("old-shape", NULL, NULL, FALSE, flags);
   properties[PROP_NO_METADATA] = g_param_spec_boolean ("no-metadata", NULL, NULL, FALSE, flags);
   properties[PROP_BATCH_ROUTE] = g_param_spec_boolean ("batch-route", NULL, NULL, TRUE, flags);
+  properties[PROP_BATCH_EMPTY] = g_param_spec_boolean ("batch-empty", NULL, NULL, FALSE, flags);
   properties[PROP_PRODUCTION_QUIRKS] =
     g_param_spec_boolean ("production-quirks", NULL, NULL, FALSE, flags);
   properties[PROP_WEB_PROCESSES] =

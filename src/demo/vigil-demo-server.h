@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  * scales its own delays by 1/speed sees consistent ages and ETAs.
  *
  * Properties (all READWRITE, settable at construction or later):
- *   workers            guint    simultaneous jobs (default 1)
+ *   workers            guint    simultaneous jobs (default 1, at most 10000)
  *   speed              double   virtual seconds per real second (default 1)
  *   song-seconds       double   mean virtual duration of one song (default 20)
  *   seed               guint64  random seed; 0 = from time (default 0)
@@ -34,6 +34,10 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
  *   old-shape          gboolean progress objects use "progress"/"message" (+ "status")
  *   no-metadata        gboolean progress objects carry no "metadata"
  *   batch-route        gboolean serve GET /api/progress (default TRUE)
+ *   batch-empty        gboolean GET /api/progress lists no job, ever: the
+ *                               service's default process mode, where the
+ *                               progress lives in the worker processes and
+ *                               the answering web process holds none
  *   production-quirks  gboolean what the live service does: /api/queue/status
  *                               answers every count (and the priority
  *                               breakdown and the estimate) as 0, and a job

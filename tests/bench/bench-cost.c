@@ -175,11 +175,9 @@ static GPtrArray *
 read_batch (GBytes *body)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (body, &error);
-  GPtrArray *active = NULL;
+  /* what the client does with the body: job by job, no tree for all */
+  GPtrArray *active = vigil_reader_parse_active_progress_bytes (body, &error);
 
-  if (root != NULL)
-    active = vigil_reader_parse_active_progress_response (root, &error);
   if (active == NULL)
     g_error ("vigil-bench: the batch body did not read: %s", error->message);
   return active;
@@ -319,9 +317,24 @@ bench_cost_measure_rss (BenchCost  *cost,
   cost->rss_batch_body_bytes = g_bytes_get_size (batch);
   vigil_demo_server_reset_stats (server);
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           self_exe, "--rss-child", url, "--rss-speed", speed, "--rss-cap", cap,
-                           "--rss-run-on", run_on, NULL);
+  {
+    /* VIGIL_BENCH_CHILD_WRAPPER, e.g. "heaptrack -o /tmp/rss": the child
+     * runs under a heap profiler (its RSS figure then means nothing). */
+    const char *wrapper = g_getenv ("VIGIL_BENCH_CHILD_WRAPPER");
+    g_auto(GStrv) wrap = NULL;
+    g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+    g_auto(GStrv) args = NULL;
+
+    if (wrapper != NULL && !g_shell_parse_argv (wrapper, NULL, &wrap, &error))
+      g_error ("vigil-bench: VIGIL_BENCH_CHILD_WRAPPER: %s", error->message);
+    if (wrap != NULL)
+      g_strv_builder_addv (argv, (const char **) wrap);
+    g_strv_builder_add_many (argv, self_exe, "--rss-child", url, "--rss-speed", speed, "--rss-cap",
+                             cap, "--rss-run-on", run_on, NULL);
+    args = g_strv_builder_end (argv);
+    proc = g_subprocess_newv ((const char * const *) args,
+                              G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  }
   if (proc == NULL)
     g_error ("vigil-bench: cannot start %s: %s", self_exe, error->message);
 
@@ -352,15 +365,16 @@ read_ids (void)
   return ids;
 }
 
-/* Jobs the server has told about: the job record (the first request for
- * any job) gives created_at. */
+/* Jobs the server has told about: a job record gives created_at, a
+ * progress record (a batch's) started_at. */
 static guint
 count_polled (GPtrArray *jobs)
 {
   guint polled = 0;
 
   for (guint i = 0; i < jobs->len; i++)
-    polled += vigil_job_get_created_at (g_ptr_array_index (jobs, i)) != NULL;
+    polled += vigil_job_get_created_at (g_ptr_array_index (jobs, i)) != NULL ||
+              vigil_job_get_started_at (g_ptr_array_index (jobs, i)) != NULL;
   return polled;
 }
 
@@ -369,8 +383,10 @@ count_songs (GPtrArray *jobs)
 {
   guint songs = 0;
 
+  /* the songs the server told of, not rows: asking for the rows would
+   * make them (they are made only for a view that asks) */
   for (guint i = 0; i < jobs->len; i++)
-    songs += g_list_model_get_n_items (vigil_job_get_songs (g_ptr_array_index (jobs, i)));
+    songs += (guint) MAX (vigil_job_get_total_items (g_ptr_array_index (jobs, i)), 0);
   return songs;
 }
 
@@ -421,7 +437,7 @@ bench_cost_rss_child (const char *url,
   g_autoptr(VigilPoller) poller = NULL;
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 start = g_get_monotonic_time ();
-  glong tracked;
+  glong tracked, peak, end;
   guint polled;
 
   /* stdout is the report */
@@ -443,10 +459,12 @@ bench_cost_rss_child (const char *url,
 
   tracked = bench_rss_kib ();
   polled = run_child (jobs, speed, cap_s, run_on_s);
+  peak = bench_peak_rss_kib ();
+  end = bench_rss_kib ();
   g_print ("{\"jobs\": %u, \"baseline_kib\": %ld, \"tracked_kib\": %ld, \"peak_kib\": %ld, "
            "\"end_kib\": %ld, \"polled\": %u, \"songs\": %u, "
            "\"requests\": %" G_GUINT64_FORMAT ", \"seconds\": %.2f}\n",
-           ids->len, baseline, tracked, bench_peak_rss_kib (), bench_rss_kib (), polled, count_songs (jobs),
+           ids->len, baseline, tracked, peak, end, polled, count_songs (jobs),
            vigil_poller_get_total_requests (poller),
            (g_get_monotonic_time () - start) / 1e6);
   return 0;

@@ -56,6 +56,7 @@ typedef struct
   double          batch_per_s;        /* GET /api/progress */
   double          single_per_s;       /* GET /api/progress/<id> */
   double          status_per_s;       /* GET /api/jobs/<id>/status */
+  double          ends_per_s;         /* jobs that finished */
   double          load;
   double          max_lag_ms;
 } BenchFig2Row;

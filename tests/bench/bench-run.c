@@ -18,6 +18,7 @@ struct _BenchRun
   GPtrArray       *order;         /* BenchJob, borrowed, in order of addition */
   guint            n_open;        /* jobs without the poller's final word */
   guint            n_running;     /* jobs the server's workers run */
+  guint64          n_finished;    /* jobs the server finished */
   gboolean         held_queue;
 
   gboolean         refill;
@@ -88,6 +89,7 @@ on_server_finished (VigilDemoServer *server,
   BenchJob *job = g_hash_table_lookup (run->jobs, job_id);
 
   run->n_running--;
+  run->n_finished++;
   if (job == NULL)
     return;
 
@@ -320,6 +322,12 @@ bench_run_finish_time (BenchRun *run,
   g_return_val_if_fail (job != NULL, -1);
 
   return vigil_demo_server_get_finish_time (run->server, job->job_id);
+}
+
+guint64
+bench_run_get_finished (BenchRun *run)
+{
+  return run->n_finished;
 }
 
 double

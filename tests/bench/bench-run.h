@@ -19,7 +19,7 @@ typedef enum
 } BenchPayload;
 
 /* The demo server's largest "workers" */
-#define BENCH_MAX_WORKERS 1024
+#define BENCH_MAX_WORKERS 10000
 
 typedef struct
 {
@@ -99,6 +99,9 @@ guint64          bench_run_job_requests (BenchRun         *run,
 /* The server's finish time of the job, or -1. */
 double           bench_run_finish_time  (BenchRun         *run,
                                          BenchJob         *job);
+
+/* Jobs the server has finished since the run started. */
+guint64          bench_run_get_finished (BenchRun         *run);
 
 /* Main-loop health since the run started: CPU seconds / real seconds, and
  * the largest delay of a 20 ms probe timer (real ms). */

@@ -287,6 +287,7 @@ fig2_run (BenchResults    *results,
   VigilDemoServer *server = bench_run_get_server (run);
   BenchFig2Row row = { n, kind, speed };
   double start;
+  guint64 finished;
 
   /* uniform start phases: the jobs' progress is spread as in a steady state */
   for (guint i = 0; i < n; i++)
@@ -296,6 +297,7 @@ fig2_run (BenchResults    *results,
   bench_run_until (run, p->fig2_warmup_s);
   vigil_demo_server_reset_stats (server);
   start = bench_run_now (run);
+  finished = bench_run_get_finished (run);
   bench_run_until (run, start + p->fig2_window_s[which]);
   row.window_s = bench_run_now (run) - start;
 
@@ -304,6 +306,7 @@ fig2_run (BenchResults    *results,
   row.batch_per_s = per_second (server, "/api/progress", row.window_s);
   row.single_per_s = per_second (server, "/api/progress/{id}", row.window_s);
   row.status_per_s = per_second (server, "/api/jobs/{id}/status", row.window_s);
+  row.ends_per_s = (bench_run_get_finished (run) - finished) / row.window_s;
   row.load = bench_run_get_load (run);
   row.max_lag_ms = bench_run_get_max_lag_ms (run);
   g_array_append_val (results->fig2, row);
