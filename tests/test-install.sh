@@ -56,6 +56,13 @@ test -f "$share/man/man1/vigil.1" && test -f "$share/man/man1/vigilctl.1" &&
   test -f "$share/man/man1/vigil-demo-server.1"
 ok "man pages installed" $?
 
+if grep -q '^#define HAVE_WEBKIT 1' "$builddir/config.h"; then
+  test -n "$(find "$inst" -path '*/vigil/libvigil-signin.so' -print -quit)"
+  ok "the web sign-in module installed beside the app" $?
+else
+  ok "the web sign-in module installed beside the app # SKIP built without WebKit" 0
+fi
+
 missing=""
 for lang in $(sed -e 's/#.*//' "$G_TEST_SRCDIR/../po/LINGUAS"); do
   test -f "$share/locale/$lang/LC_MESSAGES/vigil.mo" || missing="$missing $lang"
