@@ -691,6 +691,15 @@ test_general_page (void)
   g_settings_reset (settings, "notify-jobs");
   g_settings_reset (settings, "notify-background");
   g_settings_reset (settings, "keep-in-background");
+  {
+    g_autoptr(GPtrArray) pages = vigil_test_find_all (prefs, ADW_TYPE_PREFERENCES_PAGE);
+
+    for (guint i = 0; i < pages->len; i++)
+      if (g_strcmp0 (adw_preferences_page_get_title (g_ptr_array_index (pages, i)), "General") == 0)
+        adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                                 g_ptr_array_index (pages, i));
+    save_shot (prefs, "preferences-general.png");
+  }
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
