@@ -415,6 +415,33 @@ test_compact_same_rows (void)
       }
 }
 
+/* Names written compactly come back byte for byte: quotes, backslashes,
+ * control bytes, tabs, newlines and UTF-8; a name repeated poll after poll
+ * and one coming back after another give the rows an early list has. */
+static void
+test_compact_names_exact (void)
+{
+  static const char *titles[] = {
+    "Caf\u00e9 \"Noir\" \\ \001 end", "Caf\u00e9 \"Noir\" \\ \001 end", "Other\tone\n",
+    "Caf\u00e9 \"Noir\" \\ \001 end", "\u00dcber \177 \\042",
+  };
+  g_autoptr(VigilJobSongList) early = vigil_job_song_list_new ();
+  g_autoptr(VigilJobSongList) late = vigil_job_song_list_new ();
+
+  g_assert_cmpuint (n_rows (early), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(VigilProgress) p = progress_new (0, 4, 0.1, NULL);
+
+      set_metadata (p, i / 2, 4, 7 + i / 2, titles[i], "Bj\u00f6rk\t\\", 0.1 * i);
+      vigil_job_song_list_sync (early, VIGIL_JOB_KIND_PLAYLIST, p);
+      vigil_job_song_list_sync (late, VIGIL_JOB_KIND_PLAYLIST, p);
+    }
+  assert_same_rows (early, late);
+  assert_row (late, 2, VIGIL_SONG_STATE_ANALYZING, 0.1 * 4, titles[4], "Bj\u00f6rk\t\\");
+  assert_row (late, 0, VIGIL_SONG_STATE_DONE, 1.0, titles[1], "Bj\u00f6rk\t\\");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -432,6 +459,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-song-list/finish", test_finish);
   g_test_add_func ("/vigil/job-song-list/lifetimes", test_lifetimes);
   g_test_add_func ("/vigil/job-song-list/compact-same-rows", test_compact_same_rows);
+  g_test_add_func ("/vigil/job-song-list/compact-names-exact", test_compact_names_exact);
 
   return g_test_run ();
 }

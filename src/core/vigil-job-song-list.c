@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "vigil-job-text.h"
 #include "vigil-reader.h"
 
@@ -203,29 +205,60 @@ update_rows (VigilJobSongList *self,
 /* The compact form (no store yet)                                     */
 /* ------------------------------------------------------------------ */
 
+/* Escapes as g_strescape does (g_strcompress reads it back), straight into
+ * the names: tabs and newlines separate the fields and the entries. */
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) *p);
+        }
+      else if (*p < ' ' || *p >= 0177)
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) ('0' + (*p >> 6)));
+          g_string_append_c (out, (char) ('0' + ((*p >> 3) & 7)));
+          g_string_append_c (out, (char) ('0' + (*p & 7)));
+        }
+      else
+        g_string_append_c (out, (char) *p);
+    }
+}
+
+/* Written in place and taken back when it repeats the last entry: most
+ * polls name the same song again, and this runs for every playlist. */
 static void
 compact_name (CompactRows     *c,
               guint            index,
               const SongsView *view)
 {
-  g_autofree char *entry = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *artist = NULL;
+  gsize start;
 
   if (view->id < 0 && (view->title == NULL || view->title[0] == '\0') &&
       (view->artist == NULL || view->artist[0] == '\0'))
     return;
 
-  /* escaped: tabs and newlines separate the fields and the entries */
-  title = g_strescape (view->title != NULL ? view->title : "", NULL);
-  artist = g_strescape (view->artist != NULL ? view->artist : "", NULL);
-  entry = g_strdup_printf ("%u\t%" G_GINT64_FORMAT "\t%s\t%s\n", index, view->id, title, artist);
   if (c->names == NULL)
     c->names = g_string_new (NULL);
-  if (c->names->len > 0 && strcmp (c->names->str + c->last_name, entry) == 0)
-    return;
-  c->last_name = c->names->len;
-  g_string_append (c->names, entry);
+  start = c->names->len;
+  g_string_append_printf (c->names, "%u\t%" G_GINT64_FORMAT "\t", index, view->id);
+  append_escaped (c->names, view->title != NULL ? view->title : "");
+  g_string_append_c (c->names, '\t');
+  append_escaped (c->names, view->artist != NULL ? view->artist : "");
+  g_string_append_c (c->names, '\n');
+
+  if (start > 0 && start - c->last_name == c->names->len - start &&
+      memcmp (c->names->str + c->last_name, c->names->str + start, start - c->last_name) == 0)
+    {
+      g_string_truncate (c->names, start);
+      return;
+    }
+  c->last_name = start;
 }
 
 static void

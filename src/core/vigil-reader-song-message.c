@@ -64,10 +64,18 @@ static const char *
 find_close_quote (const char *start,
                   const char *close)
 {
-  g_autofree char *close_by = g_strconcat (close, " by ", NULL);
-  const char *at = strstr (start, close_by);
+  gsize close_len = strlen (close);
+  const char *last = NULL;
 
-  return at != NULL ? at : g_strrstr (start, close);
+  /* one pass, no allocation: this runs for every playlist on every poll */
+  for (const char *at = strstr (start, close); at != NULL; at = strstr (at + 1, close))
+    {
+      if (g_str_has_prefix (at + close_len, " by "))
+        return at;
+      last = at;
+    }
+
+  return last;
 }
 
 static char *
