@@ -230,6 +230,27 @@ append_escaped (GString    *out,
     }
 }
 
+/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  guint n = 0;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
 /* Written in place and taken back when it repeats the last entry: most
  * polls name the same song again, and this runs for every playlist. */
 static void
@@ -246,7 +267,10 @@ compact_name (CompactRows     *c,
   if (c->names == NULL)
     c->names = g_string_new (NULL);
   start = c->names->len;
-  g_string_append_printf (c->names, "%u\t%" G_GINT64_FORMAT "\t", index, view->id);
+  append_int (c->names, index);
+  g_string_append_c (c->names, '\t');
+  append_int (c->names, view->id);
+  g_string_append_c (c->names, '\t');
   append_escaped (c->names, view->title != NULL ? view->title : "");
   g_string_append_c (c->names, '\t');
   append_escaped (c->names, view->artist != NULL ? view->artist : "");

@@ -47,6 +47,7 @@ struct _VigilJob
 
   VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
   gboolean            batching;     /* this update's notifications wait for its end */
+  gboolean            unheard;      /* this update has nobody to notify */
   gboolean            title_stale;  /* kind or target changed since the title was made */
   gboolean            seen;         /* the server answered with a record or progress */
 
@@ -92,10 +93,16 @@ G_DEFINE_FINAL_TYPE (VigilJob, vigil_job, G_TYPE_OBJECT)
 /* Field updates: each notifies only when the value changes            */
 /* ------------------------------------------------------------------ */
 
+/* Inside an update nobody hears, a notification is not even sent: GLib
+ * would only find no handler, and most jobs of a long list have no row.
+ * (The handlers are looked up once, at the update's start: nothing runs
+ * between that and its end that could connect one.) */
 static void
 notify (VigilJob *self,
         guint     prop)
 {
+  if (self->unheard)
+    return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
@@ -106,6 +113,7 @@ static void
 begin_update (VigilJob *self)
 {
   self->batching = vigil_has_notify_listeners (self);
+  self->unheard = !self->batching;
   if (self->batching)
     g_object_freeze_notify (G_OBJECT (self));
 }
@@ -116,6 +124,7 @@ end_update (VigilJob *self)
   if (self->batching)
     g_object_thaw_notify (G_OBJECT (self));
   self->batching = FALSE;
+  self->unheard = FALSE;
 }
 
 static void
