@@ -442,6 +442,42 @@ test_compact_names_exact (void)
   assert_row (late, 0, VIGIL_SONG_STATE_DONE, 1.0, titles[1], "Bj\u00f6rk\t\\");
 }
 
+/* sync_again skips only a record that repeats the last one: any count, the
+ * step fraction, the kind or the message moving on still reaches the rows,
+ * and so does a record after a finish. */
+static void
+test_sync_again (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) a = progress_new (1, 3, 0.5, "Analyzing 'One' by Band");
+  g_autoptr(VigilProgress) b = progress_new (1, 3, 0.5, "Analyzing 'Two' by Band");
+  g_autoptr(VigilProgress) c = progress_new (1, 3, 0.75, "Analyzing 'Two' by Band");
+
+  g_assert_cmpuint (n_rows (list), ==, 0);
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, a, FALSE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "One", "Band");
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, a, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "One", "Band");
+
+  /* the caller says the message moved on */
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, b, FALSE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "Two", "Band");
+  /* the step fraction moved on */
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+  /* a count moved on */
+  c->completed_items = 2;
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_DONE, 1.0, "Two", "Band");
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+
+  /* after a finish the same record is applied again */
+  vigil_job_song_list_finish (list, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+  assert_row (list, 2, VIGIL_SONG_STATE_FAILED, 0.75, "Two", "Band");
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -460,6 +496,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-song-list/lifetimes", test_lifetimes);
   g_test_add_func ("/vigil/job-song-list/compact-same-rows", test_compact_same_rows);
   g_test_add_func ("/vigil/job-song-list/compact-names-exact", test_compact_names_exact);
+  g_test_add_func ("/vigil/job-song-list/sync-again", test_sync_again);
 
   return g_test_run ();
 }

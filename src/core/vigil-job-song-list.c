@@ -35,6 +35,14 @@ struct _VigilJobSongList
   GPtrArray   *rows;      /* the same rows, for O(1) access */
   guint        settled;   /* leading rows that are DONE for good */
   CompactRows  compact;
+
+  /* the last record synced, when it had no song metadata */
+  gboolean     last_valid;
+  gboolean     last_had_message;
+  VigilJobKind last_kind;
+  gint64       last_done;
+  gint64       last_total;
+  double       last_step;
 };
 
 /* What a progress record says about the songs. */
@@ -434,6 +442,45 @@ vigil_job_song_list_has_rows (VigilJobKind         kind,
   return read_songs_view (progress, &view) && kind_has_rows (kind, view.total);
 }
 
+static gboolean
+repeats_last (VigilJobSongList    *self,
+              VigilJobKind         kind,
+              const VigilProgress *p,
+              gboolean             same_message)
+{
+  return same_message && self->last_valid && self->last_had_message && p->message != NULL &&
+         kind == self->last_kind && p->completed_items == self->last_done &&
+         p->total_items == self->last_total && p->step_progress == self->last_step;
+}
+
+static void
+remember_last (VigilJobSongList    *self,
+               VigilJobKind         kind,
+               const VigilProgress *p)
+{
+  /* with metadata, the current song's fields count too: not remembered */
+  self->last_valid = !(p->has_metadata && p->total_songs > 0);
+  self->last_had_message = p->message != NULL;
+  self->last_kind = kind;
+  self->last_done = p->completed_items;
+  self->last_total = p->total_items;
+  self->last_step = p->step_progress;
+}
+
+void
+vigil_job_song_list_sync_again (VigilJobSongList    *self,
+                                VigilJobKind         kind,
+                                const VigilProgress *progress,
+                                gboolean             same_message)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (progress != NULL);
+
+  if (repeats_last (self, kind, progress, same_message))
+    return;
+  vigil_job_song_list_sync (self, kind, progress);
+}
+
 void
 vigil_job_song_list_sync (VigilJobSongList    *self,
                           VigilJobKind         kind,
@@ -446,6 +493,7 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (progress != NULL);
 
+  remember_last (self, kind, progress);
   if (!read_songs_view (progress, &view) || !kind_has_rows (kind, view.total))
     return;
 
@@ -475,6 +523,7 @@ vigil_job_song_list_finish (VigilJobSongList *self,
 {
   g_return_if_fail (self != NULL);
 
+  self->last_valid = FALSE;
   if (self->store == NULL)
     {
       compact_finish (self, from, to);

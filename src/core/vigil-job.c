@@ -332,16 +332,18 @@ ensure_songs (VigilJob *self)
   return vigil_job_song_list_get_store (self->songs);
 }
 
+/* same_message: the record's message is the one the job had before it */
 static void
 sync_songs (VigilJob            *self,
-            const VigilProgress *p)
+            const VigilProgress *p,
+            gboolean             same_message)
 {
   if (self->songs == NULL && !vigil_job_song_list_has_rows (self->kind, p))
     return;
 
   if (self->songs == NULL)
     self->songs = vigil_job_song_list_new ();
-  vigil_job_song_list_sync (self->songs, self->kind, p);
+  vigil_job_song_list_sync_again (self->songs, self->kind, p, same_message);
 }
 
 static void
@@ -460,10 +462,12 @@ apply_progress_fields (VigilJob            *self,
                        gint64               now_us)
 {
   double fraction;
+  gboolean same_message;
 
   g_assert (VIGIL_IS_JOB (self));
   g_assert (p != NULL);
 
+  same_message = p->message != NULL && g_strcmp0 (p->message, self->message) == 0;
   learn_identity (self, p->kind, -1);
 
   if (self->started_at == NULL)
@@ -482,7 +486,7 @@ apply_progress_fields (VigilJob            *self,
                                     p->completed_items, p->total_items, p->eta_seconds);
   update_running_fraction (self, fraction, now_us);
   update_eta (self, now_us);
-  sync_songs (self, p);
+  sync_songs (self, p, same_message);
 
   return learn_song_from_progress (self, p);
 }
