@@ -221,6 +221,16 @@ append_escaped (GString    *out,
 {
   for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
     {
+      const guchar *plain = p;
+
+      /* a run of plain bytes at once */
+      while (*p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
+        p++;
+      if (p > plain)
+        g_string_append_len (out, (const char *) plain, p - plain);
+      if (*p == '\0')
+        break;
+
       if (*p == '\\' || *p == '"')
         {
           g_string_append_c (out, '\\');
