@@ -415,6 +415,69 @@ test_compact_same_rows (void)
       }
 }
 
+/* Names written compactly come back byte for byte: quotes, backslashes,
+ * control bytes, tabs, newlines and UTF-8; a name repeated poll after poll
+ * and one coming back after another give the rows an early list has. */
+static void
+test_compact_names_exact (void)
+{
+  static const char *titles[] = {
+    "Caf\u00e9 \"Noir\" \\ \001 end", "Caf\u00e9 \"Noir\" \\ \001 end", "Other\tone\n",
+    "Caf\u00e9 \"Noir\" \\ \001 end", "\u00dcber \177 \\042",
+  };
+  g_autoptr(VigilJobSongList) early = vigil_job_song_list_new ();
+  g_autoptr(VigilJobSongList) late = vigil_job_song_list_new ();
+
+  g_assert_cmpuint (n_rows (early), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(VigilProgress) p = progress_new (0, 4, 0.1, NULL);
+
+      set_metadata (p, i / 2, 4, 7 + i / 2, titles[i], "Bj\u00f6rk\t\\", 0.1 * i);
+      vigil_job_song_list_sync (early, VIGIL_JOB_KIND_PLAYLIST, p);
+      vigil_job_song_list_sync (late, VIGIL_JOB_KIND_PLAYLIST, p);
+    }
+  assert_same_rows (early, late);
+  assert_row (late, 2, VIGIL_SONG_STATE_ANALYZING, 0.1 * 4, titles[4], "Bj\u00f6rk\t\\");
+  assert_row (late, 0, VIGIL_SONG_STATE_DONE, 1.0, titles[1], "Bj\u00f6rk\t\\");
+}
+
+/* sync_again skips only a record that repeats the last one: any count, the
+ * step fraction, the kind or the message moving on still reaches the rows,
+ * and so does a record after a finish. */
+static void
+test_sync_again (void)
+{
+  g_autoptr(VigilJobSongList) list = vigil_job_song_list_new ();
+  g_autoptr(VigilProgress) a = progress_new (1, 3, 0.5, "Analyzing 'One' by Band");
+  g_autoptr(VigilProgress) b = progress_new (1, 3, 0.5, "Analyzing 'Two' by Band");
+  g_autoptr(VigilProgress) c = progress_new (1, 3, 0.75, "Analyzing 'Two' by Band");
+
+  g_assert_cmpuint (n_rows (list), ==, 0);
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, a, FALSE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "One", "Band");
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, a, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "One", "Band");
+
+  /* the caller says the message moved on */
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, b, FALSE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, "Two", "Band");
+  /* the step fraction moved on */
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+  /* a count moved on */
+  c->completed_items = 2;
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 1, VIGIL_SONG_STATE_DONE, 1.0, "Two", "Band");
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+
+  /* after a finish the same record is applied again */
+  vigil_job_song_list_finish (list, VIGIL_SONG_STATE_ANALYZING, VIGIL_SONG_STATE_FAILED);
+  assert_row (list, 2, VIGIL_SONG_STATE_FAILED, 0.75, "Two", "Band");
+  vigil_job_song_list_sync_again (list, VIGIL_JOB_KIND_PLAYLIST, c, TRUE);
+  assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -432,6 +495,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-song-list/finish", test_finish);
   g_test_add_func ("/vigil/job-song-list/lifetimes", test_lifetimes);
   g_test_add_func ("/vigil/job-song-list/compact-same-rows", test_compact_same_rows);
+  g_test_add_func ("/vigil/job-song-list/compact-names-exact", test_compact_names_exact);
+  g_test_add_func ("/vigil/job-song-list/sync-again", test_sync_again);
 
   return g_test_run ();
 }

@@ -1171,6 +1171,47 @@ test_lifetimes (void)
   g_assert_finalize_object (row);
 }
 
+static void
+count_times (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* An update nobody hears sends no notifications (vigil-job.c skips them),
+ * yet its values are all there, and a listener connected afterwards hears
+ * the next change, once per property, and nothing when nothing changed. */
+static void
+test_unheard_update (void)
+{
+  g_autoptr(VigilJob) job = vigil_job_new ("job-1", VIGIL_JOB_KIND_SONG, 7);
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_SONG, 0, 1, 0.25);
+  guint fraction_count = 0, any_count = 0;
+
+  p->message = g_strdup ("Analyzing 'Song' by Band");
+  vigil_job_apply_progress (job, p, 0);
+  g_assert_cmpfloat (vigil_job_get_fraction (job), ==, 0.25);
+  g_assert_cmpstr (vigil_job_get_message (job), ==, "Analyzing 'Song' by Band");
+  g_assert_cmpint (vigil_job_get_server_state (job), ==, VIGIL_SERVER_STATE_RUNNING);
+
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (count_times), &fraction_count);
+  g_signal_connect (job, "notify", G_CALLBACK (count_times), &any_count);
+  vigil_job_apply_progress (job, p, G_USEC_PER_SEC);
+  g_assert_cmpuint (fraction_count, ==, 0);
+
+  p->fraction = 0.5;
+  vigil_job_apply_progress (job, p, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fraction_count, ==, 1);
+  g_assert_cmpuint (any_count, >=, 2);
+  g_assert_cmpfloat (vigil_job_get_fraction (job), ==, 0.5);
+
+  /* after the update, setters notify as before */
+  any_count = 0;
+  vigil_job_set_server_name (job, "Home");
+  g_assert_cmpuint (any_count, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1207,6 +1248,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/song-job-has-no-rows", test_song_job_has_no_rows);
   g_test_add_func ("/vigil/job/song-properties", test_song_properties);
   g_test_add_func ("/vigil/job/lifetimes", test_lifetimes);
+  g_test_add_func ("/vigil/job/unheard-update", test_unheard_update);
 
   return g_test_run ();
 }

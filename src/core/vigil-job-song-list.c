@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "vigil-job-text.h"
 #include "vigil-reader.h"
 
@@ -33,6 +35,14 @@ struct _VigilJobSongList
   GPtrArray   *rows;      /* the same rows, for O(1) access */
   guint        settled;   /* leading rows that are DONE for good */
   CompactRows  compact;
+
+  /* the last record synced, when it had no song metadata */
+  gboolean     last_valid;
+  gboolean     last_had_message;
+  VigilJobKind last_kind;
+  gint64       last_done;
+  gint64       last_total;
+  double       last_step;
 };
 
 /* What a progress record says about the songs. */
@@ -203,29 +213,94 @@ update_rows (VigilJobSongList *self,
 /* The compact form (no store yet)                                     */
 /* ------------------------------------------------------------------ */
 
+/* Escapes as g_strescape does (g_strcompress reads it back), straight into
+ * the names: tabs and newlines separate the fields and the entries. */
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      const guchar *plain = p;
+
+      /* a run of plain bytes at once */
+      while (*p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
+        p++;
+      if (p > plain)
+        g_string_append_len (out, (const char *) plain, p - plain);
+      if (*p == '\0')
+        break;
+
+      if (*p == '\\' || *p == '"')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) *p);
+        }
+      else if (*p < ' ' || *p >= 0177)
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) ('0' + (*p >> 6)));
+          g_string_append_c (out, (char) ('0' + ((*p >> 3) & 7)));
+          g_string_append_c (out, (char) ('0' + (*p & 7)));
+        }
+      else
+        g_string_append_c (out, (char) *p);
+    }
+}
+
+/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  guint n = 0;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* Written in place and taken back when it repeats the last entry: most
+ * polls name the same song again, and this runs for every playlist. */
 static void
 compact_name (CompactRows     *c,
               guint            index,
               const SongsView *view)
 {
-  g_autofree char *entry = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *artist = NULL;
+  gsize start;
 
   if (view->id < 0 && (view->title == NULL || view->title[0] == '\0') &&
       (view->artist == NULL || view->artist[0] == '\0'))
     return;
 
-  /* escaped: tabs and newlines separate the fields and the entries */
-  title = g_strescape (view->title != NULL ? view->title : "", NULL);
-  artist = g_strescape (view->artist != NULL ? view->artist : "", NULL);
-  entry = g_strdup_printf ("%u\t%" G_GINT64_FORMAT "\t%s\t%s\n", index, view->id, title, artist);
   if (c->names == NULL)
     c->names = g_string_new (NULL);
-  if (c->names->len > 0 && strcmp (c->names->str + c->last_name, entry) == 0)
-    return;
-  c->last_name = c->names->len;
-  g_string_append (c->names, entry);
+  start = c->names->len;
+  append_int (c->names, index);
+  g_string_append_c (c->names, '\t');
+  append_int (c->names, view->id);
+  g_string_append_c (c->names, '\t');
+  append_escaped (c->names, view->title != NULL ? view->title : "");
+  g_string_append_c (c->names, '\t');
+  append_escaped (c->names, view->artist != NULL ? view->artist : "");
+  g_string_append_c (c->names, '\n');
+
+  if (start > 0 && start - c->last_name == c->names->len - start &&
+      memcmp (c->names->str + c->last_name, c->names->str + start, start - c->last_name) == 0)
+    {
+      g_string_truncate (c->names, start);
+      return;
+    }
+  c->last_name = start;
 }
 
 static void
@@ -377,6 +452,45 @@ vigil_job_song_list_has_rows (VigilJobKind         kind,
   return read_songs_view (progress, &view) && kind_has_rows (kind, view.total);
 }
 
+static gboolean
+repeats_last (VigilJobSongList    *self,
+              VigilJobKind         kind,
+              const VigilProgress *p,
+              gboolean             same_message)
+{
+  return same_message && self->last_valid && self->last_had_message && p->message != NULL &&
+         kind == self->last_kind && p->completed_items == self->last_done &&
+         p->total_items == self->last_total && p->step_progress == self->last_step;
+}
+
+static void
+remember_last (VigilJobSongList    *self,
+               VigilJobKind         kind,
+               const VigilProgress *p)
+{
+  /* with metadata, the current song's fields count too: not remembered */
+  self->last_valid = !(p->has_metadata && p->total_songs > 0);
+  self->last_had_message = p->message != NULL;
+  self->last_kind = kind;
+  self->last_done = p->completed_items;
+  self->last_total = p->total_items;
+  self->last_step = p->step_progress;
+}
+
+void
+vigil_job_song_list_sync_again (VigilJobSongList    *self,
+                                VigilJobKind         kind,
+                                const VigilProgress *progress,
+                                gboolean             same_message)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (progress != NULL);
+
+  if (repeats_last (self, kind, progress, same_message))
+    return;
+  vigil_job_song_list_sync (self, kind, progress);
+}
+
 void
 vigil_job_song_list_sync (VigilJobSongList    *self,
                           VigilJobKind         kind,
@@ -389,6 +503,7 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (progress != NULL);
 
+  remember_last (self, kind, progress);
   if (!read_songs_view (progress, &view) || !kind_has_rows (kind, view.total))
     return;
 
@@ -418,6 +533,7 @@ vigil_job_song_list_finish (VigilJobSongList *self,
 {
   g_return_if_fail (self != NULL);
 
+  self->last_valid = FALSE;
   if (self->store == NULL)
     {
       compact_finish (self, from, to);

@@ -48,6 +48,15 @@ void              vigil_job_song_list_sync      (VigilJobSongList     *self,
                                                  VigilJobKind          kind,
                                                  const VigilProgress  *progress);
 
+/* vigil_job_song_list_sync(), skipped when the record says what the last
+ * one synced said (counts, step fraction, kind, no metadata) and
+ * same_message tells that its message is the last one's: most polls
+ * repeat themselves, and this runs for every playlist on every poll. */
+void              vigil_job_song_list_sync_again (VigilJobSongList    *self,
+                                                  VigilJobKind         kind,
+                                                  const VigilProgress *progress,
+                                                  gboolean             same_message);
+
 /* The job ended: rows in state from go to state to (every row when from
  * is to); when to is DONE, every row's fraction becomes 1. */
 void              vigil_job_song_list_finish    (VigilJobSongList     *self,

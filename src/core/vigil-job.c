@@ -47,6 +47,7 @@ struct _VigilJob
 
   VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
   gboolean            batching;     /* this update's notifications wait for its end */
+  gboolean            unheard;      /* this update has nobody to notify */
   gboolean            title_stale;  /* kind or target changed since the title was made */
   gboolean            seen;         /* the server answered with a record or progress */
 
@@ -92,10 +93,16 @@ G_DEFINE_FINAL_TYPE (VigilJob, vigil_job, G_TYPE_OBJECT)
 /* Field updates: each notifies only when the value changes            */
 /* ------------------------------------------------------------------ */
 
+/* Inside an update nobody hears, a notification is not even sent: GLib
+ * would only find no handler, and most jobs of a long list have no row.
+ * (The handlers are looked up once, at the update's start: nothing runs
+ * between that and its end that could connect one.) */
 static void
 notify (VigilJob *self,
         guint     prop)
 {
+  if (self->unheard)
+    return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
@@ -106,6 +113,7 @@ static void
 begin_update (VigilJob *self)
 {
   self->batching = vigil_has_notify_listeners (self);
+  self->unheard = !self->batching;
   if (self->batching)
     g_object_freeze_notify (G_OBJECT (self));
 }
@@ -116,6 +124,7 @@ end_update (VigilJob *self)
   if (self->batching)
     g_object_thaw_notify (G_OBJECT (self));
   self->batching = FALSE;
+  self->unheard = FALSE;
 }
 
 static void
@@ -323,16 +332,18 @@ ensure_songs (VigilJob *self)
   return vigil_job_song_list_get_store (self->songs);
 }
 
+/* same_message: the record's message is the one the job had before it */
 static void
 sync_songs (VigilJob            *self,
-            const VigilProgress *p)
+            const VigilProgress *p,
+            gboolean             same_message)
 {
   if (self->songs == NULL && !vigil_job_song_list_has_rows (self->kind, p))
     return;
 
   if (self->songs == NULL)
     self->songs = vigil_job_song_list_new ();
-  vigil_job_song_list_sync (self->songs, self->kind, p);
+  vigil_job_song_list_sync_again (self->songs, self->kind, p, same_message);
 }
 
 static void
@@ -451,10 +462,12 @@ apply_progress_fields (VigilJob            *self,
                        gint64               now_us)
 {
   double fraction;
+  gboolean same_message;
 
   g_assert (VIGIL_IS_JOB (self));
   g_assert (p != NULL);
 
+  same_message = p->message != NULL && g_strcmp0 (p->message, self->message) == 0;
   learn_identity (self, p->kind, -1);
 
   if (self->started_at == NULL)
@@ -473,7 +486,7 @@ apply_progress_fields (VigilJob            *self,
                                     p->completed_items, p->total_items, p->eta_seconds);
   update_running_fraction (self, fraction, now_us);
   update_eta (self, now_us);
-  sync_songs (self, p);
+  sync_songs (self, p, same_message);
 
   return learn_song_from_progress (self, p);
 }

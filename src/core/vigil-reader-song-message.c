@@ -22,40 +22,29 @@ static const QuotePair quote_pairs[] = {
   { "\u201c", "\u201d" },
 };
 
-/* An opening quote starts a word: the apostrophe of "Can't" is not one. */
-static const char *
-find_quote_start (const char *text,
-                  const char *quote)
-{
-  g_assert (text != NULL && quote != NULL);
-
-  for (const char *at = strstr (text, quote); at != NULL; at = strstr (at + 1, quote))
-    if (at == text || !g_ascii_isalnum (at[-1]))
-      return at;
-
-  return NULL;
-}
-
+/* An opening quote starts a word: the apostrophe of "Can't" is not one.
+ * The first opening quote of any pair, in one pass over the text (this
+ * runs for every playlist on every poll); at one place the pairs cannot
+ * both match, their openings differ. */
 static const char *
 find_open_quote (const char       *text,
                  const QuotePair **pair)
 {
-  const char *best = NULL;
-
   g_assert (text != NULL && pair != NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (quote_pairs); i++)
+  for (const char *at = text; *at != '\0'; at++)
     {
-      const char *at = find_quote_start (text, quote_pairs[i].open);
-
-      if (at != NULL && (best == NULL || at < best))
-        {
-          best = at;
-          *pair = &quote_pairs[i];
-        }
+      if (at != text && g_ascii_isalnum (at[-1]))
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (quote_pairs); i++)
+        if (*at == quote_pairs[i].open[0] && g_str_has_prefix (at, quote_pairs[i].open))
+          {
+            *pair = &quote_pairs[i];
+            return at;
+          }
     }
 
-  return best;
+  return NULL;
 }
 
 /* Titles may hold apostrophes ('Don't Stop Me Now'): prefer the quote that
@@ -64,10 +53,18 @@ static const char *
 find_close_quote (const char *start,
                   const char *close)
 {
-  g_autofree char *close_by = g_strconcat (close, " by ", NULL);
-  const char *at = strstr (start, close_by);
+  gsize close_len = strlen (close);
+  const char *last = NULL;
 
-  return at != NULL ? at : g_strrstr (start, close);
+  /* one pass, no allocation: this runs for every playlist on every poll */
+  for (const char *at = strstr (start, close); at != NULL; at = strstr (at + 1, close))
+    {
+      if (g_str_has_prefix (at + close_len, " by "))
+        return at;
+      last = at;
+    }
+
+  return last;
 }
 
 static char *
