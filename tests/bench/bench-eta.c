@@ -284,9 +284,10 @@ run_job (const Job *job,
 }
 
 gboolean
-bench_eta_figure6 (FILE     *out,
-                   gboolean  quick,
-                   guint64   seed)
+bench_eta_figure6 (FILE            *out,
+                   gboolean         quick,
+                   guint64          seed,
+                   BenchEtaSummary *summary)
 {
   guint jobs = quick ? 1000 : 2000;
   g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) (seed * 2654435761u + 6));
@@ -295,6 +296,7 @@ bench_eta_figure6 (FILE     *out,
   double worst_error = 0;
   double worst_ratio = 0;
   guint at_floor = 0;
+  guint n_met = 0;
 
   fprintf (out, "\nFigure 6: ETA error, median |shown - true remaining| / true remaining\n");
   fprintf (out, "(%u playlists per size, songs %g s x job pace ±%g %% x song ±%g %%; "
@@ -352,6 +354,7 @@ bench_eta_figure6 (FILE     *out,
                    v90 * 100, best * 100, known * 100, p == 0 ? unknowns : "", verdict);
           ok &= verdict[0] != 'M';
           at_floor += verdict[0] == 'f';
+          n_met += verdict[0] == 'm';
           worst_error = MAX (worst_error, v);
           worst_ratio = MAX (worst_ratio, ratio);
         }
@@ -371,5 +374,14 @@ bench_eta_figure6 (FILE     *out,
     fprintf (out, "; %u of %u cells out of reach, Vigil at the floor (\"best\": what the records allow)",
              at_floor, (guint) (N_SIZES * N_POINTS));
   fprintf (out, "\n");
+  if (summary != NULL)
+    {
+      summary->worst_error = worst_error;
+      summary->worst_ratio = worst_ratio;
+      summary->cells = N_SIZES * N_POINTS;
+      summary->met = n_met;
+      summary->floor = at_floor;
+      summary->missed = summary->cells - n_met - at_floor;
+    }
   return ok;
 }

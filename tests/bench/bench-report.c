@@ -16,7 +16,6 @@
 
 #include "bench-report.h"
 
-#define GUI_NOTE "GUI cost: measured by vigil-gui-bench, which needs a display (README.md, figure 5)."
 
 /* The targets */
 #define T1_REQUEST_RATIO 0.8
@@ -28,6 +27,10 @@
 #define T4_CPU_MS 25.0
 #define T4_RSS_JOBS 10000
 #define T4_RSS_MB 30.0
+#define T5_JOBS 10000
+#define T5_ROUND_MS 4.0
+#define T5_RSS_MB 60.0
+#define T6_ERROR 0.15
 
 typedef struct
 {
@@ -58,6 +61,8 @@ bench_results_free (BenchResults *results)
   g_array_unref (results->fig1);
   g_array_unref (results->fig2);
   g_array_unref (results->fig3);
+  bench_gui_clear (&results->gui);
+  g_free (results->eta_table);
   g_free (results->command);
   g_free (results);
 }
@@ -224,6 +229,25 @@ targets_compute (BenchResults *results)
               T4_CPU_MS, results->have_cost);
   target_add (targets, g_strdup_printf ("4. peak RSS (MB) tracking %u jobs", T4_RSS_JOBS),
               c->rss_peak_mb, T4_RSS_MB, results->have_cost && c->rss_ok && c->rss_jobs == T4_RSS_JOBS);
+  if (results->have_gui)
+    {
+      const BenchGui *g = &results->gui;
+      gboolean full = g->measured && g->runs[0].jobs == T5_JOBS;
+
+      target_add (targets, g_strdup_printf ("5. GUI, %u jobs: update round median (ms)", T5_JOBS),
+                  g->apply_ms_median, T5_ROUND_MS, full);
+      target_add (targets, g_strdup_printf ("5. GUI, %u jobs: RSS (MB)", T5_JOBS),
+                  g->rss_mb, T5_RSS_MB, full);
+    }
+  if (results->have_eta)
+    {
+      /* the ratio target is counted per cell: met, or out of reach */
+      target_add (targets, g_strdup ("6. ETA: worst median error (share of the time left)"),
+                  results->eta.worst_error, T6_ERROR, TRUE);
+      target_add (targets, g_strdup_printf ("6. ETA: cells missed (%u met, %u at the floor, of %u)",
+                                            results->eta.met, results->eta.floor, results->eta.cells),
+                  results->eta.missed, 0, TRUE);
+    }
   return targets;
 }
 
@@ -452,6 +476,38 @@ table_fig4 (BenchResults *results)
 }
 
 static void
+table_fig5 (BenchResults *results)
+{
+  const BenchGui *g = &results->gui;
+
+  if (!results->have_gui)
+    return;
+
+  printf ("\n5. GUI cost: the real window with the jobs in its list, every job given a new record\n"
+          "   each round (vigil-gui-bench, a child process; its command below)\n");
+  if (g->how != NULL)
+    printf ("   %s\n", g->how);
+  if (g->n_runs > 0)
+    printf ("   %u jobs, %u rounds, %u row widgets alive, %u shown\n", g->runs[0].jobs,
+            g->runs[0].ticks, g->runs[0].rows, g->runs[0].rows_shown);
+  printf ("   run  round median    max  to paint median    max  RSS empty  with jobs   peak  trimmed\n");
+  for (guint i = 0; i < g->n_runs; i++)
+    {
+      const BenchGuiRun *r = &g->runs[i];
+
+      printf ("   %3u  %9.2f ms %6.2f  %12.2f ms %6.2f  %6.1f MB  %6.1f MB %6.1f  %6.1f MB\n", i + 1,
+              r->apply_ms_median, r->apply_ms_max, r->paint_ms_median, r->paint_ms_max,
+              r->rss_empty_mb, r->rss_loaded_mb, r->rss_peak_mb, r->rss_trimmed_mb);
+    }
+  if (g->measured)
+    printf ("   over the runs: round median %.2f ms, to paint %.2f ms, RSS at most %.1f MB "
+            "(empty window %.1f MB)\n", g->apply_ms_median, g->paint_ms_median, g->rss_mb,
+            g->rss_empty_mb);
+  if (g->why_not != NULL)
+    printf ("   not measured: %s\n", g->why_not);
+}
+
+static void
 table_targets (GArray *targets)
 {
   printf ("\nTargets (vigil)\n");
@@ -484,7 +540,9 @@ bench_report_table (BenchResults *results)
   table_fig2 (results);
   table_fig3 (results);
   table_fig4 (results);
-  printf ("\n5. %s\n", GUI_NOTE);
+  table_fig5 (results);
+  if (results->eta_table != NULL)
+    fputs (results->eta_table, stdout);
   table_targets (targets);
   printf ("\nRuntime: %.1f s real\n", results->runtime_s);
   fflush (stdout);
@@ -627,6 +685,74 @@ json_fig4 (JsonBuilder  *b,
 }
 
 static void
+json_fig5 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  const BenchGui *g = &results->gui;
+
+  if (!results->have_gui)
+    return;
+
+  json_builder_set_member_name (b, "figure5");
+  json_builder_begin_object (b);
+  vigil_json_add_bool (b, "measured", g->measured);
+  if (g->why_not != NULL)
+    vigil_json_add_string (b, "why_not", g->why_not);
+  if (g->how != NULL)
+    vigil_json_add_string (b, "command", g->how);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g->n_runs; i++)
+    {
+      const BenchGuiRun *r = &g->runs[i];
+
+      json_builder_begin_object (b);
+      vigil_json_add_double (b, "jobs", r->jobs);
+      vigil_json_add_double (b, "ticks", r->ticks);
+      vigil_json_add_double (b, "rows", r->rows);
+      vigil_json_add_double (b, "rows_shown", r->rows_shown);
+      vigil_json_add_double (b, "apply_ms_median", r->apply_ms_median);
+      vigil_json_add_double (b, "apply_ms_max", r->apply_ms_max);
+      vigil_json_add_double (b, "tick_to_paint_ms_median", r->paint_ms_median);
+      vigil_json_add_double (b, "tick_to_paint_ms_max", r->paint_ms_max);
+      vigil_json_add_double (b, "rss_empty_mb", r->rss_empty_mb);
+      vigil_json_add_double (b, "rss_loaded_mb", r->rss_loaded_mb);
+      vigil_json_add_double (b, "rss_peak_mb", r->rss_peak_mb);
+      vigil_json_add_double (b, "rss_trimmed_mb", r->rss_trimmed_mb);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  if (g->measured)
+    {
+      vigil_json_add_double (b, "apply_ms_median", g->apply_ms_median);
+      vigil_json_add_double (b, "tick_to_paint_ms_median", g->paint_ms_median);
+      vigil_json_add_double (b, "rss_mb", g->rss_mb);
+      vigil_json_add_double (b, "rss_empty_mb", g->rss_empty_mb);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+json_fig6 (JsonBuilder  *b,
+           BenchResults *results)
+{
+  if (!results->have_eta)
+    return;
+
+  json_builder_set_member_name (b, "figure6");
+  json_builder_begin_object (b);
+  vigil_json_add_double (b, "worst_error", results->eta.worst_error);
+  vigil_json_add_double (b, "worst_ratio", results->eta.worst_ratio);
+  vigil_json_add_double (b, "cells", results->eta.cells);
+  vigil_json_add_double (b, "met", results->eta.met);
+  vigil_json_add_double (b, "floor", results->eta.floor);
+  vigil_json_add_double (b, "missed", results->eta.missed);
+  if (results->eta_table != NULL)
+    vigil_json_add_string (b, "table", results->eta_table);
+  json_builder_end_object (b);
+}
+
+static void
 json_targets (JsonBuilder *b,
               GArray      *targets)
 {
@@ -670,7 +796,8 @@ bench_report_json (BenchResults *results)
   json_fig2 (b, results);
   json_fig3 (b, results);
   json_fig4 (b, results);
-  vigil_json_add_string (b, "figure5", GUI_NOTE);
+  json_fig5 (b, results);
+  json_fig6 (b, results);
   json_targets (b, targets);
   vigil_json_add_double (b, "runtime_s", results->runtime_s);
   json_builder_end_object (b);

@@ -8,6 +8,8 @@
 
 #include "bench-common.h"
 #include "bench-cost.h"
+#include "bench-eta.h"
+#include "bench-gui.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +99,11 @@ typedef struct
   GArray   *fig3;                     /* BenchFig3Row */
   gboolean  have_cost;
   BenchCost cost;
+  gboolean  have_gui;                 /* figure 5 was asked for */
+  BenchGui  gui;
+  gboolean  have_eta;                 /* figure 6 */
+  BenchEtaSummary eta;
+  char     *eta_table;                /* figure 6's table as printed */
   double    runtime_s;
 } BenchResults;
 

@@ -1,6 +1,8 @@
 /* vigil-bench.c — Vigil's poller against the service's own browser poller
  * (emulated) and two fixed-interval pollers, side by side, each against a
  * fresh in-process demo server on 127.0.0.1 running on a virtual clock.
+ * Figure 5 runs vigil-gui-bench (the GUI's cost) as a child, figure 6 is
+ * a simulation of ETAs: one run gives every figure of README.md.
  *
  * A benchmark, not a test: it reports. `--quick` is the smoke run of the
  * test suite. See README.md, "Performance", for the figures and how to
@@ -10,8 +12,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -472,6 +476,44 @@ figure4 (BenchResults *results,
 }
 
 /* ------------------------------------------------------------------ */
+/* Figures 5 and 6                                                     */
+/* ------------------------------------------------------------------ */
+
+/* vigil-gui-bench as a child: three runs (GUI timings vary more than
+ * the others on a shared machine); the smoke run makes one quick one. */
+static void
+figure5 (BenchResults *results,
+         gboolean      quick)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  note ("figure 5: vigil-gui-bench");
+  results->have_gui = TRUE;
+  bench_gui_measure (&results->gui, self_exe, quick, quick ? 1 : 3);
+}
+
+/* A pure simulation; its table is kept to be printed with the others. */
+static gboolean
+figure6 (BenchResults *results,
+         gboolean      quick)
+{
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  gboolean ok;
+
+  note ("figure 6: ETA error");
+  if (out == NULL)
+    g_error ("vigil-bench: open_memstream: %s", g_strerror (errno));
+  ok = bench_eta_figure6 (out, quick, results->seed, &results->eta);
+  fclose (out);
+  results->eta_table = g_strdup (text);
+  free (text);
+  results->have_eta = TRUE;
+  return ok;
+}
+
+/* ------------------------------------------------------------------ */
 /* main                                                                */
 /* ------------------------------------------------------------------ */
 
@@ -499,7 +541,7 @@ parse_options (Options  *opts,
   const GOptionEntry entries[] = {
     { "quick", 0, 0, G_OPTION_ARG_NONE, &opts->quick, "Smoke run: small samples, a few seconds", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opts->json, "Print JSON instead of the table", NULL },
-    { "figures", 0, 0, G_OPTION_ARG_STRING, &opts->figures, "Figures to run (default 1,2,3,4,6)", "LIST" },
+    { "figures", 0, 0, G_OPTION_ARG_STRING, &opts->figures, "Figures to run (default 1,2,3,4,5,6)", "LIST" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &opts->seed, "Random seed (default 1)", "N" },
     { "pollers", 0, 0, G_OPTION_ARG_STRING, &opts->pollers,
       "Pollers to run: vigil,browser,fixed-1s,fixed-2s (default all)", "LIST" },
@@ -550,6 +592,8 @@ smoke_status (BenchResults *results)
       if (row->kind == BENCH_POLLER_VIGIL && row->correct < row->jobs)
         return 1;
     }
+  if (results->have_gui && !results->gui.measured)
+    return 1;
   return results->have_cost && !results->cost.rss_ok ? 1 : 0;
 }
 
@@ -592,14 +636,16 @@ main (int   argc,
     figure3 (results, p);
   if (wants (&opts, '4'))
     figure4 (results, p);
+  if (wants (&opts, '5'))
+    figure5 (results, opts.quick);
+  if (wants (&opts, '6'))
+    fig6_ok = figure6 (results, opts.quick);
 
   results->runtime_s = (g_get_monotonic_time () - start) / 1e6;
   if (opts.json)
     bench_report_json (results);
   else
     bench_report_table (results);
-  if (wants (&opts, '6'))
-    fig6_ok = bench_eta_figure6 (opts.json ? stderr : stdout, opts.quick, results->seed);
 
   g_free (opts.figures);
   g_free (opts.pollers);
