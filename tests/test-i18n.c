@@ -1,6 +1,7 @@
 /* test-i18n.c — Vigil speaks German and Spanish: the window in German
  * (this process, LANGUAGE=de), `vigil --help` in German and vigilctl in
- * Spanish (LANGUAGE=es), with the .mo files of the build tree.
+ * Spanish (LANGUAGE=es), vigil-demo-server --help in German, with the .mo
+ * files of the build tree.
  *
  * They run as a user would, in the de_DE.UTF-8 and es_ES.UTF-8 locales
  * (build-aux/dev.sh generates them). Where one is missing, C.UTF-8 with
@@ -155,6 +156,19 @@ test_vigilctl_spanish (void)
   g_assert_nonnull (strstr (err3, "«ftp://example.org» no es una dirección http:// ni https://"));
 }
 
+/* The demo server reads $VIGIL_LOCALEDIR like the others. */
+static void
+test_demo_server_german (void)
+{
+  const char *help[] = { g_getenv ("VIGIL_DEMO_SERVER"), "--help", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_nonnull (help[0]);
+  g_assert_cmpint (run_in (locale_or_c ("de_DE.UTF-8"), "de", help, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "Die API zur Titelanalyse mit simulierten Arbeitsprozessen"));
+  g_assert_null (strstr (out, "Serve the song-analysis API"));
+}
+
 /* Without a language, the same binary speaks English. */
 static void
 test_vigilctl_english (void)
@@ -194,6 +208,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/i18n/app-help-german", test_app_help_german);
   g_test_add_func ("/vigil/i18n/vigilctl-spanish", test_vigilctl_spanish);
   g_test_add_func ("/vigil/i18n/vigilctl-english", test_vigilctl_english);
+  g_test_add_func ("/vigil/i18n/demo-server-german", test_demo_server_german);
 
   ret = g_test_run ();
 

@@ -10,13 +10,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdlib.h>
 
 #include "vigil-api-client.h"
 #include "vigil-json-builder.h"
 #include "vigil-credentials.h"
 #include "vigil-debug-log.h"
+#include "vigil-i18n.h"
 #include "vigilctl-json.h"
 #include "vigilctl-output.h"
 #include "vigilctl-queue.h"
@@ -732,19 +732,6 @@ wants_json (int    argc,
   return FALSE;
 }
 
-/* The installed translations, or with VIGIL_LOCALEDIR another tree of
- * <lang>/LC_MESSAGES/vigil.mo (the build's po/ folder, for tests). */
-static void
-init_i18n (void)
-{
-  const char *dir = g_getenv ("VIGIL_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -767,7 +754,7 @@ main (int   argc,
   Ctl ctl = { 0 };
   int status;
 
-  init_i18n ();
+  vigil_i18n_init ();
   /* G_MESSAGES_DEBUG=Vigil goes through the redacting log. */
   vigil_debug_log_init ();
   json_errors = wants_json (argc, argv);

@@ -5,13 +5,13 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
 #include "vigil-demo-server.h"
+#include "vigil-i18n.h"
 
 #define EXIT_USAGE 2
 
@@ -296,10 +296,7 @@ main (int   argc,
   g_autoptr(VigilDemoServer) server = NULL;
   g_autoptr(GError) error = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  vigil_i18n_init ();
 
   context = option_context_new (&options);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||

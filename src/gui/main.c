@@ -5,22 +5,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "vigil-debug-log.h"
+#include "vigil-i18n.h"
 
 #include "vigil-application.h"
-
-/* The installed translations, or with VIGIL_LOCALEDIR another tree of
- * <lang>/LC_MESSAGES/vigil.mo: the build's po/ folder, for tests and for
- * running from the build tree. */
-static const char *
-locale_dir (void)
-{
-  const char *dir = g_getenv ("VIGIL_LOCALEDIR");
-
-  return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
-}
 
 int
 main (int   argc,
@@ -28,10 +17,7 @@ main (int   argc,
 {
   g_autoptr(VigilApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  vigil_i18n_init ();
   /* G_MESSAGES_DEBUG=Vigil too goes through the redacting, switchable log. */
   vigil_debug_log_init ();
 
