@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1050,6 +1052,80 @@ test_workers (Fixture       *f,
   object = run_json_object (f, 1, "--json", "workers", NULL);
   g_assert_cmpstr (string_member (object, "status"), ==, "not_running");
   g_assert_true (json_object_has_member (object, "jobs_processed"));
+}
+
+/* The display column where the values of "Name   value" lines start:
+ * the same on every line (names are padded to the widest, which is
+ * followed by one space). Taken from the first padded line. */
+static guint
+value_column (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint column = 0;
+
+  for (guint i = 0; lines[i] != NULL && column == 0; i++)
+    {
+      const char *gap = strstr (lines[i], "  ");
+      const char *value;
+
+      if (gap == NULL)
+        continue;
+      for (value = gap; *value == ' '; value++)
+        ;
+      column = (guint) g_utf8_strlen (lines[i], value - lines[i]);
+    }
+  g_assert_cmpuint (column, >, 0);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_autofree gunichar *chars = g_utf8_to_ucs4_fast (lines[i], -1, NULL);
+      glong n = 0;
+
+      while (chars[n] != 0)
+        n++;
+      if (n <= column || chars[column - 1] != ' ' || chars[column] == ' ' ||
+          (column >= 2 && chars[column - 2] == ' ' && strstr (lines[i], "  ") == NULL))
+        g_error ("values do not line up at column %u in:\n%s", column, out);
+    }
+  return column;
+}
+
+/* German and Spanish field names are longer than English ones (Spanish
+ * "Playlist" is "Lista de reproducción", 21 columns): values still line
+ * up after the widest. */
+static void
+test_fields_translated (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *languages[][2] = { { "de", "de_DE.UTF-8" }, { "es", "es_ES.UTF-8" } };
+  g_autofree char *job = add_job (f, VIGIL_JOB_KIND_PLAYLIST, 3, 2);
+  g_autoptr(Run) english = NULL;
+
+  g_assert_nonnull (g_getenv ("VIGIL_LOCALEDIR"));
+  fixture_setenv (f, "VIGIL_LOCALEDIR", g_getenv ("VIGIL_LOCALEDIR"));
+  english = run_ctl (f, "status", job, NULL);
+  assert_success (english);
+  g_assert_cmpuint (value_column (english->out), ==, 11);
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(Run) status = NULL;
+      g_autoptr(Run) workers = NULL;
+      g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+      gboolean have_locale = setlocale (LC_ALL, languages[i][1]) != NULL;
+
+      setlocale (LC_ALL, saved);
+      fixture_setenv (f, "LC_ALL", have_locale ? languages[i][1] : "C.UTF-8");
+      fixture_setenv (f, "LANGUAGE", languages[i][0]);
+      status = run_ctl (f, "status", job, NULL);
+      assert_success (status);
+      /* translated, or the test proves nothing */
+      g_assert_null (strstr (status->out, "Playlist "));
+      g_assert_cmpuint (value_column (status->out), >, 11);
+      workers = run_ctl (f, "workers", NULL);
+      assert_success (workers);
+      g_assert_cmpuint (value_column (workers->out), ==, value_column (status->out));
+    }
 }
 
 static void
@@ -2140,6 +2216,7 @@ main (int argc, char *argv[])
   ADD ("status-unknown", test_status_unknown);
   ADD ("queue", test_queue);
   ADD ("workers", test_workers);
+  ADD ("fields-translated", test_fields_translated);
   ADD ("cleanup", test_cleanup);
   ADD ("dead-server", test_dead_server);
   ADD ("signin-redirect", test_signin_redirect);

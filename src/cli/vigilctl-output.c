@@ -324,8 +324,32 @@ vigilctl_print_error (gboolean    json,
 /* Human                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Field names are padded to this many columns, so that values line up. */
-#define LABEL_WIDTH 10
+/* Field names are padded to the widest one's width (at least this), in
+ * the language shown, so that values line up: German and Spanish names
+ * are longer. Every name vigilctl_print_field() is given is listed here. */
+#define LABEL_MIN_WIDTH 10
+
+static const char * const field_names[] = {
+  N_("Job"), N_("Type"), N_("Status"), N_("Priority"), N_("Song"), N_("Playlist"),
+  N_("Progress"), N_("Step"), N_("Message"), N_("Created"), N_("Started"), N_("Error"),
+  N_("Worker"), N_("Uptime"), N_("Processed"), N_("Heartbeat"), N_("Current"),
+  N_("Jobs"), N_("Pending"), N_("Running"), N_("Completed"), N_("Failed"), N_("Estimate"),
+  N_("Active"), N_("Health"), N_("Note"),
+};
+
+static guint
+label_width (void)
+{
+  static guint width;
+
+  if (width == 0)
+    {
+      width = LABEL_MIN_WIDTH;
+      for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
+        width = MAX (width, vigilctl_text_width (_(field_names[i])));
+    }
+  return width;
+}
 
 char *
 vigilctl_format_estimate (double minutes)
@@ -537,7 +561,7 @@ vigilctl_print_field (const char *name,
 
   shown = vigilctl_sanitize (value);
   line = g_string_new (NULL);
-  vigilctl_append_padded (line, name, LABEL_WIDTH, FALSE);
+  vigilctl_append_padded (line, name, label_width (), FALSE);
   g_string_append_printf (line, " %s\n", shown);
   g_print ("%s", line->str);
 }
