@@ -277,6 +277,39 @@ test_rows (Fixture       *f,
   vigil_test_spin (1500);
 }
 
+/* Servers are called what the user calls them (Preferences), in the
+ * totals and in the jobs' rows; renames show at the next refresh. */
+static void
+test_server_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *host = vigil_poller_get_server_host (f->servers[1].poller);
+  g_autofree char *server = NULL;
+
+  vigil_tracker_set_server_name (f->servers[0].tracker, "Studio");
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (vigil_test_wait_for (is_live, f->window, 10000));
+  vigil_diagnostics_window_refresh (f->window);
+
+  server = item_text (row_of (f, f->servers[0].job), "server");
+  g_assert_cmpstr (server, ==, "Studio");
+  g_assert_nonnull (vigil_test_find_label (GTK_WIDGET (f->window), "Studio"));
+  g_assert_null (vigil_test_find_label (GTK_WIDGET (f->window),
+                                        vigil_poller_get_server_host (f->servers[0].poller)));
+  /* no name: its host */
+  g_clear_pointer (&server, g_free);
+  server = item_text (row_of (f, f->servers[1].job), "server");
+  g_assert_cmpstr (server, ==, host);
+
+  vigil_tracker_set_server_name (f->servers[1].tracker, "Archive");
+  vigil_diagnostics_window_refresh (f->window);
+  g_clear_pointer (&server, g_free);
+  server = item_text (row_of (f, f->servers[1].job), "server");
+  g_assert_cmpstr (server, ==, "Archive");
+  g_assert_nonnull (vigil_test_find_label (GTK_WIDGET (f->window), "Archive"));
+  g_assert_null (vigil_test_find_label (GTK_WIDGET (f->window), host));
+}
+
 /* A job waiting for server 0's one worker, beside the two running. */
 static gboolean
 queued_and_batched (gpointer data)
@@ -382,6 +415,8 @@ main (int   argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add ("/vigil/diagnostics/rows", Fixture, NULL, fixture_setup, test_rows, fixture_teardown);
+  g_test_add ("/vigil/diagnostics/server-names", Fixture, NULL, fixture_setup, test_server_names,
+              fixture_teardown);
   g_test_add ("/vigil/diagnostics/screenshot", Fixture, NULL, fixture_setup, test_screenshot,
               fixture_teardown);
   g_test_add ("/vigil/diagnostics/debug-switch", Fixture, NULL, fixture_setup, test_debug_switch,

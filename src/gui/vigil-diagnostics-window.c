@@ -204,7 +204,10 @@ job_item_update (VigilDiagnosticsJob       *item,
   char *tracked_for = vigil_job_text_duration (info->tracked_for_s);
 
   job_item_take_text (item, 0, job_text (stats->job));
-  job_item_take_text (item, 1, g_strdup (stats->server));
+  /* what the user calls the server (Preferences), else its host */
+  job_item_take_text (item, 1, g_strdup (vigil_job_get_server_name (stats->job) != NULL
+                                         ? vigil_job_get_server_name (stats->job)
+                                         : stats->server));
   job_item_take_text (item, 2, info->delay_ms > 0 ? seconds_text (info->delay_ms / 1000.0)
                                                   : g_strdup ("—"));
   job_item_take_text (item, 3, g_strdup (vigil_job_text_poll_reason (info->reason)));
@@ -226,13 +229,14 @@ batch_text (const VigilPollerStats *stats)
 
 static char *
 total_text (guint                   column,
-            VigilPoller            *poller,
+            VigilTracker           *tracker,
             const VigilPollerStats *stats)
 {
   switch (column)
     {
     case TOTAL_SERVER:
-      return g_strdup (vigil_poller_get_server_host (poller));
+      /* what the user calls it, else its host (renames show at the next tick) */
+      return g_strdup (vigil_tracker_get_server_name (tracker));
     case TOTAL_JOBS:
       return g_strdup_printf ("%u", stats->n_tracked);
     case TOTAL_REQUESTS:
@@ -335,16 +339,19 @@ rebuild_servers_grid (VigilDiagnosticsWindow *self,
 static void
 refresh_totals (VigilDiagnosticsWindow *self)
 {
+  /* self->pollers are the trackers' pollers, in the same order */
   for (guint row = 0; row < self->pollers->len; row++)
     {
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (self->trackers, row);
       VigilPoller *poller = g_ptr_array_index (self->pollers, row);
       VigilPollerStats stats;
 
+      g_assert (vigil_tracker_get_poller (tracker) == poller);
       vigil_poller_get_stats (poller, &stats);
       for (guint i = 0; i < N_TOTALS; i++)
         {
           GtkLabel *label = g_ptr_array_index (self->total_labels, row * N_TOTALS + i);
-          g_autofree char *text = total_text (i, poller, &stats);
+          g_autofree char *text = total_text (i, tracker, &stats);
 
           gtk_label_set_text (label, text);
         }
