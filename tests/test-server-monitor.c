@@ -473,6 +473,70 @@ test_auto_watch (void)
   fixture_teardown (&f);
 }
 
+/* Requests only the monitor makes (the poller asks /api/progress too). */
+static guint64
+monitor_requests (VigilDemoServer *server)
+{
+  return vigil_demo_server_get_request_count (server, "/api/queue/status") +
+         vigil_demo_server_get_request_count (server, "/api/queue/health") +
+         vigil_demo_server_get_request_count (server, "/api/worker/health");
+}
+
+/* With no dashboard shown (never active), auto-watch still polls, every
+ * VIGIL_MONITOR_WATCH_INTERVAL_MS (five times slower than the dashboard),
+ * and watches a job someone else starts; turned off, it stops polling. */
+static void
+test_auto_watch_inactive (void)
+{
+  Fixture f = { 0 };
+  Fixture ref = { 0 };
+  g_autoptr(VigilApiClient) other = NULL;
+  g_autoptr(VigilStartResult) started = NULL;
+  g_autofree char *url = NULL;
+  guint64 ref_start, f_start, before;
+  RoundsWanted w;
+  Tracked t;
+
+  fixture_setup_with (&f, new_server (FALSE, 1), NULL);
+  /* a second server, with its dashboard shown: the clock of this test */
+  fixture_setup_with (&ref, new_server (FALSE, 1), NULL);
+  vigil_server_monitor_set_active (ref.monitor, TRUE);
+
+  vigil_server_monitor_set_auto_watch (f.monitor, TRUE);
+  g_assert_false (vigil_server_monitor_get_active (f.monitor));
+  url = vigil_demo_server_get_url (f.server);
+  other = vigil_api_client_new (url, NULL);
+  vigil_api_client_start_playlist_async (other, 2, TRUE, NULL, on_started, &started);
+  g_assert_true (wait_until (is_set, &started, 20000));
+  t = (Tracked) { f.tracker, started->job_id };
+  g_assert_true (wait_until (is_tracked, &t, 20000));
+
+  /* the slow cadence: over 20 dashboard rounds (60 s scaled), about 4 */
+  w = (RoundsWanted) { f.server, rounds_at (f.server) + 1 };
+  g_assert_true (wait_until (rounds_reached, &w, 20000));
+  ref_start = rounds_at (ref.server);
+  f_start = rounds_at (f.server);
+  w = (RoundsWanted) { ref.server, ref_start + 20 };
+  g_assert_true (wait_until (rounds_reached, &w, 20000));
+  g_assert_cmpuint (rounds_at (f.server) - f_start, >=, 1);
+  g_assert_cmpuint (rounds_at (f.server) - f_start, <=,
+                    (rounds_at (ref.server) - ref_start) * VIGIL_MONITOR_INTERVAL_MS /
+                    VIGIL_MONITOR_WATCH_INTERVAL_MS + 2);
+
+  /* off: once what was in flight has arrived, nothing more (the
+   * tracker's poller goes on following the job it watches) */
+  vigil_server_monitor_set_auto_watch (f.monitor, FALSE);
+  w = (RoundsWanted) { ref.server, rounds_at (ref.server) + 2 };
+  g_assert_true (wait_until (rounds_reached, &w, 20000));
+  before = monitor_requests (f.server);
+  w = (RoundsWanted) { ref.server, rounds_at (ref.server) + 12 };
+  g_assert_true (wait_until (rounds_reached, &w, 20000));
+  g_assert_cmpuint (monitor_requests (f.server), ==, before);
+
+  fixture_teardown (&ref);
+  fixture_teardown (&f);
+}
+
 /* ------------------------------------------------------------------ */
 /* Cleanup                                                             */
 /* ------------------------------------------------------------------ */
@@ -871,6 +935,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/vigil/server-monitor/discovered-without-batch-route",
                         GINT_TO_POINTER (FALSE), check_discovered);
   g_test_add_func ("/vigil/server-monitor/auto-watch", test_auto_watch);
+  g_test_add_func ("/vigil/server-monitor/auto-watch-inactive", test_auto_watch_inactive);
   g_test_add_data_func ("/vigil/server-monitor/cleanup", GINT_TO_POINTER (FALSE), check_cleanup);
   g_test_add_data_func ("/vigil/server-monitor/cleanup-production-quirks", GINT_TO_POINTER (TRUE),
                         check_cleanup);

@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 #define VIGIL_MONITOR_INTERVAL_MS       3000
 #define VIGIL_MONITOR_MAX_INTERVAL_MS   60000
 #define VIGIL_MONITOR_AUTH_INTERVAL_MS  60000
+/* With no dashboard shown, a server whose every job is watched
+ * (auto-watch) is asked at most this often, for new jobs only. */
+#define VIGIL_MONITOR_WATCH_INTERVAL_MS 15000
 /* A heartbeat older than this, with no job progressing for as long, is
  * worth a warning (the live worker refreshes it only between jobs). */
 #define VIGIL_MONITOR_HEARTBEAT_STALE_S 300

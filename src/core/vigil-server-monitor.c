@@ -131,6 +131,14 @@ round_free (Round *round)
   g_free (round);
 }
 
+/* Polling: while the dashboard is shown (`active`), or, slower, while
+ * every job on the server is to be watched (`auto-watch`). */
+static gboolean
+polling (VigilServerMonitor *self)
+{
+  return self->active || (self->auto_watch && self->tracker != NULL);
+}
+
 static void
 cancel_round (VigilServerMonitor *self)
 {
@@ -154,13 +162,19 @@ on_timeout (gpointer user_data)
 static void
 schedule_round (VigilServerMonitor *self)
 {
+  double delay_ms;
   guint delay;
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (!self->active || self->round != NULL)
+  if (!polling (self) || self->round != NULL)
     return;
 
-  delay = (guint) MAX (1.0, vigil_monitor_policy_next_delay_ms (&self->policy) * self->time_scale);
+  delay_ms = vigil_monitor_policy_next_delay_ms (&self->policy);
+  /* Only watching for new jobs: a round every VIGIL_MONITOR_WATCH_INTERVAL_MS
+   * at most (the failures' back-off still applies beyond it). */
+  if (!self->active)
+    delay_ms = MAX (delay_ms, VIGIL_MONITOR_WATCH_INTERVAL_MS);
+  delay = (guint) MAX (1.0, delay_ms * self->time_scale);
   if (self->refresh_pending)
     delay = 0;
   self->refresh_pending = FALSE;
@@ -723,7 +737,7 @@ start_round (VigilServerMonitor *self)
 {
   Round *round;
 
-  if (!self->active || self->round != NULL)
+  if (!polling (self) || self->round != NULL)
     return;
 
   round = g_new0 (Round, 1);
@@ -990,13 +1004,23 @@ vigil_server_monitor_set_active (VigilServerMonitor *self,
 
   self->active = active;
   g_debug ("monitor %s: %s", vigil_api_client_get_base_url (self->client),
-           active ? "active" : "inactive");
+           active ? "active" : polling (self) ? "watching for new jobs" : "inactive");
   if (active)
-    start_round (self);
-  else
     {
+      /* shown: the dashboard's values now, not at the next slow round */
       cancel_round (self);
       g_clear_handle_id (&self->timeout_id, g_source_remove);
+      start_round (self);
+    }
+  else
+    {
+      if (!polling (self))
+        {
+          cancel_round (self);
+          g_clear_handle_id (&self->timeout_id, g_source_remove);
+        }
+      else
+        schedule_round (self);
       if (self->history != NULL)
         vigil_server_history_save (self->history, NULL);
     }
@@ -1015,6 +1039,16 @@ vigil_server_monitor_set_auto_watch (VigilServerMonitor *self,
 
   self->auto_watch = auto_watch;
   auto_watch_all (self);
+  if (!self->active)
+    {
+      if (polling (self))
+        start_round (self);
+      else
+        {
+          cancel_round (self);
+          g_clear_handle_id (&self->timeout_id, g_source_remove);
+        }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_WATCH]);
 }
 
@@ -1037,7 +1071,7 @@ vigil_server_monitor_refresh (VigilServerMonitor *self)
 {
   g_return_if_fail (VIGIL_IS_SERVER_MONITOR (self));
 
-  if (!self->active)
+  if (!polling (self))
     return;
   /* what is in flight may have been sent before what changed */
   if (self->round != NULL)

@@ -8,8 +8,11 @@
  * /api/queue/health, /api/worker/health and /api/progress at once; the
  * next round starts vigil_monitor_policy_next_delay_ms() (3 s while fine,
  * backing off on failures) × time-scale after the last answer. Inactive,
- * nothing is sent: the round in flight is cancelled and no timer is armed.
- * Setting `active` again polls at once.
+ * nothing is sent (the round in flight is cancelled, no timer armed)
+ * unless `auto-watch` is on: then the same rounds go on every
+ * VIGIL_MONITOR_WATCH_INTERVAL_MS (15 s) at most, so that every new job on
+ * the server is watched with no dashboard shown, window or not. Setting
+ * `active` again polls at once.
  *
  * Failures. A round fails when the queue status, the worker health or the
  * queue health fails (a 503 from the queue health with a body is an
@@ -62,8 +65,9 @@ G_DECLARE_FINAL_TYPE (VigilServerMonitor, vigil_server_monitor, VIGIL, SERVER_MO
  *   tracker           VigilTracker*       construct-only, nullable: the jobs this Vigil
  *                                         watches on the server (same client)
  *   history           VigilServerHistory* construct-only, nullable
- *   active            gboolean            poll (default FALSE)
- *   auto-watch        gboolean            track every discovered job (default FALSE)
+ *   active            gboolean            poll every 3 s (default FALSE)
+ *   auto-watch        gboolean            track every discovered job, polling every
+ *                                         15 s while not active (default FALSE)
  *   time-scale        double              delays × it (default 1; tests)
  *   discovered        GListModel*         read-only, of VigilDiscoveredJob, oldest first
  *   failing           gboolean            read-only
