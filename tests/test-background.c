@@ -367,6 +367,79 @@ SUBPROCESS_CASE (test_keeps_polling, keeps_polling,
                  "*vigil: Vigil keeps watching 1 analysis and will tell you when it ends.*")
 
 /* ------------------------------------------------------------------ */
+/* "Watch every job on this server" with the window closed              */
+/* ------------------------------------------------------------------ */
+
+static VigilJob *
+find_job_id (Run        *run,
+             const char *job_id)
+{
+  GListModel *jobs = vigil_application_get_jobs (run->app);
+  guint n = jobs != NULL ? g_list_model_get_n_items (jobs) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_str_equal (vigil_job_get_job_id (job), job_id))
+        return job;   /* the model keeps it */
+    }
+  return NULL;
+}
+
+static char *other_job;
+
+static void
+step_auto_watch (Run *run)
+{
+  switch (run->step)
+    {
+    case 0:
+      if (!ready (run))
+        return;
+      close_main_window (run);
+      g_assert_true (holding (run));
+      /* someone else starts a job on the server */
+      other_job = vigil_demo_server_add_job (run->server, VIGIL_JOB_KIND_SONG, 2, 1, 60.0, 0.0);
+      break;
+    case 1:
+      /* the application's monitor found it (every 15 s at most), no window */
+      if (find_job_id (run, other_job) == NULL)
+        return;
+      g_assert_null (main_window (run));
+      run->polled_hidden = TRUE;
+      quit (run);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+auto_watch (void)
+{
+  Run run = { 0 };
+  g_autofree char *url = NULL;
+  g_auto(GStrv) saved = NULL;
+  const char *urls[2] = { NULL, NULL };
+
+  run_init_with_workers (&run, 50, 2, step_auto_watch);
+  url = vigil_demo_server_get_url (run.server);
+  urls[0] = url;
+  g_settings_set_strv (settings (&run), "auto-watch-servers", urls);
+  g_assert_cmpint (run_app (&run), ==, 0);
+  g_assert_false (run.timed_out);
+  g_assert_true (run.polled_hidden);
+  /* quitting stopped the monitor; the setting stays */
+  saved = g_settings_get_strv (settings (&run), "auto-watch-servers");
+  g_assert_true (g_strv_contains ((const char * const *) saved, url));
+  g_clear_pointer (&other_job, g_free);
+  run_clear (&run);
+}
+
+SUBPROCESS_CASE (test_auto_watch, auto_watch, "*vigil: Vigil keeps watching*")
+
+/* ------------------------------------------------------------------ */
 /* Nothing watched, a stopped job, the setting off: closing quits        */
 /* ------------------------------------------------------------------ */
 
@@ -957,6 +1030,7 @@ main (int   argc,
 
   g_test_add_func ("/vigil/background/portal-client", test_portal_client);
   g_test_add_func ("/vigil/background/keeps-polling", test_keeps_polling);
+  g_test_add_func ("/vigil/background/auto-watch", test_auto_watch);
   g_test_add_func ("/vigil/background/nothing-watched", test_nothing_watched);
   g_test_add_func ("/vigil/background/stopped-job", test_stopped_job);
   g_test_add_func ("/vigil/background/setting-off", test_setting_off);

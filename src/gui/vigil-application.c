@@ -33,6 +33,7 @@ struct _VigilApplication
   GListStore      *trackers;       /* VigilTracker, one per server, the first first */
   GListModel      *all_jobs;       /* every tracker's jobs, flattened */
   GListStore      *state_stores;   /* VigilStateStore, one per server, the first first */
+  VigilServerMonitors *monitors;   /* the dashboards, one per server */
   VigilDemoServer *demo_server;
   VigilCredentials *credentials;   /* the secret for the server: keyring or memory */
   VigilNotifier   *notifier;       /* jobs' ends as notifications; app.show-job, app.retry-job */
@@ -399,6 +400,21 @@ add_configured_servers (VigilApplication *self)
     }
 }
 
+/* One monitor per server, its charts beside the first state file: a
+ * server whose every job is watched is polled for new jobs from now on,
+ * window or not. */
+static void
+setup_monitors (VigilApplication *self)
+{
+  g_autoptr(VigilStateStore) first = g_list_model_get_item (G_LIST_MODEL (self->state_stores), 0);
+  g_autofree char *directory = NULL;
+
+  if (first != NULL && vigil_state_store_get_path (first) != NULL)
+    directory = g_path_get_dirname (vigil_state_store_get_path (first));
+  self->monitors = vigil_server_monitors_new (G_LIST_MODEL (self->trackers),
+                                              vigil_application_get_settings (self), directory);
+}
+
 /* The client for the demo server, or for the server in settings; a broken
  * setting falls back to the default server and says so. */
 static void
@@ -445,6 +461,7 @@ setup_client (VigilApplication *self)
     add_server_client (self, client);
   if (self->server_label == NULL)
     self->server_label = g_strdup (vigil_api_client_get_base_url (self->client));
+  setup_monitors (self);
 
   /* The tray icon shows every server's jobs: made once they are all here.
    * Without a StatusNotifierWatcher on the bus it stays silently absent. */
@@ -654,6 +671,10 @@ vigil_application_shutdown (GApplication *app)
   VigilApplication *self = VIGIL_APPLICATION (app);
   g_autoptr(GError) error = NULL;
 
+  /* no job watched from here on, the charts saved */
+  if (self->monitors != NULL)
+    vigil_server_monitors_save (self->monitors);
+  g_clear_object (&self->monitors);
   for (guint i = 0; self->state_stores != NULL &&
                    i < g_list_model_get_n_items (G_LIST_MODEL (self->state_stores)); i++)
     {
@@ -680,6 +701,7 @@ vigil_application_dispose (GObject *object)
 
   g_clear_object (&self->background);
   g_clear_object (&self->tray);
+  g_clear_object (&self->monitors);
   g_clear_object (&self->state_store);
   g_clear_object (&self->state_stores);
   g_clear_object (&self->tracker);
@@ -832,6 +854,14 @@ vigil_application_get_demo_server (VigilApplication *self)
 
 /* Every server's VigilStateStore, in the servers' order (transfer none);
  * NULL before the first window. */
+VigilServerMonitors *
+vigil_application_get_server_monitors (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+
+  return self->monitors;
+}
+
 GListModel *
 vigil_application_get_state_stores (VigilApplication *self)
 {

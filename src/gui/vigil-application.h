@@ -9,6 +9,7 @@
 #include "vigil-background.h"
 #include "vigil-credentials.h"
 #include "vigil-demo-server.h"
+#include "vigil-server-monitors.h"
 #include "vigil-state-store.h"
 #include "vigil-tracker.h"
 
@@ -37,6 +38,10 @@ VigilTracker     *vigil_application_get_last_used_tracker (VigilApplication *sel
 VigilStateStore  *vigil_application_get_state_store (VigilApplication *self);
 /* Every server's store (its jobs and history), in the servers' order. */
 GListModel       *vigil_application_get_state_stores (VigilApplication *self);
+/* One dashboard monitor per server, kept while Vigil runs (the Servers
+ * page shows them; auto-watch goes on with no window); NULL until the
+ * first window opens. */
+VigilServerMonitors *vigil_application_get_server_monitors (VigilApplication *self);
 /* Keeps Vigil watching after its window closed; NULL before startup. */
 VigilBackground  *vigil_application_get_background (VigilApplication *self);
 /* The in-process demo server of `vigil --demo`, or NULL. */

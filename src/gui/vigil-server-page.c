@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "vigil-server-history.h"
 #include "vigil-window.h"
 
 #include "vigil-server-page.h"
@@ -15,10 +14,8 @@ struct _VigilServerPage
 {
   GtkWidget   parent_instance;
 
-  GListModel *trackers;
-  GSettings  *settings;       /* nullable */
-  char       *directory;      /* nullable: histories in memory */
-  GPtrArray  *monitors;       /* VigilServerMonitor, in the trackers' order */
+  VigilServerMonitors *set;
+  GPtrArray  *monitors;       /* VigilServerMonitor (the set's), in the trackers' order */
   GPtrArray  *sections;       /* VigilServerSection, the same order */
   GPtrArray  *load_errors;    /* char*: said once the page is shown */
   gboolean    active;
@@ -31,85 +28,19 @@ struct _VigilServerPage
 G_DEFINE_FINAL_TYPE (VigilServerPage, vigil_server_page, GTK_TYPE_WIDGET)
 
 /* ------------------------------------------------------------------ */
-/* Auto-watch, kept per server                                         */
+/* One section per server, over the set's monitor                      */
 /* ------------------------------------------------------------------ */
-
-static const char *
-monitor_url (VigilServerMonitor *monitor)
-{
-  return vigil_api_client_get_base_url (vigil_server_monitor_get_client (monitor));
-}
-
-static gboolean
-auto_watch_saved (VigilServerPage *self,
-                  const char      *url)
-{
-  g_auto(GStrv) urls = NULL;
-
-  if (self->settings == NULL)
-    return FALSE;
-  urls = g_settings_get_strv (self->settings, "auto-watch-servers");
-  return g_strv_contains ((const char * const *) urls, url);
-}
-
-static void
-on_auto_watch_changed (VigilServerMonitor *monitor,
-                       GParamSpec         *pspec,
-                       VigilServerPage    *self)
-{
-  const char *url = monitor_url (monitor);
-  gboolean on = vigil_server_monitor_get_auto_watch (monitor);
-  g_auto(GStrv) urls = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (self->settings == NULL || on == auto_watch_saved (self, url))
-    return;
-
-  urls = g_settings_get_strv (self->settings, "auto-watch-servers");
-  for (guint i = 0; urls[i] != NULL; i++)
-    if (!g_str_equal (urls[i], url))
-      g_strv_builder_add (builder, urls[i]);
-  if (on)
-    g_strv_builder_add (builder, url);
-  g_clear_pointer (&urls, g_strfreev);
-  urls = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "auto-watch-servers", (const char * const *) urls);
-}
-
-/* ------------------------------------------------------------------ */
-/* One monitor and section per server                                  */
-/* ------------------------------------------------------------------ */
-
-static VigilServerHistory *
-create_history (VigilServerPage *self,
-                const char      *url)
-{
-  VigilServerHistory *history = vigil_server_history_new (url, self->directory);
-  g_autoptr(GError) error = NULL;
-
-  /* A file set aside: the charts start empty, and the user is told. */
-  if (!vigil_server_history_load (history, &error))
-    g_ptr_array_add (self->load_errors, g_strdup (error->message));
-  return history;
-}
 
 static void
 add_server (VigilServerPage *self,
             VigilTracker    *tracker,
             gboolean         several)
 {
-  VigilApiClient *client = vigil_tracker_get_client (tracker);
-  const char *url = vigil_api_client_get_base_url (client);
-  g_autoptr(VigilServerHistory) history = create_history (self, url);
-  VigilServerMonitor *monitor = vigil_server_monitor_new (client, tracker, history);
+  VigilServerMonitor *monitor = vigil_server_monitors_get (self->set, tracker);
   GtkWidget *section;
 
-  vigil_server_monitor_set_time_scale (monitor,
-                                       vigil_poller_get_time_scale (vigil_tracker_get_poller (tracker)));
-  vigil_server_monitor_set_auto_watch (monitor, auto_watch_saved (self, url));
-  g_signal_connect_object (monitor, "notify::auto-watch", G_CALLBACK (on_auto_watch_changed),
-                           self, 0);
-  g_ptr_array_add (self->monitors, monitor);
+  g_assert (monitor != NULL);
+  g_ptr_array_add (self->monitors, g_object_ref (monitor));
 
   section = vigil_server_section_new (monitor);
   /* With several servers each section says which (and follows renames). */
@@ -120,15 +51,14 @@ add_server (VigilServerPage *self,
   vigil_server_monitor_set_active (monitor, self->active);
 }
 
+/* The monitor is the set's: this page only stops showing it (one with
+ * auto-watch goes on polling, slower). */
 static void
-stop_monitor (gpointer data)
+release_monitor (gpointer data)
 {
   VigilServerMonitor *monitor = data;
-  VigilServerHistory *history = vigil_server_monitor_get_history (monitor);
 
   vigil_server_monitor_set_active (monitor, FALSE);
-  if (history != NULL)
-    vigil_server_history_save (history, NULL);  /* a failure is in its last-error */
   g_object_unref (monitor);
 }
 
@@ -144,13 +74,21 @@ clear_servers (VigilServerPage *self)
 static void
 rebuild (VigilServerPage *self)
 {
-  guint n = self->trackers != NULL ? g_list_model_get_n_items (self->trackers) : 0;
+  GListModel *trackers = self->set != NULL ? vigil_server_monitors_get_trackers (self->set) : NULL;
+  guint n = trackers != NULL ? g_list_model_get_n_items (trackers) : 0;
+  g_autoptr(GPtrArray) errors = NULL;
 
   clear_servers (self);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(VigilTracker) tracker = g_list_model_get_item (self->trackers, i);
+      g_autoptr(VigilTracker) tracker = g_list_model_get_item (trackers, i);
       add_server (self, tracker, n > 1);
+    }
+  if (self->set != NULL)
+    {
+      errors = vigil_server_monitors_take_load_errors (self->set);
+      for (guint i = 0; i < errors->len; i++)
+        g_ptr_array_add (self->load_errors, g_strdup (g_ptr_array_index (errors, i)));
     }
 }
 
@@ -208,13 +146,12 @@ vigil_server_page_dispose (GObject *object)
 {
   VigilServerPage *self = VIGIL_SERVER_PAGE (object);
 
-  if (self->trackers != NULL)
-    g_signal_handlers_disconnect_by_data (self->trackers, self);
+  if (self->set != NULL)
+    g_signal_handlers_disconnect_by_data (vigil_server_monitors_get_trackers (self->set), self);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SERVER_PAGE);
-  g_clear_object (&self->trackers);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->set);
 
   G_OBJECT_CLASS (vigil_server_page_parent_class)->dispose (object);
 }
@@ -224,7 +161,6 @@ vigil_server_page_finalize (GObject *object)
 {
   VigilServerPage *self = VIGIL_SERVER_PAGE (object);
 
-  g_free (self->directory);
   g_ptr_array_unref (self->load_errors);
 
   G_OBJECT_CLASS (vigil_server_page_parent_class)->finalize (object);
@@ -252,7 +188,7 @@ static void
 vigil_server_page_init (VigilServerPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->monitors = g_ptr_array_new_with_free_func (stop_monitor);
+  self->monitors = g_ptr_array_new_with_free_func (release_monitor);
   self->sections = g_ptr_array_new ();
   self->load_errors = g_ptr_array_new_with_free_func (g_free);
 }
@@ -262,20 +198,16 @@ vigil_server_page_init (VigilServerPage *self)
 /* ------------------------------------------------------------------ */
 
 void
-vigil_server_page_setup (VigilServerPage *self,
-                         GListModel      *trackers,
-                         GSettings       *settings,
-                         const char      *directory)
+vigil_server_page_setup (VigilServerPage     *self,
+                         VigilServerMonitors *monitors)
 {
   g_return_if_fail (VIGIL_IS_SERVER_PAGE (self));
-  g_return_if_fail (G_IS_LIST_MODEL (trackers));
-  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
-  g_return_if_fail (self->trackers == NULL);
+  g_return_if_fail (VIGIL_IS_SERVER_MONITORS (monitors));
+  g_return_if_fail (self->set == NULL);
 
-  self->trackers = g_object_ref (trackers);
-  g_set_object (&self->settings, settings);
-  self->directory = g_strdup (directory);
-  g_signal_connect_swapped (trackers, "items-changed", G_CALLBACK (rebuild), self);
+  self->set = g_object_ref (monitors);
+  g_signal_connect_swapped (vigil_server_monitors_get_trackers (monitors), "items-changed",
+                            G_CALLBACK (rebuild), self);
   rebuild (self);
 }
 

@@ -566,20 +566,32 @@ create_row_factory (VigilWindow *self)
 /* GObject / GtkWidget overrides                                       */
 /* ------------------------------------------------------------------ */
 
-/* The Servers view: a monitor per tracker, the charts kept beside the
- * state file (in memory without one). */
+/* The Servers view: the application's monitors when this window shows
+ * the application's servers (they outlive the window, and one watching
+ * every job goes on polling when it is closed), else a set of its own, the
+ * charts kept beside the state file (in memory without one). */
 static void
 vigil_window_setup_server_page (VigilWindow *self)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  VigilServerMonitors *shared = VIGIL_IS_APPLICATION (app)
+    ? vigil_application_get_server_monitors (VIGIL_APPLICATION (app)) : NULL;
+  g_autoptr(VigilServerMonitors) own = NULL;
   g_autoptr(VigilStateStore) first = NULL;
   VigilStateStore *store = self->state_store;
   g_autofree char *directory = NULL;
 
+  if (shared != NULL && vigil_server_monitors_get_trackers (shared) == self->trackers)
+    {
+      vigil_server_page_setup (self->server_page, shared);
+      return;
+    }
   if (store == NULL && self->state_stores != NULL && g_list_model_get_n_items (self->state_stores) > 0)
     store = first = g_list_model_get_item (self->state_stores, 0);
   if (store != NULL && vigil_state_store_get_path (store) != NULL)
     directory = g_path_get_dirname (vigil_state_store_get_path (store));
-  vigil_server_page_setup (self->server_page, self->trackers, self->settings, directory);
+  own = vigil_server_monitors_new (self->trackers, self->settings, directory);
+  vigil_server_page_setup (self->server_page, own);
 }
 
 static gboolean
