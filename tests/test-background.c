@@ -72,19 +72,26 @@ main_window (Run *run)
 }
 
 static VigilJob *
-find_job (Run *run)
+find_job_id (Run        *run,
+             const char *job_id)
 {
   GListModel *jobs = vigil_application_get_jobs (run->app);
   guint n = jobs != NULL ? g_list_model_get_n_items (jobs) : 0;
 
-  for (guint i = 0; i < n && run->job_id != NULL; i++)
+  for (guint i = 0; i < n && job_id != NULL; i++)
     {
       g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
 
-      if (g_str_equal (vigil_job_get_job_id (job), run->job_id))
+      if (g_str_equal (vigil_job_get_job_id (job), job_id))
         return job;   /* the model keeps it */
     }
   return NULL;
+}
+
+static VigilJob *
+find_job (Run *run)
+{
+  return find_job_id (run, run->job_id);
 }
 
 static guint64
@@ -369,23 +376,6 @@ SUBPROCESS_CASE (test_keeps_polling, keeps_polling,
 /* ------------------------------------------------------------------ */
 /* "Watch every job on this server" with the window closed              */
 /* ------------------------------------------------------------------ */
-
-static VigilJob *
-find_job_id (Run        *run,
-             const char *job_id)
-{
-  GListModel *jobs = vigil_application_get_jobs (run->app);
-  guint n = jobs != NULL ? g_list_model_get_n_items (jobs) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(VigilJob) job = g_list_model_get_item (jobs, i);
-
-      if (g_str_equal (vigil_job_get_job_id (job), job_id))
-        return job;   /* the model keeps it */
-    }
-  return NULL;
-}
 
 static char *other_job;
 
