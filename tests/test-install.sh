@@ -3,7 +3,8 @@
 # install --destdir` into a scratch root, then the installed `vigil` runs
 # with only the installed files (schema compiled in the install prefix,
 # icons, desktop file, metainfo, D-Bus service, man pages): --version,
-# --help, and a window that comes up; desktop-file-validate and
+# --help (in German, from the installed .mo files), and a window that
+# comes up; desktop-file-validate and
 # appstreamcli validate --no-net pass without warnings. TAP output.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -93,6 +94,19 @@ ok "installed vigil --version" $? "$out"
 out=$(env -u GSETTINGS_SCHEMA_DIR XDG_DATA_DIRS=/nonexistent "$vigil" --help 2>&1)
 test $? -eq 0 && grep -q -- "--analyze-song" <<<"$out"
 ok "installed vigil --help works without any installed schema" $? "$out"
+
+# The installed translations work: the binaries look in $prefix/share/locale,
+# which is inside the scratch root here, so VIGIL_LOCALEDIR points there.
+locale=de_DE.UTF-8
+locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8' || locale=C.UTF-8
+de_env=(env -u GSETTINGS_SCHEMA_DIR XDG_DATA_DIRS=/nonexistent VIGIL_LOCALEDIR="$share/locale"
+        LC_ALL=$locale LANGUAGE=de)
+out=$("${de_env[@]}" "$vigil" --help 2>&1)$'\n'$("${de_env[@]}" "$inst/bin/vigilctl" --help 2>&1)
+out=$out$'\n'$("${de_env[@]}" "$inst/bin/vigil-demo-server" --help 2>&1)
+grep -q "Die Version ausgeben und beenden" <<<"$out" &&
+  grep -q "Befehle:" <<<"$out" &&
+  grep -q "Die API zur Titelanalyse" <<<"$out"
+ok "vigil, vigilctl and vigil-demo-server speak German from the installed .mo files" $? "$out"
 
 # A window comes up: GtkApplication exports each window's actions on the
 # session bus (the test's private one), and the X server shows it mapped.
