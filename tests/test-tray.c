@@ -429,6 +429,7 @@ test_status (void)
 {
   g_autoptr(VigilJob) job = NULL;
   g_autoptr(VigilJob) failing = NULL;
+  g_autoptr(VigilJob) unknown = NULL;
   guint new_status = vigil_fake_sni_watcher_count_signals (watcher, "NewStatus");
   guint new_tooltip = vigil_fake_sni_watcher_count_signals (watcher, "NewToolTip");
   g_autofree char *tooltip = NULL;
@@ -456,6 +457,22 @@ test_status (void)
   g_assert_cmpstr (tooltip, ==, "No analyses running, 1 failed");
 
   /* …until the window is shown. */
+  vigil_application_show_window (app);
+  wait_status ("Passive");
+
+  /* A job the server never knew needs attention too (it is not counted
+   * as failed). */
+  vigil_application_toggle_window (app);
+  g_assert_true (vigil_test_wait_for (window_visible, GINT_TO_POINTER (FALSE), LIMIT_MS));
+  unknown = vigil_tracker_watch (vigil_application_get_tracker (app), "no-such-job",
+                                 VIGIL_JOB_KIND_SONG, 1);
+  g_object_ref (unknown);
+  g_assert_true (vigil_test_wait_for (job_finished, unknown, LIMIT_MS));
+  g_assert_cmpint (vigil_job_get_server_state (unknown), ==, VIGIL_SERVER_STATE_NOT_FOUND);
+  wait_status ("NeedsAttention");
+  g_clear_pointer (&tooltip, g_free);
+  tooltip = tooltip_text ();
+  g_assert_cmpstr (tooltip, ==, "No analyses running, 1 failed");
   vigil_application_show_window (app);
   wait_status ("Passive");
 

@@ -151,7 +151,27 @@ set_tooltip (VigilTray *self,
 
 static void schedule_refresh (VigilTray *self);
 
-/* Counts the jobs, notes new failures, and lists the first running ones. */
+/* What the user should look at: a job that failed, or one whose outcome
+ * nobody can tell any more (lost by the server, or never known to it). */
+static gboolean
+needs_attention (VigilJob *job)
+{
+  switch (vigil_job_get_server_state (job))
+    {
+    case VIGIL_SERVER_STATE_FAILED:
+    case VIGIL_SERVER_STATE_LOST:
+    case VIGIL_SERVER_STATE_NOT_FOUND:
+      return TRUE;
+    case VIGIL_SERVER_STATE_QUEUED:
+    case VIGIL_SERVER_STATE_RUNNING:
+    case VIGIL_SERVER_STATE_SUCCEEDED:
+    default:
+      return FALSE;
+    }
+}
+
+/* Counts the jobs, notes new troubles (failed, lost, not found), and lists
+ * the first running ones. */
 static GPtrArray *
 scan_jobs (VigilTray *self,
            gboolean  *new_failure)
@@ -161,6 +181,7 @@ scan_jobs (VigilTray *self,
   guint n = g_list_model_get_n_items (self->jobs);
 
   self->n_running = 0;
+  self->n_failed = 0;
   *new_failure = FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -171,13 +192,15 @@ scan_jobs (VigilTray *self,
           if (self->n_running++ < VIGIL_TRAY_MAX_JOB_LINES)
             g_ptr_array_add (lines, vigil_job_text_tray_line (job));
         }
-      else if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_FAILED)
+      else if (needs_attention (job))
         {
           *new_failure |= !g_hash_table_contains (self->failed, job);
           g_hash_table_add (failed, g_object_ref (job));
+          /* the tooltip's "N failed" counts failures only */
+          if (vigil_job_get_server_state (job) == VIGIL_SERVER_STATE_FAILED)
+            self->n_failed++;
         }
     }
-  self->n_failed = g_hash_table_size (failed);
   g_clear_pointer (&self->failed, g_hash_table_unref);
   self->failed = g_steal_pointer (&failed);
   return lines;
