@@ -151,25 +151,6 @@ set_tooltip (VigilTray *self,
 
 static void schedule_refresh (VigilTray *self);
 
-/* What the user should look at: a job that failed, or one whose outcome
- * nobody can tell any more (lost by the server, or never known to it). */
-static gboolean
-needs_attention (VigilJob *job)
-{
-  switch (vigil_job_get_server_state (job))
-    {
-    case VIGIL_SERVER_STATE_FAILED:
-    case VIGIL_SERVER_STATE_LOST:
-    case VIGIL_SERVER_STATE_NOT_FOUND:
-      return TRUE;
-    case VIGIL_SERVER_STATE_QUEUED:
-    case VIGIL_SERVER_STATE_RUNNING:
-    case VIGIL_SERVER_STATE_SUCCEEDED:
-    default:
-      return FALSE;
-    }
-}
-
 /* Counts the jobs, notes new troubles (failed, lost, not found), and lists
  * the first running ones. */
 static GPtrArray *
@@ -192,7 +173,8 @@ scan_jobs (VigilTray *self,
           if (self->n_running++ < VIGIL_TRAY_MAX_JOB_LINES)
             g_ptr_array_add (lines, vigil_job_text_tray_line (job));
         }
-      else if (needs_attention (job))
+      /* failed, lost by the server, or never known to it */
+      else if (vigil_job_text_is_failure (vigil_job_get_server_state (job)))
         {
           *new_failure |= !g_hash_table_contains (self->failed, job);
           g_hash_table_add (failed, g_object_ref (job));
