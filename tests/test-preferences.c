@@ -599,6 +599,10 @@ test_remove_server (void)
   g_assert_cmpuint (g_list_model_get_n_items (vigil_application_get_trackers (app)), ==, 2);
   g_assert_nonnull (tracker_for (url1));
   g_assert_true (tracker_for (url1) != first);
+  /* it was the last used server: it is again */
+  g_clear_pointer (&last, g_free);
+  last = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (last, ==, url1);
 
   /* The second one goes: its queued job leaves the list, polling stops. */
   g_assert_true (vigil_preferences_window_remove_server (prefs, url2));

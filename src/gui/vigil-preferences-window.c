@@ -26,6 +26,7 @@ struct _VigilPreferencesWindow
   char                 *selected;      /* the server the form edits; NULL: a new one */
   GPtrArray            *server_rows;   /* the Servers group's rows */
   char                 *removed_url;   /* the last server removed, for Undo */
+  gboolean              removed_was_last; /* … and it was the last used one */
   AdwToast             *toast;         /* "Removed NAME", weak */
 
   /* Template widgets */
@@ -276,6 +277,9 @@ undo_remove_server_action (GtkWidget  *widget,
       set_status (self, error->message, "error");
       return;
     }
+  /* as it was: the last used server again, if it was */
+  if (self->removed_was_last)
+    g_settings_set_string (self->settings, "server-url", url);
   rebuild_servers (self);
 }
 
@@ -988,12 +992,17 @@ vigil_preferences_window_remove_server (VigilPreferencesWindow *self,
                                         const char             *url)
 {
   g_autofree char *copy = g_strdup (url);
+  g_autofree char *last_used = NULL;
 
   g_return_val_if_fail (VIGIL_IS_PREFERENCES_WINDOW (self), FALSE);
 
-  if (self->app == NULL || !vigil_application_remove_server (self->app, copy))
+  if (self->app == NULL)
+    return FALSE;
+  last_used = g_settings_get_string (self->settings, "server-url");
+  if (!vigil_application_remove_server (self->app, copy))
     return FALSE;
   show_removed_toast (self, copy);
+  self->removed_was_last = g_strcmp0 (last_used, copy) == 0;
   if (g_strcmp0 (self->selected, copy) == 0)
     {
       g_autofree char *last = g_settings_get_string (self->settings, "server-url");
