@@ -334,6 +334,20 @@ test_burst (void)
   vigil_fake_notifications_invoke (fake, notification (0), "default");
   g_assert_true (vigil_test_wait_for (row_highlighted, g_ptr_array_index (jobs, 2),
                                       limit (WAIT_MS)));
+
+  /* Another burst; the window comes back to the front without a click:
+   * the list says it all, the summary is withdrawn. */
+  hide_window ();
+  g_ptr_array_set_size (jobs, 0);
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (jobs, add_job (VIGIL_JOB_KIND_SONG, 30 + i, 1, FALSE));
+  g_assert_true (vigil_test_wait_for (jobs_finished, jobs, limit (WAIT_MS)));
+  g_assert_true (vigil_test_wait_for (n_sent_at_least, GUINT_TO_POINTER (1), limit (WAIT_MS)));
+  g_assert_cmpstr (notification (0)->title, ==, "3 analyses finished");
+  g_assert_false (notification (0)->withdrawn);
+  vigil_application_show_window (app);
+  g_assert_true (vigil_test_wait_for (window_active, NULL, limit (WAIT_MS)));
+  g_assert_true (vigil_test_wait_for (withdrawn, notification (0), limit (WAIT_MS)));
   g_settings_reset (settings, "notify-jobs");
 }
 

@@ -41,6 +41,7 @@ struct _VigilNotifier
   GCancellable     *cancellable;
   guint             gather_id;
   guint             prune_id;
+  gboolean          summary_sent;  /* not yet withdrawn */
 };
 
 G_DEFINE_FINAL_TYPE (VigilNotifier, vigil_notifier, G_TYPE_OBJECT)
@@ -211,7 +212,30 @@ notify_summary (VigilNotifier *self,
                                                 vigil_job_get_job_id (shown->job));
   if (n_failed > 0)
     g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-  send (self, SUMMARY_ID, notification);
+  self->summary_sent |= send (self, SUMMARY_ID, notification);
+}
+
+/* The list in front of the user says what the summary said: it goes.
+ * (Jobs' own notifications stay until their job leaves the list.) */
+static void
+on_window_active (GtkWindow     *window,
+                  GParamSpec    *pspec,
+                  VigilNotifier *self)
+{
+  if (!gtk_window_is_active (window) || !self->summary_sent || self->application == NULL)
+    return;
+  self->summary_sent = FALSE;
+  g_debug ("The list is in front: withdrawing the summary notification");
+  g_application_withdraw_notification (G_APPLICATION (self->application), SUMMARY_ID);
+}
+
+static void
+on_window_added (GtkApplication *application,
+                 GtkWindow      *window,
+                 VigilNotifier  *self)
+{
+  if (VIGIL_IS_WINDOW (window))
+    g_signal_connect_object (window, "notify::is-active", G_CALLBACK (on_window_active), self, 0);
 }
 
 static gboolean
@@ -588,6 +612,7 @@ vigil_notifier_new (VigilApplication *application)
   g_object_add_weak_pointer (G_OBJECT (application), (gpointer *) &self->application);
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions,
                                    G_N_ELEMENTS (actions), self);
+  g_signal_connect_object (application, "window-added", G_CALLBACK (on_window_added), self, 0);
   return self;
 }
 
