@@ -511,6 +511,18 @@ test_background_hint (void)
                               "To stop watching, choose Quit.");
 }
 
+static void
+test_background_watch_hint (void)
+{
+  g_autofree char *one = vigil_job_text_background_watch_hint (1);
+  g_autofree char *two = vigil_job_text_background_watch_hint (2);
+
+  g_assert_cmpstr (one, ==, "Vigil keeps watching 1 server for new analyses and will tell you "
+                            "when they end. To stop watching, choose Quit.");
+  g_assert_cmpstr (two, ==, "Vigil keeps watching 2 servers for new analyses and will tell you "
+                            "when they end. To stop watching, choose Quit.");
+}
+
 /* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */
@@ -655,6 +667,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-text/jobs-summary", test_jobs_summary);
   g_test_add_func ("/vigil/job-text/history", test_history);
   g_test_add_func ("/vigil/job-text/background-hint", test_background_hint);
+  g_test_add_func ("/vigil/job-text/background-watch-hint", test_background_watch_hint);
   g_test_add_func ("/vigil/job-text/tray", test_tray);
 
   return g_test_run ();

@@ -759,6 +759,21 @@ vigil_job_text_background_hint (guint n_watched)
                           n_watched);
 }
 
+char *
+vigil_job_text_background_watch_hint (guint n_servers)
+{
+  /* Translators: said once, after the window closed while no analysis
+   * was watched but every new job on some servers is ("Watch every job
+   * on this server"); "Quit" is the menu item */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Vigil keeps watching %u server for new analyses and will tell you "
+                                       "when they end. To stop watching, choose Quit.",
+                                       "Vigil keeps watching %u servers for new analyses and will tell you "
+                                       "when they end. To stop watching, choose Quit.",
+                                       n_servers),
+                          n_servers);
+}
+
 /* ------------------------------------------------------------------ */
 /* The tray                                                            */
 /* ------------------------------------------------------------------ */

@@ -161,6 +161,10 @@ char       *vigil_job_text_start            (const VigilStartResult *result);
  * watching 3 analyses and will tell you when they end. To stop watching,
  * choose Quit." */
 char       *vigil_job_text_background_hint  (guint             n_watched);
+/* The same with no analysis watched but every new job on n_servers
+ * servers: "Vigil keeps watching 1 server for new analyses and will tell
+ * you when they end. To stop watching, choose Quit." */
+char       *vigil_job_text_background_watch_hint (guint        n_servers);
 
 /* ---- the tray ---- */
 

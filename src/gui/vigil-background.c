@@ -79,6 +79,27 @@ count_watched (VigilBackground *self)
   return jobs != NULL ? vigil_background_count_watched (jobs) : 0;
 }
 
+/* Servers whose every new job is watched (Servers page's switch): worth
+ * staying for, even with no job watched yet. */
+static guint
+count_auto_watching (VigilBackground *self)
+{
+  VigilServerMonitors *monitors = vigil_application_get_server_monitors (self->application);
+
+  return monitors != NULL ? vigil_server_monitors_count_auto_watching (monitors) : 0;
+}
+
+/* What the hint says: the jobs watched, else the servers watched. */
+static char *
+hint_text (VigilBackground *self)
+{
+  guint n = count_watched (self);
+
+  if (n == 0 && count_auto_watching (self) > 0)
+    return vigil_job_text_background_watch_hint (count_auto_watching (self));
+  return vigil_job_text_background_hint (n);
+}
+
 static void
 clear_grace (VigilBackground *self)
 {
@@ -102,7 +123,7 @@ on_grace_over (gpointer user_data)
 static void
 on_jobs_changed (VigilBackground *self)
 {
-  if (count_watched (self) > 0)
+  if (count_watched (self) > 0 || count_auto_watching (self) > 0)
     clear_grace (self);
   else if (self->grace_id == 0)
     self->grace_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
@@ -180,7 +201,7 @@ send_hint (VigilBackground *self)
 {
   GSettings *settings = vigil_application_get_settings (self->application);
   g_autoptr(GNotification) notification = g_notification_new (_("Vigil is still watching"));
-  g_autofree char *body = vigil_job_text_background_hint (count_watched (self));
+  g_autofree char *body = hint_text (self);
 
   g_notification_set_body (notification, body);
   g_notification_add_button (notification, _("Quit"), "app.quit");
@@ -212,7 +233,7 @@ print_hint (VigilBackground *self)
   if (self->hint_printed)
     return;
   self->hint_printed = TRUE;
-  body = vigil_job_text_background_hint (count_watched (self));
+  body = hint_text (self);
   g_printerr ("vigil: %s\n", body);
 }
 
@@ -313,7 +334,7 @@ keep_watching_if_needed (VigilBackground *self)
   GSettings *settings = vigil_application_get_settings (self->application);
   guint n = count_watched (self);
 
-  if (n == 0)
+  if (n == 0 && count_auto_watching (self) == 0)
     {
       g_debug ("Window closed with nothing watched: quitting");
       return;

@@ -279,6 +279,21 @@ vigil_server_monitors_take_load_errors (VigilServerMonitors *self)
   return errors;
 }
 
+guint
+vigil_server_monitors_count_auto_watching (VigilServerMonitors *self)
+{
+  GHashTableIter iter;
+  VigilServerMonitor *monitor;
+  guint n = 0;
+
+  g_return_val_if_fail (VIGIL_IS_SERVER_MONITORS (self), 0);
+
+  g_hash_table_iter_init (&iter, self->monitors);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &monitor))
+    n += vigil_server_monitor_get_auto_watch (monitor);
+  return n;
+}
+
 void
 vigil_server_monitors_save (VigilServerMonitors *self)
 {

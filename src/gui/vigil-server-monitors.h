@@ -34,6 +34,8 @@ VigilServerMonitor  *vigil_server_monitors_get              (VigilServerMonitors
 /* Histories that could not be read (set aside, started empty): their
  * messages, each given once. (transfer full) */
 GPtrArray           *vigil_server_monitors_take_load_errors (VigilServerMonitors *self);
+/* How many servers have every job watched (auto-watch on). */
+guint                vigil_server_monitors_count_auto_watching (VigilServerMonitors *self);
 /* Saves every history (a failure is in its last-error). */
 void                 vigil_server_monitors_save             (VigilServerMonitors *self);
 
