@@ -8,6 +8,7 @@
 
 #include "vigil-job-text.h"
 #include "vigil-reader.h"
+#include "vigil-reader-song-message-private.h"
 
 #include "vigil-job-song-list.h"
 
@@ -27,12 +28,16 @@ typedef struct
   gboolean        all_full;      /* every fraction 1.0 (finished DONE) */
   GString        *names;         /* "index\tid\ttitle\tartist\n" per naming, in order */
   gsize           last_name;     /* offset of the last entry */
+  guint           last_index;    /* its row */
+  guint           last_has_id : 1;      /* which fields it sets */
+  guint           last_has_title : 1;
+  guint           last_has_artist : 1;
 } CompactRows;
 
 struct _VigilJobSongList
 {
   GListStore  *store;     /* NULL while compact */
-  GPtrArray   *rows;      /* the same rows, for O(1) access */
+  GPtrArray   *rows;      /* the same rows, for O(1) access; NULL while compact */
   guint        settled;   /* leading rows that are DONE for good */
   CompactRows  compact;
 
@@ -45,7 +50,9 @@ struct _VigilJobSongList
   double       last_step;
 };
 
-/* What a progress record says about the songs. */
+/* What a progress record says about the songs. The names may be places
+ * in the record's message: title_len and artist_len bytes, not
+ * NUL-terminated there. */
 typedef struct
 {
   gint64      total;
@@ -54,6 +61,8 @@ typedef struct
   gint64      id;
   const char *title;
   const char *artist;
+  gsize       title_len;
+  gsize       artist_len;
 } SongsView;
 
 /* ------------------------------------------------------------------ */
@@ -94,6 +103,8 @@ read_songs_view (const VigilProgress *p,
           view->id = p->current_song->id;
           view->title = p->current_song->title;
           view->artist = p->current_song->artist;
+          view->title_len = view->title != NULL ? strlen (view->title) : 0;
+          view->artist_len = view->artist != NULL ? strlen (view->artist) : 0;
         }
       return TRUE;
     }
@@ -217,18 +228,21 @@ update_rows (VigilJobSongList *self,
  * the names: tabs and newlines separate the fields and the entries. */
 static void
 append_escaped (GString    *out,
-                const char *text)
+                const char *text,
+                gsize       len)
 {
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+  const guchar *end = (const guchar *) text + len;
+
+  for (const guchar *p = (const guchar *) text; p < end; p++)
     {
       const guchar *plain = p;
 
       /* a run of plain bytes at once */
-      while (*p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
+      while (p < end && *p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
         p++;
       if (p > plain)
         g_string_append_len (out, (const char *) plain, p - plain);
-      if (*p == '\0')
+      if (p == end)
         break;
 
       if (*p == '\\' || *p == '"')
@@ -270,16 +284,20 @@ append_int (GString *out,
 }
 
 /* Written in place and taken back when it repeats the last entry: most
- * polls name the same song again, and this runs for every playlist. */
+ * polls name the same song again, and this runs for every playlist. An
+ * entry for the last entry's row that sets at least the fields it set
+ * takes its place: the rows would only have been named twice. */
 static void
 compact_name (CompactRows     *c,
               guint            index,
               const SongsView *view)
 {
+  gboolean has_id = view->id >= 0;
+  gboolean has_title = view->title != NULL && view->title_len > 0;
+  gboolean has_artist = view->artist != NULL && view->artist_len > 0;
   gsize start;
 
-  if (view->id < 0 && (view->title == NULL || view->title[0] == '\0') &&
-      (view->artist == NULL || view->artist[0] == '\0'))
+  if (!has_id && !has_title && !has_artist)
     return;
 
   if (c->names == NULL)
@@ -289,9 +307,9 @@ compact_name (CompactRows     *c,
   g_string_append_c (c->names, '\t');
   append_int (c->names, view->id);
   g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->title != NULL ? view->title : "");
+  append_escaped (c->names, view->title, has_title ? view->title_len : 0);
   g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->artist != NULL ? view->artist : "");
+  append_escaped (c->names, view->artist, has_artist ? view->artist_len : 0);
   g_string_append_c (c->names, '\n');
 
   if (start > 0 && start - c->last_name == c->names->len - start &&
@@ -300,7 +318,21 @@ compact_name (CompactRows     *c,
       g_string_truncate (c->names, start);
       return;
     }
+  if (start > 0 && index == c->last_index &&
+      (has_id || !c->last_has_id) && (has_title || !c->last_has_title) &&
+      (has_artist || !c->last_has_artist))
+    {
+      gsize len = c->names->len - start;
+
+      memmove (c->names->str + c->last_name, c->names->str + start, len);
+      g_string_truncate (c->names, c->last_name + len);
+      start = c->last_name;
+    }
   c->last_name = start;
+  c->last_index = index;
+  c->last_has_id = has_id;
+  c->last_has_title = has_title;
+  c->last_has_artist = has_artist;
 }
 
 static void
@@ -353,7 +385,7 @@ name_row_from_entry (GPtrArray *rows,
   g_autofree char *title = NULL;
   g_autofree char *artist = NULL;
   guint64 index;
-  SongsView view = { 0, 0, 0, -1, NULL, NULL };
+  SongsView view = { 0, 0, 0, -1, NULL, NULL, 0, 0 };
 
   if (g_strv_length (fields) != 4 || !g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT, &index, NULL) ||
       index >= rows->len)
@@ -372,6 +404,7 @@ materialize (VigilJobSongList *self)
   g_auto(GStrv) lines = NULL;
 
   self->store = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   resize_rows (self, c->n);
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -410,8 +443,8 @@ vigil_job_song_list_new (void)
 {
   VigilJobSongList *self = g_new0 (VigilJobSongList, 1);
 
-  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->compact.current = G_MAXUINT;
+  self->compact.last_index = G_MAXUINT;
   self->compact.done_state = VIGIL_SONG_STATE_DONE;
   self->compact.current_state = VIGIL_SONG_STATE_ANALYZING;
   self->compact.rest_state = VIGIL_SONG_STATE_WAITING;
@@ -445,7 +478,7 @@ gboolean
 vigil_job_song_list_has_rows (VigilJobKind         kind,
                               const VigilProgress *progress)
 {
-  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
+  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL, 0, 0 };
 
   g_return_val_if_fail (progress != NULL, FALSE);
 
@@ -496,9 +529,10 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
                           VigilJobKind         kind,
                           const VigilProgress *progress)
 {
-  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
-  g_autofree char *parsed_title = NULL;
-  g_autofree char *parsed_artist = NULL;
+  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL, 0, 0 };
+  VigilSongMessage parsed;
+  g_autofree char *title = NULL;
+  g_autofree char *artist = NULL;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (progress != NULL);
@@ -507,12 +541,17 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
   if (!read_songs_view (progress, &view) || !kind_has_rows (kind, view.total))
     return;
 
-  /* without metadata, the message names the song being analysed */
-  if (view.title == NULL &&
-      vigil_reader_parse_song_message (progress->message, &parsed_title, &parsed_artist))
+  /* without metadata, the message names the song being analysed (read in
+   * place: a compact list copies what it keeps, escaped) */
+  if (view.title == NULL && vigil_reader_find_song_message (progress->message, &parsed))
     {
-      view.title = parsed_title;
-      view.artist = view.artist != NULL ? view.artist : parsed_artist;
+      view.title = parsed.title;
+      view.title_len = parsed.title_len;
+      if (view.artist == NULL)
+        {
+          view.artist = parsed.artist;
+          view.artist_len = parsed.artist_len;
+        }
     }
 
   view.total = MIN (view.total, VIGIL_JOB_SONG_LIST_MAX_ROWS);
@@ -522,6 +561,11 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
       compact_sync (self, &view);
       return;
     }
+  /* rows take C strings */
+  if (view.title != NULL)
+    view.title = title = g_strndup (view.title, view.title_len);
+  if (view.artist != NULL)
+    view.artist = artist = g_strndup (view.artist, view.artist_len);
   resize_rows (self, view.total);
   update_rows (self, &view);
 }
