@@ -22,14 +22,16 @@ typedef struct
   guint           n;             /* rows */
   guint           current;       /* the current row; G_MAXUINT none */
   double          fraction;      /* its fraction */
-  VigilSongState  done_state;    /* rows before `settled` (DONE until a finish) */
-  VigilSongState  current_state;
-  VigilSongState  rest_state;    /* rows after the current one */
-  gboolean        all_full;      /* every fraction 1.0 (finished DONE) */
-  GString        *names;         /* "index\tid\ttitle\tartist\n" per naming, in order */
+  char           *names;         /* "index\tid\ttitle\tartist\n" per naming, in order;
+                                  * NUL-terminated, allocated to its length */
+  gsize           names_len;
   gsize           last_name;     /* offset of the last entry */
   guint           last_index;    /* its row */
-  guint           last_has_id : 1;      /* which fields it sets */
+  guint8          done_state;    /* VigilSongState: rows before `settled` (DONE until a finish) */
+  guint8          current_state;
+  guint8          rest_state;    /* rows after the current one */
+  guint           all_full : 1;  /* every fraction 1.0 (finished DONE) */
+  guint           last_has_id : 1;      /* which fields the last entry sets */
   guint           last_has_title : 1;
   guint           last_has_artist : 1;
 } CompactRows;
@@ -42,9 +44,9 @@ struct _VigilJobSongList
   CompactRows  compact;
 
   /* the last record synced, when it had no song metadata */
-  gboolean     last_valid;
-  gboolean     last_had_message;
-  VigilJobKind last_kind;
+  guint8       last_kind;           /* VigilJobKind */
+  guint        last_valid : 1;
+  guint        last_had_message : 1;
   gint64       last_done;
   gint64       last_total;
   double       last_step;
@@ -283,10 +285,34 @@ append_int (GString *out,
     g_string_append_c (out, digits[--n]);
 }
 
-/* Written in place and taken back when it repeats the last entry: most
- * polls name the same song again, and this runs for every playlist. An
- * entry for the last entry's row that sets at least the fields it set
- * takes its place: the rows would only have been named twice. */
+/* The entry is made in a scratch string (one a thread, kept) and stored
+ * only when it says something new: most polls name the same song again,
+ * and this runs for every playlist. An entry for the last entry's row that
+ * sets at least the fields it set takes its place: the row would only have
+ * been named twice. The names are kept at their length (a GString keeps at
+ * least 128 bytes, and there is one a playlist). */
+static void
+scratch_free (gpointer data)
+{
+  g_string_free (data, TRUE);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+static GString *
+scratch_string (void)
+{
+  GString *scratch = g_private_get (&scratch_key);
+
+  if (scratch == NULL)
+    {
+      scratch = g_string_sized_new (128);
+      g_private_set (&scratch_key, scratch);
+    }
+  g_string_truncate (scratch, 0);
+  return scratch;
+}
+
 static void
 compact_name (CompactRows     *c,
               guint            index,
@@ -295,39 +321,35 @@ compact_name (CompactRows     *c,
   gboolean has_id = view->id >= 0;
   gboolean has_title = view->title != NULL && view->title_len > 0;
   gboolean has_artist = view->artist != NULL && view->artist_len > 0;
+  GString *entry;
   gsize start;
 
   if (!has_id && !has_title && !has_artist)
     return;
 
-  if (c->names == NULL)
-    c->names = g_string_new (NULL);
-  start = c->names->len;
-  append_int (c->names, index);
-  g_string_append_c (c->names, '\t');
-  append_int (c->names, view->id);
-  g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->title, has_title ? view->title_len : 0);
-  g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->artist, has_artist ? view->artist_len : 0);
-  g_string_append_c (c->names, '\n');
+  entry = scratch_string ();
+  append_int (entry, index);
+  g_string_append_c (entry, '\t');
+  append_int (entry, view->id);
+  g_string_append_c (entry, '\t');
+  append_escaped (entry, view->title, has_title ? view->title_len : 0);
+  g_string_append_c (entry, '\t');
+  append_escaped (entry, view->artist, has_artist ? view->artist_len : 0);
+  g_string_append_c (entry, '\n');
 
-  if (start > 0 && start - c->last_name == c->names->len - start &&
-      memcmp (c->names->str + c->last_name, c->names->str + start, start - c->last_name) == 0)
-    {
-      g_string_truncate (c->names, start);
-      return;
-    }
-  if (start > 0 && index == c->last_index &&
+  if (c->names != NULL && c->names_len - c->last_name == entry->len &&
+      memcmp (c->names + c->last_name, entry->str, entry->len) == 0)
+    return;
+
+  if (c->names != NULL && index == c->last_index &&
       (has_id || !c->last_has_id) && (has_title || !c->last_has_title) &&
       (has_artist || !c->last_has_artist))
-    {
-      gsize len = c->names->len - start;
-
-      memmove (c->names->str + c->last_name, c->names->str + start, len);
-      g_string_truncate (c->names, c->last_name + len);
-      start = c->last_name;
-    }
+    start = c->last_name;
+  else
+    start = c->names_len;
+  c->names = g_realloc (c->names, start + entry->len + 1);
+  memcpy (c->names + start, entry->str, entry->len + 1);
+  c->names_len = start + entry->len;
   c->last_name = start;
   c->last_index = index;
   c->last_has_id = has_id;
@@ -420,11 +442,11 @@ materialize (VigilJobSongList *self)
 
   if (c->names != NULL)
     {
-      lines = g_strsplit (c->names->str, "\n", -1);
+      lines = g_strsplit (c->names, "\n", -1);
       for (guint i = 0; lines[i] != NULL; i++)
         name_row_from_entry (self->rows, lines[i]);
-      g_string_free (c->names, TRUE);
-      c->names = NULL;
+      g_clear_pointer (&c->names, g_free);
+      c->names_len = c->last_name = 0;
     }
 
   /* a finish may have made DONE rows past `settled` */
@@ -459,8 +481,7 @@ vigil_job_song_list_free (VigilJobSongList *self)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->store);
-  if (self->compact.names != NULL)
-    g_string_free (self->compact.names, TRUE);
+  g_free (self->compact.names);
   g_free (self);
 }
 
