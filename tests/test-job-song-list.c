@@ -519,6 +519,23 @@ test_compact_names_superseded (void)
   assert_row (late, 3, VIGIL_SONG_STATE_ANALYZING, 0.2, "Four", "Quartet II");
   g_assert_cmpint (vigil_job_song_get_id (row_at (late, 3)), ==, 50);
 
+  /* a long name, escaped past the entry's buffer on the stack */
+  {
+    g_autoptr(VigilJobSongList) a = vigil_job_song_list_new ();
+    g_autoptr(VigilJobSongList) b = vigil_job_song_list_new ();
+    g_autoptr(GString) title = g_string_new (NULL);
+    g_autoptr(VigilProgress) p = progress_new (0, 2, 0.1, NULL);
+
+    for (guint i = 0; i < 300; i++)
+      g_string_append (title, i % 3 ? "\u00e9" : "\"\\\001");
+    g_assert_cmpuint (n_rows (a), ==, 0);
+    set_metadata (p, 1, 2, 9, title->str, "Long \"Artist\"", 0.5);
+    vigil_job_song_list_sync (a, VIGIL_JOB_KIND_PLAYLIST, p);
+    vigil_job_song_list_sync (b, VIGIL_JOB_KIND_PLAYLIST, p);
+    assert_same_rows (a, b);
+    assert_row (b, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, title->str, "Long \"Artist\"");
+  }
+
   /* the same from messages, as servers without metadata name songs */
   {
     g_autoptr(VigilJobSongList) a = vigil_job_song_list_new ();

@@ -227,47 +227,40 @@ update_rows (VigilJobSongList *self,
 /* ------------------------------------------------------------------ */
 
 /* Escapes as g_strescape does (g_strcompress reads it back), straight into
- * the names: tabs and newlines separate the fields and the entries. */
-static void
-append_escaped (GString    *out,
-                const char *text,
-                gsize       len)
+ * the entry: tabs and newlines separate the fields and the entries. Each
+ * byte takes at most 4. */
+static char *
+write_escaped (char       *out,
+               const char *text,
+               gsize       len)
 {
   const guchar *end = (const guchar *) text + len;
 
   for (const guchar *p = (const guchar *) text; p < end; p++)
     {
-      const guchar *plain = p;
-
-      /* a run of plain bytes at once */
-      while (p < end && *p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
-        p++;
-      if (p > plain)
-        g_string_append_len (out, (const char *) plain, p - plain);
-      if (p == end)
-        break;
-
       if (*p == '\\' || *p == '"')
         {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) *p);
+          *out++ = '\\';
+          *out++ = (char) *p;
         }
       else if (*p < ' ' || *p >= 0177)
         {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) ('0' + (*p >> 6)));
-          g_string_append_c (out, (char) ('0' + ((*p >> 3) & 7)));
-          g_string_append_c (out, (char) ('0' + (*p & 7)));
+          *out++ = '\\';
+          *out++ = (char) ('0' + (*p >> 6));
+          *out++ = (char) ('0' + ((*p >> 3) & 7));
+          *out++ = (char) ('0' + (*p & 7));
         }
       else
-        g_string_append_c (out, (char) *p);
+        *out++ = (char) *p;
     }
+  return out;
 }
 
-/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost */
-static void
-append_int (GString *out,
-            gint64   value)
+/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost (at
+ * most 20 bytes) */
+static char *
+write_int (char   *out,
+           gint64  value)
 {
   char digits[24];
   guint n = 0;
@@ -280,39 +273,19 @@ append_int (GString *out,
     }
   while (magnitude > 0);
   if (value < 0)
-    g_string_append_c (out, '-');
+    *out++ = '-';
   while (n > 0)
-    g_string_append_c (out, digits[--n]);
+    *out++ = digits[--n];
+  return out;
 }
 
-/* The entry is made in a scratch string (one a thread, kept) and stored
- * only when it says something new: most polls name the same song again,
- * and this runs for every playlist. An entry for the last entry's row that
- * sets at least the fields it set takes its place: the row would only have
- * been named twice. The names are kept at their length (a GString keeps at
- * least 128 bytes, and there is one a playlist). */
-static void
-scratch_free (gpointer data)
-{
-  g_string_free (data, TRUE);
-}
-
-static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
-
-static GString *
-scratch_string (void)
-{
-  GString *scratch = g_private_get (&scratch_key);
-
-  if (scratch == NULL)
-    {
-      scratch = g_string_sized_new (128);
-      g_private_set (&scratch_key, scratch);
-    }
-  g_string_truncate (scratch, 0);
-  return scratch;
-}
-
+/* The entry is written into a buffer on the stack (or the heap, for long
+ * names) and stored only when it says something new: most polls name the
+ * same song again, and this runs for every playlist. An entry for the last
+ * entry's row that sets at least the fields it set takes its place: the
+ * row would only have been named twice. The names are kept at their
+ * length (a GString keeps at least 128 bytes, and there is one a
+ * playlist). */
 static void
 compact_name (CompactRows     *c,
               guint            index,
@@ -321,24 +294,28 @@ compact_name (CompactRows     *c,
   gboolean has_id = view->id >= 0;
   gboolean has_title = view->title != NULL && view->title_len > 0;
   gboolean has_artist = view->artist != NULL && view->artist_len > 0;
-  GString *entry;
-  gsize start;
+  char stack[512];
+  g_autofree char *heap = NULL;
+  char *entry, *end;
+  gsize room, len, start;
 
   if (!has_id && !has_title && !has_artist)
     return;
 
-  entry = scratch_string ();
-  append_int (entry, index);
-  g_string_append_c (entry, '\t');
-  append_int (entry, view->id);
-  g_string_append_c (entry, '\t');
-  append_escaped (entry, view->title, has_title ? view->title_len : 0);
-  g_string_append_c (entry, '\t');
-  append_escaped (entry, view->artist, has_artist ? view->artist_len : 0);
-  g_string_append_c (entry, '\n');
+  room = 2 * 20 + 4 + 4 * ((has_title ? view->title_len : 0) + (has_artist ? view->artist_len : 0));
+  entry = room <= sizeof stack ? stack : (heap = g_malloc (room));
+  end = write_int (entry, index);
+  *end++ = '\t';
+  end = write_int (end, view->id);
+  *end++ = '\t';
+  end = write_escaped (end, view->title, has_title ? view->title_len : 0);
+  *end++ = '\t';
+  end = write_escaped (end, view->artist, has_artist ? view->artist_len : 0);
+  *end++ = '\n';
+  len = end - entry;
 
-  if (c->names != NULL && c->names_len - c->last_name == entry->len &&
-      memcmp (c->names + c->last_name, entry->str, entry->len) == 0)
+  if (c->names != NULL && c->names_len - c->last_name == len &&
+      memcmp (c->names + c->last_name, entry, len) == 0)
     return;
 
   if (c->names != NULL && index == c->last_index &&
@@ -347,9 +324,10 @@ compact_name (CompactRows     *c,
     start = c->last_name;
   else
     start = c->names_len;
-  c->names = g_realloc (c->names, start + entry->len + 1);
-  memcpy (c->names + start, entry->str, entry->len + 1);
-  c->names_len = start + entry->len;
+  c->names = g_realloc (c->names, start + len + 1);
+  memcpy (c->names + start, entry, len);
+  c->names[start + len] = '\0';
+  c->names_len = start + len;
   c->last_name = start;
   c->last_index = index;
   c->last_has_id = has_id;
