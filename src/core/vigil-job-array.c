@@ -28,17 +28,19 @@ vigil_job_array_get_item_type (GListModel *model)
   return VIGIL_TYPE_JOB;
 }
 
+/* g_list_model_get_item() checked the type: no cast check here (a list of
+ * ten thousand jobs is walked on every poll round) */
 static guint
 vigil_job_array_get_n_items (GListModel *model)
 {
-  return VIGIL_JOB_ARRAY (model)->jobs->len;
+  return ((VigilJobArray *) model)->jobs->len;
 }
 
 static gpointer
 vigil_job_array_get_item (GListModel *model,
                           guint       position)
 {
-  VigilJobArray *self = VIGIL_JOB_ARRAY (model);
+  VigilJobArray *self = (VigilJobArray *) model;
 
   if (position >= self->jobs->len)
     return NULL;

@@ -25,6 +25,7 @@ typedef struct
   char           *names;         /* "index\tid\ttitle\tartist\n" per naming, in order;
                                   * NUL-terminated, allocated to its length */
   gsize           names_len;
+  gsize           names_size;    /* allocated */
   gsize           last_name;     /* offset of the last entry */
   guint           last_index;    /* its row */
   guint8          done_state;    /* VigilSongState: rows before `settled` (DONE until a finish) */
@@ -283,8 +284,8 @@ write_int (char   *out,
  * names) and stored only when it says something new: most polls name the
  * same song again, and this runs for every playlist. An entry for the last
  * entry's row that sets at least the fields it set takes its place: the
- * row would only have been named twice. The names are kept at their
- * length (a GString keeps at least 128 bytes, and there is one a
+ * row would only have been named twice. The names are kept at about
+ * their length (a GString keeps at least 128 bytes, and there is one a
  * playlist). */
 static void
 compact_name (CompactRows     *c,
@@ -324,7 +325,12 @@ compact_name (CompactRows     *c,
     start = c->last_name;
   else
     start = c->names_len;
-  c->names = g_realloc (c->names, start + len + 1);
+  /* a name taking the last one's place mostly fits where it was */
+  if (start + len + 1 > c->names_size)
+    {
+      c->names_size = start + len + 1;
+      c->names = g_realloc (c->names, c->names_size);
+    }
   memcpy (c->names + start, entry, len);
   c->names[start + len] = '\0';
   c->names_len = start + len;
@@ -424,7 +430,7 @@ materialize (VigilJobSongList *self)
       for (guint i = 0; lines[i] != NULL; i++)
         name_row_from_entry (self->rows, lines[i]);
       g_clear_pointer (&c->names, g_free);
-      c->names_len = c->last_name = 0;
+      c->names_len = c->names_size = c->last_name = 0;
     }
 
   /* a finish may have made DONE rows past `settled` */
