@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -1020,6 +1023,35 @@ test_row_listens_while_shown (void)
   g_assert_false (has_notify_handler (job));
 }
 
+/* The application keeps glibc's trim threshold where it starts
+ * (vigil-application.c): once a large block was freed (GTK frees window
+ * images), megabytes freed at the top of the heap are still returned, not
+ * kept for good. */
+static void
+test_free_heap_returned (void)
+{
+#ifdef __GLIBC__
+  char *big = g_malloc (8 * 1024 * 1024);   /* mmapped */
+  g_autoptr(GPtrArray) small = g_ptr_array_new ();
+
+  big[0] = 1;
+  g_free (big);  /* glibc would raise its thresholds to 8 and 16 MB here */
+  for (guint i = 0; i < 8192; i++)
+    {
+      char *block = g_malloc (1024);
+
+      block[0] = 1;
+      g_ptr_array_add (small, block);
+    }
+  /* oldest first: the last ones freed join the free top of the heap */
+  for (guint i = 0; i < small->len; i++)
+    g_free (small->pdata[i]);
+  g_assert_cmpuint (mallinfo2 ().keepcost, <=, 2 * VIGIL_APPLICATION_TRIM_THRESHOLD);
+#else
+  g_test_skip ("glibc's allocator only");
+#endif
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1053,6 +1085,7 @@ main (int argc, char *argv[])
   ADD ("screenshots", test_screenshots);
 #undef ADD
   g_test_add_func ("/vigil/job-list/row-listens-while-shown", test_row_listens_while_shown);
+  g_test_add_func ("/vigil/job-list/free-heap-returned", test_free_heap_returned);
 
   ret = g_test_run ();
 
