@@ -7,12 +7,16 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
 #include "vigil-application.h"
 #include "vigil-demo-server.h"
 #include "vigil-job-row.h"
+#include "vigil-job-text.h"
 #include "vigil-new-analysis-dialog.h"
 #include "vigil-song-row.h"
 #include "vigil-window.h"
@@ -949,6 +953,105 @@ test_screenshots (Fixture       *f,
   gtk_window_destroy (current_dialog ());
 }
 
+static gboolean
+has_notify_handler (VigilJob *job)
+{
+  return g_signal_has_handler_pending (job, g_signal_lookup ("notify", G_TYPE_OBJECT), 0, FALSE);
+}
+
+static gboolean
+row_shows_status (gpointer data)
+{
+  VigilJobRow *row = data;
+  g_autofree char *status = vigil_job_text_status (vigil_job_row_get_job (row));
+
+  return g_strcmp0 (vigil_job_row_get_step_text (row), status) == 0;
+}
+
+/* A row listens to its job only while it is shown (a list keeps some 200
+ * rows alive, most hidden, and a job nobody hears skips its notifications):
+ * hidden, the job has no listener and the row does not follow; shown
+ * again, it says what the job says now, and follows it again. */
+static void
+test_row_listens_while_shown (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row = vigil_job_row_new ();
+  g_autoptr(VigilJob) job = vigil_job_new ("row-job", VIGIL_JOB_KIND_SONG, 5);
+  g_autoptr(VigilJob) other = vigil_job_new ("other-job", VIGIL_JOB_KIND_SONG, 6);
+  g_autoptr(VigilProgress) p = vigil_progress_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 200);
+  vigil_job_row_set_job (VIGIL_JOB_ROW (row), job);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, row, 5000));
+  g_assert_true (has_notify_handler (job));
+
+  p->fraction = 0.25;
+  p->step = VIGIL_STEP_ANALYZING;
+  vigil_job_apply_progress (job, p, 0);
+  g_assert_true (vigil_test_wait_for (row_shows_status, row, 5000));
+
+  /* hidden: nobody listens, and what the job does next is not shown yet */
+  gtk_widget_set_visible (row, FALSE);
+  g_assert_false (gtk_widget_get_mapped (row));
+  g_assert_false (has_notify_handler (job));
+  p->fraction = 0.5;
+  p->step = VIGIL_STEP_FETCHING_LYRICS;
+  vigil_job_apply_progress (job, p, G_USEC_PER_SEC);
+  vigil_test_spin (50);
+  g_assert_false (row_shows_status (row));
+
+  /* another job given to the hidden row: not listened to either */
+  vigil_job_row_set_job (VIGIL_JOB_ROW (row), other);
+  g_assert_false (has_notify_handler (other));
+  g_assert_false (has_notify_handler (job));
+  vigil_job_row_set_job (VIGIL_JOB_ROW (row), job);
+
+  /* shown again: at once up to date, then it follows */
+  gtk_widget_set_visible (row, TRUE);
+  g_assert_true (vigil_test_wait_for (widget_is_mapped, row, 5000));
+  g_assert_true (has_notify_handler (job));
+  g_assert_true (row_shows_status (row));
+  p->fraction = 0.75;
+  p->step = VIGIL_STEP_ANALYZING;
+  vigil_job_apply_progress (job, p, 2 * G_USEC_PER_SEC);
+  g_assert_true (vigil_test_wait_for (row_shows_status, row, 5000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_false (has_notify_handler (job));
+}
+
+/* The application keeps glibc's trim threshold where it starts
+ * (vigil-application.c): once a large block was freed (GTK frees window
+ * images), megabytes freed at the top of the heap are still returned, not
+ * kept for good. */
+static void
+test_free_heap_returned (void)
+{
+#ifdef __GLIBC__
+  char *big = g_malloc (8 * 1024 * 1024);   /* mmapped */
+  g_autoptr(GPtrArray) small = g_ptr_array_new ();
+
+  big[0] = 1;
+  g_free (big);  /* glibc would raise its thresholds to 8 and 16 MB here */
+  for (guint i = 0; i < 8192; i++)
+    {
+      char *block = g_malloc (1024);
+
+      block[0] = 1;
+      g_ptr_array_add (small, block);
+    }
+  /* oldest first: the last ones freed join the free top of the heap */
+  for (guint i = 0; i < small->len; i++)
+    g_free (small->pdata[i]);
+  g_assert_cmpuint (mallinfo2 ().keepcost, <=, 2 * VIGIL_APPLICATION_TRIM_THRESHOLD);
+#else
+  g_test_skip ("glibc's allocator only");
+#endif
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -981,6 +1084,8 @@ main (int argc, char *argv[])
   ADD ("not-signed-in", test_not_signed_in);
   ADD ("screenshots", test_screenshots);
 #undef ADD
+  g_test_add_func ("/vigil/job-list/row-listens-while-shown", test_row_listens_while_shown);
+  g_test_add_func ("/vigil/job-list/free-heap-returned", test_free_heap_returned);
 
   ret = g_test_run ();
 

@@ -4,7 +4,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <string.h>
+
 #include "vigil-job-song-list.h"
+#include "vigil-reader.h"
+#include "vigil-reader-song-message-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -478,6 +482,117 @@ test_sync_again (void)
   assert_row (list, 2, VIGIL_SONG_STATE_ANALYZING, 0.75, "Two", "Band");
 }
 
+/* A compact list names the same row many times (a new title every poll,
+ * then only an artist, an id, a title alone): entries that cover the last
+ * one take its place, the others are kept, and the rows made at the end
+ * are the rows of a list asked from the start. */
+static void
+test_compact_names_superseded (void)
+{
+  static const struct { gint64 done; gint64 id; const char *title; const char *artist; } names[] = {
+    { 0, -1, "One", "Band" }, { 0, -1, "One again", "Band" }, { 0, -1, NULL, "Other Band" },
+    { 0, 12, NULL, NULL }, { 0, -1, "Title only", NULL }, { 0, 13, "Full", "Everyone" },
+    { 1, -1, "Two", NULL }, { 1, -1, "Two b", "Duo" }, { 2, 40, "Three", "Trio" },
+    { 2, -1, "Three b", "Trio" }, { 1, -1, "Back to two", NULL },
+    { 3, 50, "Four", "Quartet" }, { 3, -1, NULL, "Quartet II" },
+  };
+  g_autoptr(VigilJobSongList) early = vigil_job_song_list_new ();
+  g_autoptr(VigilJobSongList) late = vigil_job_song_list_new ();
+
+  g_assert_cmpuint (n_rows (early), ==, 0);
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(VigilProgress) p = progress_new (0, 5, 0.1, NULL);
+
+        set_metadata (p, names[i].done, 5, names[i].id, names[i].title, names[i].artist, 0.2);
+        vigil_job_song_list_sync (early, VIGIL_JOB_KIND_PLAYLIST, p);
+        vigil_job_song_list_sync (late, VIGIL_JOB_KIND_PLAYLIST, p);
+      }
+  assert_same_rows (early, late);
+  assert_row (late, 0, VIGIL_SONG_STATE_DONE, 1.0, "Full", "Everyone");
+  g_assert_cmpint (vigil_job_song_get_id (row_at (late, 0)), ==, 13);
+  /* a row once done is not named again (a noisy count went back) */
+  assert_row (late, 1, VIGIL_SONG_STATE_DONE, 1.0, "Two b", "Duo");
+  g_assert_cmpint (vigil_job_song_get_id (row_at (late, 2)), ==, 40);
+  /* the last naming set only the artist: the title and id before it stay */
+  assert_row (late, 3, VIGIL_SONG_STATE_ANALYZING, 0.2, "Four", "Quartet II");
+  g_assert_cmpint (vigil_job_song_get_id (row_at (late, 3)), ==, 50);
+
+  /* a long name, escaped past the entry's buffer on the stack */
+  {
+    g_autoptr(VigilJobSongList) a = vigil_job_song_list_new ();
+    g_autoptr(VigilJobSongList) b = vigil_job_song_list_new ();
+    g_autoptr(GString) title = g_string_new (NULL);
+    g_autoptr(VigilProgress) p = progress_new (0, 2, 0.1, NULL);
+
+    for (guint i = 0; i < 300; i++)
+      g_string_append (title, i % 3 ? "\u00e9" : "\"\\\001");
+    g_assert_cmpuint (n_rows (a), ==, 0);
+    set_metadata (p, 1, 2, 9, title->str, "Long \"Artist\"", 0.5);
+    vigil_job_song_list_sync (a, VIGIL_JOB_KIND_PLAYLIST, p);
+    vigil_job_song_list_sync (b, VIGIL_JOB_KIND_PLAYLIST, p);
+    assert_same_rows (a, b);
+    assert_row (b, 1, VIGIL_SONG_STATE_ANALYZING, 0.5, title->str, "Long \"Artist\"");
+  }
+
+  /* the same from messages, as servers without metadata name songs */
+  {
+    g_autoptr(VigilJobSongList) a = vigil_job_song_list_new ();
+    g_autoptr(VigilJobSongList) b = vigil_job_song_list_new ();
+
+    g_assert_cmpuint (n_rows (a), ==, 0);
+    for (guint tick = 0; tick < 30; tick++)
+      {
+        g_autofree char *message = tick % 7 == 3
+                                   ? g_strdup_printf ("Analyzing \u201cSong %u\u201d", tick)
+                                   : g_strdup_printf ("Analyzing 'Song %u' by Artist %u \u2026", tick, tick % 4);
+        g_autoptr(VigilProgress) p = progress_new (tick / 8, 5, tick / 30.0, message);
+
+        vigil_job_song_list_sync (a, VIGIL_JOB_KIND_PLAYLIST, p);
+        vigil_job_song_list_sync (b, VIGIL_JOB_KIND_PLAYLIST, p);
+      }
+    assert_same_rows (a, b);
+    assert_row (b, 3, VIGIL_SONG_STATE_ANALYZING, 29 / 30.0, "Song 29", "Artist 1");
+    assert_row (b, 2, VIGIL_SONG_STATE_DONE, 1.0, "Song 23", "Artist 3");
+  }
+}
+
+/* The song message read in place gives what the copying reader gives. */
+static void
+test_song_message_in_place (void)
+{
+  static const char *messages[] = {
+    "Analyzing 'Title' by Artist", "Analyzing 'Don't Stop Me Now' by Queen",
+    "Analyzing \"Quoted\" by  Spaced Out  ", "Fetching \u2018Curly\u2019 by Someone\u2026",
+    "Analyzing \u201cDouble\u201d by Band ...", "Analyzing 'No artist'", "Analyzing 'T' by ",
+    "Analyzing 'T' by \u2026", "Can't find 'it", "No quotes at all", "''", "'' by X",
+    "Analyzing 'A' by B by C", "x'y' 'real' by Z", "\t'Tab' by \tArt\t", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autofree char *title = NULL, *artist = NULL;
+      VigilSongMessage found;
+      gboolean copied = vigil_reader_parse_song_message (messages[i], &title, &artist);
+
+      g_assert_cmpint (vigil_reader_find_song_message (messages[i], &found), ==, copied);
+      if (!copied)
+        {
+          g_assert_null (found.title);
+          g_assert_null (found.artist);
+          continue;
+        }
+      g_assert_cmpuint (found.title_len, ==, strlen (title));
+      g_assert_cmpmem (found.title, found.title_len, title, strlen (title));
+      if (artist == NULL)
+        g_assert_null (found.artist);
+      else
+        g_assert_cmpmem (found.artist, found.artist_len, artist, strlen (artist));
+    }
+  g_assert_false (vigil_reader_find_song_message (NULL, &(VigilSongMessage) { 0 }));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -497,6 +612,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job-song-list/compact-same-rows", test_compact_same_rows);
   g_test_add_func ("/vigil/job-song-list/compact-names-exact", test_compact_names_exact);
   g_test_add_func ("/vigil/job-song-list/sync-again", test_sync_again);
+  g_test_add_func ("/vigil/job-song-list/compact-names-superseded", test_compact_names_superseded);
+  g_test_add_func ("/vigil/job-song-list/song-message-in-place", test_song_message_in_place);
 
   return g_test_run ();
 }

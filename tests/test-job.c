@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "vigil-eta.h"
 #include "vigil-job.h"
@@ -1212,6 +1213,149 @@ test_unheard_update (void)
   g_assert_cmpuint (any_count, ==, 1);
 }
 
+/* The rarely set fields (kept apart until one is set, vigil-job.c) read
+ * as their defaults before, through getters and properties alike, and
+ * setting one to its default makes nothing and notifies nothing. */
+static void
+test_extra_fields (void)
+{
+  VigilJob *job = vigil_job_new ("x", VIGIL_JOB_KIND_PLAYLIST, 4);
+  g_autoptr(GHashTable) counts = watch (job);
+  g_autofree char *error_message = NULL, *tracking_error = NULL;
+  g_autoptr(GDateTime) created = NULL, finished = NULL;
+  g_autoptr(VigilJobRecord) r = record_new (VIGIL_JOB_STATUS_IN_PROGRESS, NULL);
+  gint64 failing_since = -1;
+  guint retry_interval = 1;
+
+  g_object_get (job, "error-message", &error_message, "tracking-error", &tracking_error,
+                "created-at", &created, "finished-at", &finished,
+                "failing-since", &failing_since, "retry-interval", &retry_interval, NULL);
+  g_assert_null (error_message);
+  g_assert_null (tracking_error);
+  g_assert_null (created);
+  g_assert_null (finished);
+  g_assert_cmpint (failing_since, ==, 0);
+  g_assert_cmpuint (retry_interval, ==, 0);
+
+  vigil_job_set_error_message (job, NULL);
+  vigil_job_set_tracking_error (job, NULL);
+  vigil_job_set_failing_since (job, 0);
+  vigil_job_set_failing_since (job, -5);
+  vigil_job_set_retry_interval (job, 0);
+  assert_notified (counts, NULL);
+
+  /* a record's names and dates land there, and titles use them */
+  r->kind = VIGIL_JOB_KIND_PLAYLIST;
+  r->target_id = 4;
+  r->playlist_name = g_strdup ("Road Trip");
+  r->created_at = g_date_time_new_from_unix_utc (1700000000);
+  vigil_job_apply_record (job, r, 0);
+  g_assert_true (g_date_time_equal (vigil_job_get_created_at (job), r->created_at));
+  g_assert_nonnull (strstr (vigil_job_get_title (job), "Road Trip"));
+  g_hash_table_remove_all (counts);
+
+  vigil_job_set_retry_interval (job, 2500);
+  g_assert_cmpuint (vigil_job_get_retry_interval (job), ==, 2500);
+  assert_notified (counts, "retry-interval", NULL);
+
+  g_clear_pointer (&r->progress, vigil_progress_free);
+  r->status = VIGIL_JOB_STATUS_FAILED;
+  r->error_message = g_strdup ("Lyrics service down");
+  vigil_job_apply_record (job, r, SECONDS (1));
+  g_assert_cmpstr (vigil_job_get_error_message (job), ==, "Lyrics service down");
+  g_assert_nonnull (vigil_job_get_finished_at (job));
+  g_object_get (job, "error-message", &error_message, "finished-at", &finished, NULL);
+  g_assert_cmpstr (error_message, ==, "Lyrics service down");
+  g_assert_nonnull (finished);
+
+  g_assert_finalize_object (job);
+}
+
+/* Server names and hosts are interned: the job keeps its own copy of what
+ * it is given (the caller's string may go), equal names compare equal,
+ * and only a real change notifies. */
+static void
+test_interned_server (void)
+{
+  VigilJob *a = vigil_job_new ("a", VIGIL_JOB_KIND_SONG, 1);
+  VigilJob *b = vigil_job_new ("b", VIGIL_JOB_KIND_SONG, 2);
+  g_autoptr(GHashTable) counts = watch (a);
+  char *name = g_strdup_printf ("Studio %d", g_test_rand_int_range (1000, 2000));
+  char *host = g_strdup ("analysis.example.org:8443");
+  g_autofree char *expected = g_strdup (name);
+  g_autofree char *read = NULL;
+
+  vigil_job_set_server_name (a, name);
+  vigil_job_set_server_host (a, host);
+  vigil_job_set_server_name (b, expected);
+  assert_notified (counts, "server-name", "server-host", NULL);
+  /* the caller's strings go, with different contents in their place */
+  memset (name, 'x', strlen (name));
+  memset (host, 'y', strlen (host));
+  g_free (name);
+  g_free (host);
+  g_assert_cmpstr (vigil_job_get_server_name (a), ==, expected);
+  g_assert_cmpstr (vigil_job_get_server_host (a), ==, "analysis.example.org:8443");
+  g_assert_cmpstr (vigil_job_get_server_name (b), ==, expected);
+  g_object_get (a, "server-name", &read, NULL);
+  g_assert_cmpstr (read, ==, expected);
+
+  vigil_job_set_server_name (a, expected);
+  assert_notified (counts, NULL);
+  vigil_job_set_server_name (a, NULL);
+  g_assert_null (vigil_job_get_server_name (a));
+  assert_notified (counts, "server-name", NULL);
+
+  g_assert_finalize_object (a);
+  g_assert_finalize_object (b);
+}
+
+/* The message is copied into the last one's buffer when it fits: what is
+ * read back is always exactly the last message, longer or shorter, and a
+ * change notifies once, a repeat not at all. */
+static void
+test_message_buffer (void)
+{
+  g_autoptr(VigilJob) job = vigil_job_new ("m", VIGIL_JOB_KIND_SONG, 1);
+  g_autoptr(VigilProgress) p = progress_new (VIGIL_JOB_KIND_SONG, 0, 1, 0.1);
+  g_autoptr(GHashTable) counts = NULL;
+  const char *messages[] = {
+    "Analyzing 'A' by B",
+    "Analyzing 'A much longer title than the first one' by Someone Else Entirely",
+    "Short",
+    "",
+    "Analyzing 'Mid' by Band",
+    "Analyzing 'Mid' by Band",
+    "Fetching lyrics for 'A much longer title than the first one, and longer still' by X",
+  };
+
+  /* the song is named by the first message: later ones do not rename it */
+  p->message = g_strdup ("Analyzing 'Zero' by Z");
+  vigil_job_apply_progress (job, p, 0);
+  counts = watch (job);
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autofree char *read = NULL;
+      gboolean repeat = i > 0 && g_str_equal (messages[i], messages[i - 1]);
+
+      g_free (p->message);
+      p->message = g_strdup (messages[i]);
+      vigil_job_apply_progress (job, p, SECONDS (i + 1));
+      g_assert_cmpstr (vigil_job_get_message (job), ==, messages[i]);
+      g_object_get (job, "message", &read, NULL);
+      g_assert_cmpstr (read, ==, messages[i]);
+      if (repeat)
+        assert_notified (counts, NULL);
+      else
+        assert_notified (counts, "message", NULL);
+    }
+
+  /* a record without a message leaves the last one */
+  g_clear_pointer (&p->message, g_free);
+  vigil_job_apply_progress (job, p, SECONDS (20));
+  g_assert_cmpstr (vigil_job_get_message (job), ==, messages[G_N_ELEMENTS (messages) - 1]);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1249,6 +1393,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/vigil/job/song-properties", test_song_properties);
   g_test_add_func ("/vigil/job/lifetimes", test_lifetimes);
   g_test_add_func ("/vigil/job/unheard-update", test_unheard_update);
+  g_test_add_func ("/vigil/job/extra-fields", test_extra_fields);
+  g_test_add_func ("/vigil/job/interned-server", test_interned_server);
+  g_test_add_func ("/vigil/job/message-buffer", test_message_buffer);
 
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "vigil-demo-server.h"
+#include "vigil-job-array.h"
 #include "vigil-tracker.h"
 
 #define SPEED 50.0
@@ -309,6 +310,101 @@ test_server_name (Fixture       *f,
   g_assert_cmpstr (vigil_job_get_server_name (after), ==, host);
 }
 
+typedef struct
+{
+  guint position, removed, added, calls;
+} ChangeLog;
+
+static void
+log_change (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            ChangeLog  *log)
+{
+  log->position = position;
+  log->removed = removed;
+  log->added = added;
+  log->calls++;
+}
+
+static void
+assert_change (ChangeLog *log,
+               guint      position,
+               guint      removed,
+               guint      added)
+{
+  g_assert_cmpuint (log->calls, ==, 1);
+  g_assert_cmpuint (log->position, ==, position);
+  g_assert_cmpuint (log->removed, ==, removed);
+  g_assert_cmpuint (log->added, ==, added);
+  log->calls = 0;
+}
+
+/* The tracker's list (a plain array, vigil-job-array.c) is a GListModel
+ * as a GListStore would be: the items, their order, the changes it
+ * announces, and the references it holds. */
+static void
+test_job_array (void)
+{
+  g_autoptr(VigilJobArray) array = vigil_job_array_new ();
+  GListModel *model = G_LIST_MODEL (array);
+  VigilJob *jobs[4];
+  ChangeLog log = { 0 };
+  guint position = G_MAXUINT;
+
+  g_signal_connect (array, "items-changed", G_CALLBACK (log_change), &log);
+  g_assert_true (g_list_model_get_item_type (model) == VIGIL_TYPE_JOB);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_null (g_list_model_get_item (model, 0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("job-%u", i);
+
+      jobs[i] = vigil_job_new (id, VIGIL_JOB_KIND_SONG, i);
+      g_object_add_weak_pointer (G_OBJECT (jobs[i]), (gpointer *) &jobs[i]);
+      vigil_job_array_append (array, jobs[i]);
+      assert_change (&log, i, 0, 1);
+      g_object_unref (jobs[i]);  /* the array keeps it */
+      g_assert_nonnull (jobs[i]);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autoptr(VigilJob) item = g_list_model_get_item (model, i);
+
+      g_assert_true (item == jobs[i]);
+    }
+  g_assert_null (g_list_model_get_item (model, 4));
+
+  g_assert_true (vigil_job_array_find (array, jobs[2], &position));
+  g_assert_cmpuint (position, ==, 2);
+  vigil_job_array_reannounce (array, 2);
+  assert_change (&log, 2, 1, 1);
+  g_assert_nonnull (jobs[2]);
+
+  vigil_job_array_remove (array, 1);
+  assert_change (&log, 1, 1, 0);
+  g_assert_null (jobs[1]);  /* its last reference went with it */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  {
+    g_autoptr(VigilJob) item = g_list_model_get_item (model, 1);
+
+    g_assert_true (item == jobs[2]);
+  }
+  g_assert_true (vigil_job_array_find (array, jobs[3], &position));
+  g_assert_cmpuint (position, ==, 2);
+
+  vigil_job_array_remove_all (array);
+  assert_change (&log, 0, 3, 0);
+  g_assert_null (jobs[0]);
+  g_assert_null (jobs[2]);
+  g_assert_null (jobs[3]);
+  vigil_job_array_remove_all (array);
+  g_assert_cmpuint (log.calls, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -323,6 +419,7 @@ main (int argc, char *argv[])
   ADD ("reannounce", test_reannounce);
   ADD ("server-name", test_server_name);
 #undef ADD
+  g_test_add_func ("/vigil/tracker/job-array", test_job_array);
 
   return g_test_run ();
 }

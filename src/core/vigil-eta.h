@@ -38,13 +38,18 @@ typedef struct
   VigilEtaSample samples[VIGIL_ETA_MAX_SAMPLES];  /* oldest first */
   guint          n_samples;
 
+  /* flags packed beside n_samples: every tracked job embeds one of these */
+  guint          has_items : 1;
+  guint          anchor_at_start : 1;  /* nothing done at the anchor yet */
+  guint          items_may_grow : 1;   /* a playlist: "1 of 1" means "not listed yet" */
+  guint          has_server_eta : 1;
+
   /* Items: counted from the first record with item counts (the anchor),
    * or, when the job was already under way then, from the first record
    * that saw an item done. An item ended within the gap before the record
    * that counts it, and within one pace of it. A total that changes
    * (playlists first say 1) moves nothing but the total; a count that
    * goes back starts again. */
-  gboolean       has_items;
   gint64         anchor_us;
   gint64         anchor_completed;
   gint64         completed;
@@ -52,12 +57,9 @@ typedef struct
   gint64         last_done_us;     /* the record that saw completed go up last */
   gint64         done_gap_us;      /* since the record before it */
   gint64         last_record_us;   /* the last record with item counts */
-  gboolean       anchor_at_start;  /* nothing done at the anchor yet */
   gint64         first_done_us;    /* the record that saw it go up first */
   gint64         first_done;       /* to what */
 
-  gboolean       items_may_grow;   /* a playlist: "1 of 1" means "not listed yet" */
-  gboolean       has_server_eta;
   double         server_eta;       /* the last record's, when it had one */
 } VigilEtaEstimator;
 

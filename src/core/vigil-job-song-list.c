@@ -8,6 +8,7 @@
 
 #include "vigil-job-text.h"
 #include "vigil-reader.h"
+#include "vigil-reader-song-message-private.h"
 
 #include "vigil-job-song-list.h"
 
@@ -21,31 +22,40 @@ typedef struct
   guint           n;             /* rows */
   guint           current;       /* the current row; G_MAXUINT none */
   double          fraction;      /* its fraction */
-  VigilSongState  done_state;    /* rows before `settled` (DONE until a finish) */
-  VigilSongState  current_state;
-  VigilSongState  rest_state;    /* rows after the current one */
-  gboolean        all_full;      /* every fraction 1.0 (finished DONE) */
-  GString        *names;         /* "index\tid\ttitle\tartist\n" per naming, in order */
+  char           *names;         /* "index\tid\ttitle\tartist\n" per naming, in order;
+                                  * NUL-terminated, allocated to its length */
+  gsize           names_len;
+  gsize           names_size;    /* allocated */
   gsize           last_name;     /* offset of the last entry */
+  guint           last_index;    /* its row */
+  guint8          done_state;    /* VigilSongState: rows before `settled` (DONE until a finish) */
+  guint8          current_state;
+  guint8          rest_state;    /* rows after the current one */
+  guint           all_full : 1;  /* every fraction 1.0 (finished DONE) */
+  guint           last_has_id : 1;      /* which fields the last entry sets */
+  guint           last_has_title : 1;
+  guint           last_has_artist : 1;
 } CompactRows;
 
 struct _VigilJobSongList
 {
   GListStore  *store;     /* NULL while compact */
-  GPtrArray   *rows;      /* the same rows, for O(1) access */
+  GPtrArray   *rows;      /* the same rows, for O(1) access; NULL while compact */
   guint        settled;   /* leading rows that are DONE for good */
   CompactRows  compact;
 
   /* the last record synced, when it had no song metadata */
-  gboolean     last_valid;
-  gboolean     last_had_message;
-  VigilJobKind last_kind;
+  guint8       last_kind;           /* VigilJobKind */
+  guint        last_valid : 1;
+  guint        last_had_message : 1;
   gint64       last_done;
   gint64       last_total;
   double       last_step;
 };
 
-/* What a progress record says about the songs. */
+/* What a progress record says about the songs. The names may be places
+ * in the record's message: title_len and artist_len bytes, not
+ * NUL-terminated there. */
 typedef struct
 {
   gint64      total;
@@ -54,6 +64,8 @@ typedef struct
   gint64      id;
   const char *title;
   const char *artist;
+  gsize       title_len;
+  gsize       artist_len;
 } SongsView;
 
 /* ------------------------------------------------------------------ */
@@ -94,6 +106,8 @@ read_songs_view (const VigilProgress *p,
           view->id = p->current_song->id;
           view->title = p->current_song->title;
           view->artist = p->current_song->artist;
+          view->title_len = view->title != NULL ? strlen (view->title) : 0;
+          view->artist_len = view->artist != NULL ? strlen (view->artist) : 0;
         }
       return TRUE;
     }
@@ -214,44 +228,40 @@ update_rows (VigilJobSongList *self,
 /* ------------------------------------------------------------------ */
 
 /* Escapes as g_strescape does (g_strcompress reads it back), straight into
- * the names: tabs and newlines separate the fields and the entries. */
-static void
-append_escaped (GString    *out,
-                const char *text)
+ * the entry: tabs and newlines separate the fields and the entries. Each
+ * byte takes at most 4. */
+static char *
+write_escaped (char       *out,
+               const char *text,
+               gsize       len)
 {
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+  const guchar *end = (const guchar *) text + len;
+
+  for (const guchar *p = (const guchar *) text; p < end; p++)
     {
-      const guchar *plain = p;
-
-      /* a run of plain bytes at once */
-      while (*p >= ' ' && *p < 0177 && *p != '\\' && *p != '"')
-        p++;
-      if (p > plain)
-        g_string_append_len (out, (const char *) plain, p - plain);
-      if (*p == '\0')
-        break;
-
       if (*p == '\\' || *p == '"')
         {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) *p);
+          *out++ = '\\';
+          *out++ = (char) *p;
         }
       else if (*p < ' ' || *p >= 0177)
         {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char) ('0' + (*p >> 6)));
-          g_string_append_c (out, (char) ('0' + ((*p >> 3) & 7)));
-          g_string_append_c (out, (char) ('0' + (*p & 7)));
+          *out++ = '\\';
+          *out++ = (char) ('0' + (*p >> 6));
+          *out++ = (char) ('0' + ((*p >> 3) & 7));
+          *out++ = (char) ('0' + (*p & 7));
         }
       else
-        g_string_append_c (out, (char) *p);
+        *out++ = (char) *p;
     }
+  return out;
 }
 
-/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost */
-static void
-append_int (GString *out,
-            gint64   value)
+/* As printf's %" G_GINT64_FORMAT " writes it, without printf's cost (at
+ * most 20 bytes) */
+static char *
+write_int (char   *out,
+           gint64  value)
 {
   char digits[24];
   guint n = 0;
@@ -264,43 +274,71 @@ append_int (GString *out,
     }
   while (magnitude > 0);
   if (value < 0)
-    g_string_append_c (out, '-');
+    *out++ = '-';
   while (n > 0)
-    g_string_append_c (out, digits[--n]);
+    *out++ = digits[--n];
+  return out;
 }
 
-/* Written in place and taken back when it repeats the last entry: most
- * polls name the same song again, and this runs for every playlist. */
+/* The entry is written into a buffer on the stack (or the heap, for long
+ * names) and stored only when it says something new: most polls name the
+ * same song again, and this runs for every playlist. An entry for the last
+ * entry's row that sets at least the fields it set takes its place: the
+ * row would only have been named twice. The names are kept at about
+ * their length (a GString keeps at least 128 bytes, and there is one a
+ * playlist). */
 static void
 compact_name (CompactRows     *c,
               guint            index,
               const SongsView *view)
 {
-  gsize start;
+  gboolean has_id = view->id >= 0;
+  gboolean has_title = view->title != NULL && view->title_len > 0;
+  gboolean has_artist = view->artist != NULL && view->artist_len > 0;
+  char stack[512];
+  g_autofree char *heap = NULL;
+  char *entry, *end;
+  gsize room, len, start;
 
-  if (view->id < 0 && (view->title == NULL || view->title[0] == '\0') &&
-      (view->artist == NULL || view->artist[0] == '\0'))
+  if (!has_id && !has_title && !has_artist)
     return;
 
-  if (c->names == NULL)
-    c->names = g_string_new (NULL);
-  start = c->names->len;
-  append_int (c->names, index);
-  g_string_append_c (c->names, '\t');
-  append_int (c->names, view->id);
-  g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->title != NULL ? view->title : "");
-  g_string_append_c (c->names, '\t');
-  append_escaped (c->names, view->artist != NULL ? view->artist : "");
-  g_string_append_c (c->names, '\n');
+  room = 2 * 20 + 4 + 4 * ((has_title ? view->title_len : 0) + (has_artist ? view->artist_len : 0));
+  entry = room <= sizeof stack ? stack : (heap = g_malloc (room));
+  end = write_int (entry, index);
+  *end++ = '\t';
+  end = write_int (end, view->id);
+  *end++ = '\t';
+  end = write_escaped (end, view->title, has_title ? view->title_len : 0);
+  *end++ = '\t';
+  end = write_escaped (end, view->artist, has_artist ? view->artist_len : 0);
+  *end++ = '\n';
+  len = end - entry;
 
-  if (start > 0 && start - c->last_name == c->names->len - start &&
-      memcmp (c->names->str + c->last_name, c->names->str + start, start - c->last_name) == 0)
+  if (c->names != NULL && c->names_len - c->last_name == len &&
+      memcmp (c->names + c->last_name, entry, len) == 0)
+    return;
+
+  if (c->names != NULL && index == c->last_index &&
+      (has_id || !c->last_has_id) && (has_title || !c->last_has_title) &&
+      (has_artist || !c->last_has_artist))
+    start = c->last_name;
+  else
+    start = c->names_len;
+  /* a name taking the last one's place mostly fits where it was */
+  if (start + len + 1 > c->names_size)
     {
-      g_string_truncate (c->names, start);
-      return;
+      c->names_size = start + len + 1;
+      c->names = g_realloc (c->names, c->names_size);
     }
+  memcpy (c->names + start, entry, len);
+  c->names[start + len] = '\0';
+  c->names_len = start + len;
   c->last_name = start;
+  c->last_index = index;
+  c->last_has_id = has_id;
+  c->last_has_title = has_title;
+  c->last_has_artist = has_artist;
 }
 
 static void
@@ -353,7 +391,7 @@ name_row_from_entry (GPtrArray *rows,
   g_autofree char *title = NULL;
   g_autofree char *artist = NULL;
   guint64 index;
-  SongsView view = { 0, 0, 0, -1, NULL, NULL };
+  SongsView view = { 0, 0, 0, -1, NULL, NULL, 0, 0 };
 
   if (g_strv_length (fields) != 4 || !g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT, &index, NULL) ||
       index >= rows->len)
@@ -372,6 +410,7 @@ materialize (VigilJobSongList *self)
   g_auto(GStrv) lines = NULL;
 
   self->store = g_list_store_new (VIGIL_TYPE_JOB_SONG);
+  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   resize_rows (self, c->n);
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -387,11 +426,11 @@ materialize (VigilJobSongList *self)
 
   if (c->names != NULL)
     {
-      lines = g_strsplit (c->names->str, "\n", -1);
+      lines = g_strsplit (c->names, "\n", -1);
       for (guint i = 0; lines[i] != NULL; i++)
         name_row_from_entry (self->rows, lines[i]);
-      g_string_free (c->names, TRUE);
-      c->names = NULL;
+      g_clear_pointer (&c->names, g_free);
+      c->names_len = c->names_size = c->last_name = 0;
     }
 
   /* a finish may have made DONE rows past `settled` */
@@ -410,8 +449,8 @@ vigil_job_song_list_new (void)
 {
   VigilJobSongList *self = g_new0 (VigilJobSongList, 1);
 
-  self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->compact.current = G_MAXUINT;
+  self->compact.last_index = G_MAXUINT;
   self->compact.done_state = VIGIL_SONG_STATE_DONE;
   self->compact.current_state = VIGIL_SONG_STATE_ANALYZING;
   self->compact.rest_state = VIGIL_SONG_STATE_WAITING;
@@ -426,8 +465,7 @@ vigil_job_song_list_free (VigilJobSongList *self)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->store);
-  if (self->compact.names != NULL)
-    g_string_free (self->compact.names, TRUE);
+  g_free (self->compact.names);
   g_free (self);
 }
 
@@ -445,7 +483,7 @@ gboolean
 vigil_job_song_list_has_rows (VigilJobKind         kind,
                               const VigilProgress *progress)
 {
-  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
+  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL, 0, 0 };
 
   g_return_val_if_fail (progress != NULL, FALSE);
 
@@ -496,9 +534,10 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
                           VigilJobKind         kind,
                           const VigilProgress *progress)
 {
-  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL };
-  g_autofree char *parsed_title = NULL;
-  g_autofree char *parsed_artist = NULL;
+  SongsView view = { 0, 0, VIGIL_UNKNOWN, -1, NULL, NULL, 0, 0 };
+  VigilSongMessage parsed;
+  g_autofree char *title = NULL;
+  g_autofree char *artist = NULL;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (progress != NULL);
@@ -507,12 +546,17 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
   if (!read_songs_view (progress, &view) || !kind_has_rows (kind, view.total))
     return;
 
-  /* without metadata, the message names the song being analysed */
-  if (view.title == NULL &&
-      vigil_reader_parse_song_message (progress->message, &parsed_title, &parsed_artist))
+  /* without metadata, the message names the song being analysed (read in
+   * place: a compact list copies what it keeps, escaped) */
+  if (view.title == NULL && vigil_reader_find_song_message (progress->message, &parsed))
     {
-      view.title = parsed_title;
-      view.artist = view.artist != NULL ? view.artist : parsed_artist;
+      view.title = parsed.title;
+      view.title_len = parsed.title_len;
+      if (view.artist == NULL)
+        {
+          view.artist = parsed.artist;
+          view.artist_len = parsed.artist_len;
+        }
     }
 
   view.total = MIN (view.total, VIGIL_JOB_SONG_LIST_MAX_ROWS);
@@ -522,6 +566,11 @@ vigil_job_song_list_sync (VigilJobSongList    *self,
       compact_sync (self, &view);
       return;
     }
+  /* rows take C strings */
+  if (view.title != NULL)
+    view.title = title = g_strndup (view.title, view.title_len);
+  if (view.artist != NULL)
+    view.artist = artist = g_strndup (view.artist, view.artist_len);
   resize_rows (self, view.total);
   update_rows (self, &view);
 }

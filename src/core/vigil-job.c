@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "vigil-eta.h"
 #include "vigil-job-song-list.h"
 #include "vigil-job-text.h"
@@ -12,48 +14,60 @@
 
 #include "vigil-job.h"
 
+/* What few jobs have (trouble, an end, a job record), kept apart and made
+ * the first time one of them is set to something else than its default:
+ * ten thousand tracked jobs mostly have none of it. */
+typedef struct
+{
+  char               *playlist_name;
+  char               *tracking_error;
+  char               *error_message;
+  GDateTime          *created_at;
+  GDateTime          *finished_at;
+  gint64              failing_since;
+  guint               retry_interval;
+} JobExtra;
+
+/* Ten thousand of these may be tracked: fields are packed (small enums in
+ * a byte, flags in bits), the server's name and host are interned (one
+ * copy for all jobs of a server), and the rarely set ones are in JobExtra. */
 struct _VigilJob
 {
   GObject             parent_instance;
 
   char               *job_id;
-  VigilJobKind        kind;
-  gint64              target_id;
   char               *title;
-  gboolean            title_explicit;
 
   /* what the server called things */
   char               *song_title;
   char               *artist;
-  char               *playlist_name;
 
-  VigilServerState    server_state;
-  VigilTrackingState  tracking_state;
-  char               *tracking_error;
-  char               *server_host;
-  char               *server_name;
-  gint64              failing_since;
-  guint               retry_interval;
+  char               *message;       /* its buffer holds message_size bytes */
+  const char         *server_host;   /* interned */
+  const char         *server_name;   /* interned */
+  GDateTime          *started_at;
+  JobExtra           *extra;         /* NULL while every field in it is at its default */
+  VigilJobSongList   *songs;         /* NULL until the job has songs or a view asks */
+
+  gint64              target_id;
   double              fraction;
-  VigilStep           step;
-  char               *message;
   double              eta_seconds;
-  char               *error_message;
   gint64              completed_items;
   gint64              total_items;
-  GDateTime          *created_at;
-  GDateTime          *started_at;
-  GDateTime          *finished_at;
+  guint64             sequence;      /* set by the tracker that lists the job */
 
-  VigilJobSongList   *songs;        /* NULL until the job has songs or a view asks */
-  gboolean            batching;     /* this update's notifications wait for its end */
-  gboolean            unheard;      /* this update has nobody to notify */
-  gboolean            title_stale;  /* kind or target changed since the title was made */
-  gboolean            seen;         /* the server answered with a record or progress */
+  guint32             message_size;
+  guint8              kind;          /* VigilJobKind */
+  guint8              server_state;  /* VigilServerState */
+  guint8              tracking_state; /* VigilTrackingState */
+  guint8              step;          /* VigilStep */
+  guint               title_explicit : 1;
+  guint               batching : 1;    /* this update's notifications wait for its end */
+  guint               unheard : 1;     /* this update has nobody to notify */
+  guint               title_stale : 1; /* kind or target changed since the title was made */
+  guint               seen : 1;        /* the server answered with a record or progress */
 
-  VigilEtaEstimator   eta;          /* what the records said over time */
-
-  guint64             sequence;     /* set by the tracker that lists the job */
+  VigilEtaEstimator   eta;           /* what the records said over time */
 };
 
 enum {
@@ -137,6 +151,93 @@ update_string (VigilJob    *self,
     notify (self, prop);
 }
 
+/* Server names and hosts: a few distinct values for thousands of jobs. */
+static void
+update_interned (VigilJob    *self,
+                 const char **field,
+                 const char  *value,
+                 guint        prop)
+{
+  value = g_intern_string (value);
+  if (*field == value)
+    return;
+
+  *field = value;
+  notify (self, prop);
+}
+
+/* The server's message changes on most polls: it is copied into the
+ * buffer the last one used when it fits, not allocated again. Compared
+ * once (the caller knows whether it is the same). */
+static void
+update_message (VigilJob   *self,
+                const char *message,
+                gboolean    same)
+{
+  gsize size;
+
+  g_assert (message != NULL);
+
+  if (same)
+    return;
+
+  size = strlen (message) + 1;
+  if (size > self->message_size)
+    {
+      /* what malloc gives anyway: chunks are 16-byte multiples with an
+       * 8-byte header */
+      gsize room = ((size + 8 + 15) & ~(gsize) 15) - 8;
+
+      g_free (self->message);
+      self->message = NULL;
+      self->message_size = 0;
+      if (room > G_MAXUINT32)
+        {
+          self->message = g_strdup (message);
+          notify (self, PROP_MESSAGE);
+          return;
+        }
+      self->message = g_malloc (room);
+      self->message_size = (guint32) room;
+    }
+  memcpy (self->message, message, size);
+  notify (self, PROP_MESSAGE);
+}
+
+static JobExtra *
+ensure_extra (VigilJob *self)
+{
+  if (self->extra == NULL)
+    self->extra = g_new0 (JobExtra, 1);
+  return self->extra;
+}
+
+static void
+job_extra_free (JobExtra *extra)
+{
+  g_free (extra->playlist_name);
+  g_free (extra->tracking_error);
+  g_free (extra->error_message);
+  g_clear_pointer (&extra->created_at, g_date_time_unref);
+  g_clear_pointer (&extra->finished_at, g_date_time_unref);
+  g_free (extra);
+}
+
+#define EXTRA_FIELD(self, member) \
+  ((gpointer) &ensure_extra (self)->member)
+
+static void
+update_extra_string (VigilJob   *self,
+                     gsize       offset,
+                     const char *value,
+                     guint       prop)
+{
+  /* NULL is the default: nothing to make the extra part for */
+  if (value == NULL && self->extra == NULL)
+    return;
+  update_string (self, G_STRUCT_MEMBER_P (ensure_extra (self), offset), value, prop);
+}
+
 static void
 update_double (VigilJob *self,
                double   *field,
@@ -175,6 +276,17 @@ update_date (VigilJob   *self,
   g_clear_pointer (field, g_date_time_unref);
   *field = value != NULL ? g_date_time_ref (value) : NULL;
   notify (self, prop);
+}
+
+static void
+update_extra_date (VigilJob  *self,
+                   gsize      offset,
+                   GDateTime *value,
+                   guint      prop)
+{
+  if (value == NULL && self->extra == NULL)
+    return;
+  update_date (self, G_STRUCT_MEMBER_P (ensure_extra (self), offset), value, prop);
 }
 
 static void
@@ -228,7 +340,7 @@ refresh_title (VigilJob *self,
   self->title_explicit = FALSE;
   self->title_stale = FALSE;
   title = vigil_job_text_title (self->kind, self->target_id, self->song_title, self->artist,
-                                self->playlist_name);
+                                self->extra != NULL ? self->extra->playlist_name : NULL);
   update_string (self, &self->title, title, PROP_TITLE);
 }
 
@@ -245,7 +357,7 @@ learn_names (VigilJob   *self,
   if (artist != NULL && artist[0] != '\0')
     changed |= vigil_replace_str (&self->artist, artist);
   if (playlist_name != NULL && playlist_name[0] != '\0')
-    changed |= vigil_replace_str (&self->playlist_name, playlist_name);
+    changed |= vigil_replace_str (EXTRA_FIELD (self, playlist_name), playlist_name);
 
   return changed;
 }
@@ -367,19 +479,19 @@ on_succeeded (VigilJob *self)
   update_int64 (self, &self->completed_items, self->total_items, PROP_COMPLETED_ITEMS);
   update_double (self, &self->fraction, 1.0, PROP_FRACTION);
   update_step (self, VIGIL_STEP_COMPLETE);
-  update_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), NULL, PROP_ERROR_MESSAGE);
   finish_songs (self, VIGIL_SONG_STATE_DONE, VIGIL_SONG_STATE_DONE);
 }
 
 static void
 on_finished (VigilJob *self)
 {
-  if (self->finished_at == NULL)
+  if (self->extra == NULL || self->extra->finished_at == NULL)
     {
       /* the server gives no finish time: this is when Vigil saw it */
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-      update_date (self, &self->finished_at, now, PROP_FINISHED_AT);
+      update_extra_date (self, G_STRUCT_OFFSET (JobExtra, finished_at), now, PROP_FINISHED_AT);
     }
 
   update_double (self, &self->eta_seconds, VIGIL_UNKNOWN, PROP_ETA_SECONDS);
@@ -394,8 +506,8 @@ on_finished (VigilJob *self)
 static void
 on_revived (VigilJob *self)
 {
-  update_date (self, &self->finished_at, NULL, PROP_FINISHED_AT);
-  update_string (self, &self->error_message, NULL, PROP_ERROR_MESSAGE);
+  update_extra_date (self, G_STRUCT_OFFSET (JobExtra, finished_at), NULL, PROP_FINISHED_AT);
+  update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), NULL, PROP_ERROR_MESSAGE);
 }
 
 static void
@@ -427,7 +539,8 @@ enter_failed (VigilJob       *self,
   if (error_message == NULL || error_message[0] == '\0')
     error_message = vigil_job_text_default_failure (status);
 
-  update_string (self, &self->error_message, error_message, PROP_ERROR_MESSAGE);
+  update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), error_message,
+                       PROP_ERROR_MESSAGE);
   enter_state (self, VIGIL_SERVER_STATE_FAILED);
 }
 
@@ -477,7 +590,7 @@ apply_progress_fields (VigilJob            *self,
   update_int64 (self, &self->total_items, MAX (p->total_items, 0), PROP_TOTAL_ITEMS);
   update_step (self, p->step);
   if (p->message != NULL)
-    update_string (self, &self->message, p->message, PROP_MESSAGE);
+    update_message (self, p->message, same_message);
 
   fraction = display_fraction (self, p);
   vigil_eta_estimator_set_items_may_grow (&self->eta, self->kind == VIGIL_JOB_KIND_PLAYLIST ||
@@ -543,7 +656,7 @@ apply_record_fields (VigilJob             *self,
   g_assert (r != NULL);
 
   learn_identity (self, r->kind, r->target_id);
-  update_date (self, &self->created_at, r->created_at, PROP_CREATED_AT);
+  update_extra_date (self, G_STRUCT_OFFSET (JobExtra, created_at), r->created_at, PROP_CREATED_AT);
   if (r->started_at != NULL)
     update_date (self, &self->started_at, r->started_at, PROP_STARTED_AT);
 
@@ -596,15 +709,9 @@ vigil_job_finalize (GObject *object)
   g_free (self->title);
   g_free (self->song_title);
   g_free (self->artist);
-  g_free (self->playlist_name);
   g_free (self->message);
-  g_free (self->error_message);
-  g_free (self->tracking_error);
-  g_free (self->server_host);
-  g_free (self->server_name);
-  g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
-  g_clear_pointer (&self->finished_at, g_date_time_unref);
+  g_clear_pointer (&self->extra, job_extra_free);
 
   G_OBJECT_CLASS (vigil_job_parent_class)->finalize (object);
 }
@@ -638,7 +745,7 @@ vigil_job_get_property (GObject    *object,
       g_value_set_enum (value, self->tracking_state);
       break;
     case PROP_TRACKING_ERROR:
-      g_value_set_string (value, self->tracking_error);
+      g_value_set_string (value, vigil_job_get_tracking_error (self));
       break;
     case PROP_SERVER_HOST:
       g_value_set_string (value, self->server_host);
@@ -647,10 +754,10 @@ vigil_job_get_property (GObject    *object,
       g_value_set_string (value, self->server_name);
       break;
     case PROP_FAILING_SINCE:
-      g_value_set_int64 (value, self->failing_since);
+      g_value_set_int64 (value, vigil_job_get_failing_since (self));
       break;
     case PROP_RETRY_INTERVAL:
-      g_value_set_uint (value, self->retry_interval);
+      g_value_set_uint (value, vigil_job_get_retry_interval (self));
       break;
     case PROP_FRACTION:
       g_value_set_double (value, self->fraction);
@@ -665,7 +772,7 @@ vigil_job_get_property (GObject    *object,
       g_value_set_double (value, self->eta_seconds);
       break;
     case PROP_ERROR_MESSAGE:
-      g_value_set_string (value, self->error_message);
+      g_value_set_string (value, vigil_job_get_error_message (self));
       break;
     case PROP_COMPLETED_ITEMS:
       g_value_set_int64 (value, self->completed_items);
@@ -674,13 +781,13 @@ vigil_job_get_property (GObject    *object,
       g_value_set_int64 (value, self->total_items);
       break;
     case PROP_CREATED_AT:
-      g_value_set_boxed (value, self->created_at);
+      g_value_set_boxed (value, vigil_job_get_created_at (self));
       break;
     case PROP_STARTED_AT:
       g_value_set_boxed (value, self->started_at);
       break;
     case PROP_FINISHED_AT:
-      g_value_set_boxed (value, self->finished_at);
+      g_value_set_boxed (value, vigil_job_get_finished_at (self));
       break;
     case PROP_IS_FINISHED:
       g_value_set_boolean (value, vigil_job_get_is_finished (self));
@@ -905,14 +1012,16 @@ vigil_job_mark_lost (VigilJob *self,
   g_object_freeze_notify (G_OBJECT (self));
   if (self->seen)
     {
-      update_string (self, &self->error_message, vigil_job_text_lost (), PROP_ERROR_MESSAGE);
+      update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), vigil_job_text_lost (),
+                           PROP_ERROR_MESSAGE);
       enter_state (self, VIGIL_SERVER_STATE_LOST);
     }
   else
     {
       g_autofree char *text = vigil_job_text_not_found (self->server_host);
 
-      update_string (self, &self->error_message, text, PROP_ERROR_MESSAGE);
+      update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), text,
+                           PROP_ERROR_MESSAGE);
       enter_state (self, VIGIL_SERVER_STATE_NOT_FOUND);
     }
   g_object_thaw_notify (G_OBJECT (self));
@@ -1012,7 +1121,7 @@ vigil_job_set_server_host (VigilJob   *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  update_string (self, &self->server_host, host, PROP_SERVER_HOST);
+  update_interned (self, &self->server_host, host, PROP_SERVER_HOST);
 }
 
 const char *
@@ -1029,7 +1138,7 @@ vigil_job_set_server_name (VigilJob   *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  update_string (self, &self->server_name, name, PROP_SERVER_NAME);
+  update_interned (self, &self->server_name, name, PROP_SERVER_NAME);
 }
 
 gint64
@@ -1037,7 +1146,7 @@ vigil_job_get_failing_since (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
 
-  return self->failing_since;
+  return self->extra != NULL ? self->extra->failing_since : 0;
 }
 
 void
@@ -1046,7 +1155,10 @@ vigil_job_set_failing_since (VigilJob *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  update_int64 (self, &self->failing_since, MAX (since_us, 0), PROP_FAILING_SINCE);
+  since_us = MAX (since_us, 0);
+  if (since_us == 0 && self->extra == NULL)
+    return;
+  update_int64 (self, EXTRA_FIELD (self, failing_since), since_us, PROP_FAILING_SINCE);
 }
 
 guint
@@ -1054,7 +1166,7 @@ vigil_job_get_retry_interval (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), 0);
 
-  return self->retry_interval;
+  return self->extra != NULL ? self->extra->retry_interval : 0;
 }
 
 void
@@ -1063,10 +1175,10 @@ vigil_job_set_retry_interval (VigilJob *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  if (self->retry_interval == interval_ms)
+  if (vigil_job_get_retry_interval (self) == interval_ms)
     return;
 
-  self->retry_interval = interval_ms;
+  ensure_extra (self)->retry_interval = interval_ms;
   notify (self, PROP_RETRY_INTERVAL);
 }
 
@@ -1075,7 +1187,7 @@ vigil_job_get_tracking_error (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
-  return self->tracking_error;
+  return self->extra != NULL ? self->extra->tracking_error : NULL;
 }
 
 void
@@ -1084,7 +1196,7 @@ vigil_job_set_tracking_error (VigilJob   *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  update_string (self, &self->tracking_error, error, PROP_TRACKING_ERROR);
+  update_extra_string (self, G_STRUCT_OFFSET (JobExtra, tracking_error), error, PROP_TRACKING_ERROR);
 }
 
 double
@@ -1124,7 +1236,7 @@ vigil_job_get_error_message (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
-  return self->error_message;
+  return self->extra != NULL ? self->extra->error_message : NULL;
 }
 
 void
@@ -1133,7 +1245,7 @@ vigil_job_set_error_message (VigilJob   *self,
 {
   g_return_if_fail (VIGIL_IS_JOB (self));
 
-  update_string (self, &self->error_message, message, PROP_ERROR_MESSAGE);
+  update_extra_string (self, G_STRUCT_OFFSET (JobExtra, error_message), message, PROP_ERROR_MESSAGE);
 }
 
 gint64
@@ -1157,7 +1269,7 @@ vigil_job_get_created_at (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
-  return self->created_at;
+  return self->extra != NULL ? self->extra->created_at : NULL;
 }
 
 GDateTime *
@@ -1173,7 +1285,7 @@ vigil_job_get_finished_at (VigilJob *self)
 {
   g_return_val_if_fail (VIGIL_IS_JOB (self), NULL);
 
-  return self->finished_at;
+  return self->extra != NULL ? self->extra->finished_at : NULL;
 }
 
 gboolean

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "vigil-job-array.h"
+
 #include "vigil-tracker.h"
 
 struct _VigilTracker
@@ -12,7 +14,7 @@ struct _VigilTracker
 
   VigilApiClient  *client;
   VigilPoller     *poller;
-  GListStore      *jobs;
+  VigilJobArray   *jobs;
   GHashTable      *by_id;   /* job id → VigilJob (unowned; the store owns) */
   char            *server_name;  /* the user's name for the server, or NULL */
   guint64          next_sequence;
@@ -60,7 +62,7 @@ find_job (VigilTracker *self,
           VigilJob     *job,
           guint        *position)
 {
-  return g_list_store_find (self->jobs, job, position);
+  return vigil_job_array_find (self->jobs, job, position);
 }
 
 /* Views filter and sort by whether a job is finished or watched, which no
@@ -70,11 +72,10 @@ static void
 reannounce (VigilTracker *self,
             VigilJob     *job)
 {
-  g_autoptr(VigilJob) hold = g_object_ref (job);
   guint position;
 
   if (find_job (self, job, &position))
-    g_list_store_splice (self->jobs, position, 1, (gpointer *) &job, 1);
+    vigil_job_array_reannounce (self->jobs, position);
 }
 
 static VigilJob *
@@ -88,7 +89,7 @@ add_job (VigilTracker *self,
   vigil_job_set_sequence (job, ++self->next_sequence);
   vigil_job_set_server_name (job, vigil_tracker_get_server_name (self));
   g_hash_table_insert (self->by_id, (char *) vigil_job_get_job_id (job), job);
-  g_list_store_append (self->jobs, job);
+  vigil_job_array_append (self->jobs, job);
   vigil_poller_track (self->poller, job);
   return job;
 }
@@ -186,7 +187,7 @@ vigil_tracker_dispose (GObject *object)
   g_clear_object (&self->poller);
   g_clear_object (&self->client);
   g_hash_table_remove_all (self->by_id);
-  g_list_store_remove_all (self->jobs);
+  vigil_job_array_remove_all (self->jobs);
 
   G_OBJECT_CLASS (vigil_tracker_parent_class)->dispose (object);
 }
@@ -287,7 +288,7 @@ vigil_tracker_class_init (VigilTrackerClass *klass)
 static void
 vigil_tracker_init (VigilTracker *self)
 {
-  self->jobs = g_list_store_new (VIGIL_TYPE_JOB);
+  self->jobs = vigil_job_array_new ();
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -501,7 +502,7 @@ vigil_tracker_remove (VigilTracker *self,
 
   vigil_poller_untrack (self->poller, job);
   g_hash_table_remove (self->by_id, vigil_job_get_job_id (job));
-  g_list_store_remove (self->jobs, position);
+  vigil_job_array_remove (self->jobs, position);
 }
 
 guint
@@ -520,7 +521,7 @@ vigil_tracker_clear_finished (VigilTracker *self)
       if (!vigil_job_get_is_finished (job))
         continue;
       g_hash_table_remove (self->by_id, vigil_job_get_job_id (job));
-      g_list_store_remove (self->jobs, i - 1);
+      vigil_job_array_remove (self->jobs, i - 1);
       removed++;
     }
   return removed;

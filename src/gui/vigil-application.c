@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <libsoup/soup.h>
 
 #include "vigil-background.h"
@@ -633,6 +636,22 @@ vigil_application_command_line (GApplication            *app,
   return 0;
 }
 
+/* glibc returns freed memory at the top of the heap once more than its
+ * trim threshold (128 KiB) is free there, but it raises the threshold to
+ * twice the largest mmapped block freed so far: after GTK frees its first
+ * window image (a few MB), up to twice that stays in the process for good.
+ * A tray app that lives for days keeps the threshold where it starts
+ * (README.md, "Performance", figure 5: ~2.5 MB less RSS with 10 000 jobs,
+ * frame times unchanged). Setting it also keeps the mmap threshold at its
+ * start, 128 KiB. */
+static void
+keep_little_free_heap (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_TRIM_THRESHOLD, VIGIL_APPLICATION_TRIM_THRESHOLD);
+#endif
+}
+
 static void
 vigil_application_startup (GApplication *app)
 {
@@ -654,6 +673,7 @@ vigil_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (vigil_application_parent_class)->startup (app);
 
+  keep_little_free_heap ();
   VIGIL_APPLICATION (app)->background = vigil_background_new (VIGIL_APPLICATION (app));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

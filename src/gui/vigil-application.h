@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* The glibc malloc trim threshold the application fixes at startup (bytes;
+ * glibc's own start value): freed heap above it is returned at once. */
+#define VIGIL_APPLICATION_TRIM_THRESHOLD (128 * 1024)
+
 #define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
 G_DECLARE_FINAL_TYPE (VigilApplication, vigil_application, VIGIL, APPLICATION, AdwApplication)
 

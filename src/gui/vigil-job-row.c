@@ -21,7 +21,7 @@ struct _VigilJobRow
   gulong          notify_id;
   guint           clock_id;
   guint           tick_id;     /* an update waiting for the next frame */
-  gboolean        dirty;       /* the job changed while the row was hidden */
+  gboolean        dirty;       /* the row may be behind its job (hidden, unbuilt) */
   gboolean        show_server; /* the kind line names the job's server */
   gboolean        built;       /* the template's widgets exist (first map) */
   guint           build_id;    /* a tick callback: build once laid out and shown */
@@ -371,6 +371,26 @@ on_job_notify (VigilJobRow *self)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_on_tick, NULL, NULL);
 }
 
+/* Only a shown row listens to its job: a GtkListView keeps some 200 rows
+ * alive whatever it shows, and a job with a listener pays for batching and
+ * sending its notifications on every poll (a job nobody hears skips both,
+ * vigil-job.c). A row shown again catches up at once (dirty). */
+static void
+listen (VigilJobRow *self,
+        gboolean     on)
+{
+  on = on && self->job != NULL;
+  if (on == (self->notify_id != 0))
+    return;
+  if (on)
+    self->notify_id = g_signal_connect_swapped (self->job, "notify", G_CALLBACK (on_job_notify), self);
+  else
+    {
+      g_clear_signal_handler (&self->notify_id, self->job);
+      self->dirty = self->job != NULL;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Parts made on demand                                                */
 /* ------------------------------------------------------------------ */
@@ -571,6 +591,7 @@ vigil_job_row_map (GtkWidget *widget)
   VigilJobRow *self = VIGIL_JOB_ROW (widget);
 
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->map (widget);
+  listen (self, TRUE);
   if (!self->built)
     {
       if (gtk_widget_get_width (widget) > 0 || build_at_once (widget))
@@ -603,6 +624,7 @@ vigil_job_row_unmap (GtkWidget *widget)
       self->build_id = 0;
     }
   GTK_WIDGET_CLASS (vigil_job_row_parent_class)->unmap (widget);
+  listen (self, FALSE);
   update_clock (self);
 }
 
@@ -766,11 +788,9 @@ vigil_job_row_set_job (VigilJobRow *self,
   if (self->job == job)
     return;
 
-  g_clear_signal_handler (&self->notify_id, self->job);
+  listen (self, FALSE);
   g_set_object (&self->job, job);
-
-  if (job != NULL)
-    self->notify_id = g_signal_connect_swapped (job, "notify", G_CALLBACK (on_job_notify), self);
+  listen (self, gtk_widget_get_mapped (GTK_WIDGET (self)));
   /* Recycled rows start collapsed. */
   if (self->built)
     {
