@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-api-client-private.h"
+#include "vigil-reader-active.h"
 
 #define READ_CHUNK_SIZE      (64 * 1024)
 
@@ -35,6 +36,11 @@ typedef struct
   gint64                 retry_after_ms;
   gint64                 started_us;
   guint64                received;       /* body bytes read, kept or not */
+
+  /* GET /api/progress read job by job (vigil_api_request_read_active()) */
+  VigilApiClient        *client;         /* unowned: the task's source object */
+  VigilApiProgressFunc   each;
+  gpointer               each_data;
 
   /* Ours, cancelled by the caller's cancellable or by the deadline. */
   GCancellable          *cancellable;
@@ -152,19 +158,18 @@ static void on_sent (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data);
 
-void
-vigil_api_request_send (VigilApiClient      *self,
-                        const char          *method,
-                        char                *path,
-                        const char          *job_id,
-                        GBytes              *json_body,
-                        VigilApiEndpoint     endpoint,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data,
-                        gpointer             source_tag)
+static GTask *
+request_new (VigilApiClient      *self,
+             const char          *method,
+             char                *path,
+             const char          *job_id,
+             VigilApiEndpoint     endpoint,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Request *req = g_new0 (Request, 1);
 
   g_assert (VIGIL_IS_API_CLIENT (self));
@@ -172,6 +177,7 @@ vigil_api_request_send (VigilApiClient      *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
   req->endpoint = vigil_api_endpoint_info (endpoint);
+  req->client = self;
   req->method = method;
   req->path = path;
   req->job_id = g_strdup (job_id);
@@ -179,11 +185,22 @@ vigil_api_request_send (VigilApiClient      *self,
   req->retry_after_ms = -1;
   req->started_us = g_get_monotonic_time ();
   req->cancellable = g_cancellable_new ();
+  return task;
+}
+
+static void
+request_start (GTask        *task,
+               GBytes       *json_body,
+               GCancellable *cancellable)
+{
+  Request *req = g_task_get_task_data (task);
+  VigilApiClient *self = req->client;
 
   if ((req->msg = build_message (self, req, json_body)) == NULL)
     {
       g_task_return_new_error (task, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
-                               _("“%s” cannot be requested from this server"), path);
+                               _("“%s” cannot be requested from this server"), req->path);
+      g_object_unref (task);
       return;
     }
 
@@ -197,7 +214,44 @@ vigil_api_request_send (VigilApiClient      *self,
   self->request_count++;
   request_start_deadline (req);
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->cancellable,
-                           on_sent, g_steal_pointer (&task));
+                           on_sent, task);
+}
+
+void
+vigil_api_request_send (VigilApiClient      *self,
+                        const char          *method,
+                        char                *path,
+                        const char          *job_id,
+                        GBytes              *json_body,
+                        VigilApiEndpoint     endpoint,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data,
+                        gpointer             source_tag)
+{
+  GTask *task = request_new (self, method, path, job_id, endpoint, cancellable, callback,
+                             user_data, source_tag);
+
+  request_start (task, json_body, cancellable);
+}
+
+void
+vigil_api_request_read_active (VigilApiClient       *self,
+                               VigilApiProgressFunc  func,
+                               gpointer              func_data,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data,
+                               gpointer              source_tag)
+{
+  GTask *task = request_new (self, "GET", g_strdup ("/api/progress"), NULL,
+                             VIGIL_API_ENDPOINT_ACTIVE_PROGRESS, cancellable, callback,
+                             user_data, source_tag);
+  Request *req = g_task_get_task_data (task);
+
+  req->each = func;
+  req->each_data = func_data;
+  request_start (task, NULL, cancellable);
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,6 +351,46 @@ log_request (Request      *req,
     g_debug ("%s %s -> %u in %" G_GINT64_FORMAT " ms", req->method, req->path, status, ms);
 }
 
+/* One record of GET /api/progress read job by job: announced, then to the
+ * caller's func; none once the request is cancelled (the caller may be
+ * gone). */
+static gboolean
+hand_over (VigilProgress *progress,
+           gpointer       user_data)
+{
+  Request *req = user_data;
+
+  if (!g_cancellable_is_cancelled (req->cancellable))
+    {
+      vigil_api_client_announce_progress (req->client, progress->job_id, progress);
+      if (!g_cancellable_is_cancelled (req->cancellable))
+        req->each (progress, req->each_data);
+    }
+  vigil_progress_free (progress);
+  return !g_cancellable_is_cancelled (req->cancellable);
+}
+
+static void
+return_result (GTask        *task,
+               gpointer      result,
+               GError       *error)
+{
+  Request *req = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (req->cancellable) && !req->timed_out && result != NULL)
+    {
+      /* A func cancelled the request while the answer was read. */
+      req->endpoint->free_result (result);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+    }
+  else if (req->each != NULL && result != NULL)
+    g_task_return_boolean (task, TRUE);
+  else if (result != NULL)
+    g_task_return_pointer (task, result, req->endpoint->free_result);
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 complete_request (GTask *task)
 {
@@ -304,7 +398,7 @@ complete_request (GTask *task)
   ApiAnswer answer = { req->endpoint, soup_message_get_status (req->msg),
                        soup_message_get_reason_phrase (req->msg),
                        soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms,
-                       req->url };
+                       req->url, req->each != NULL ? hand_over : NULL, req };
   g_autoptr(GError) error = NULL;
   gpointer result;
 
@@ -313,13 +407,10 @@ complete_request (GTask *task)
   result = vigil_api_answer_process (&answer, &error);
   log_request (req, answer.status, error);
 
-  if (result != NULL && req->endpoint->announce != NULL)
+  if (result != NULL && req->each == NULL && req->endpoint->announce != NULL)
     req->endpoint->announce (g_task_get_source_object (task), req->job_id, result);
 
-  if (result != NULL)
-    g_task_return_pointer (task, result, req->endpoint->free_result);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  return_result (task, result, g_steal_pointer (&error));
 }
 
 /* Stop the transfer: with our cancellable cancelled, closing the stream

@@ -521,10 +521,12 @@ vigil_active_scanner_feed (VigilActiveScanner *self,
   if (!self->streaming && self->kept == NULL)
     return TRUE;   /* taken by vigil_active_scanner_steal_kept() */
 
-  if (!self->streaming)
-    g_byte_array_append (self->kept, (const guint8 *) data, (guint) len);
   if (self->fallback)
-    return TRUE;   /* the tree reads it all at the end */
+    {
+      /* The tree reads it all at the end. */
+      g_byte_array_append (self->kept, (const guint8 *) data, (guint) len);
+      return TRUE;
+    }
 
   check_utf8 (self, data, len);
   if (self->not_utf8 && !self->streaming)
@@ -542,6 +544,11 @@ vigil_active_scanner_feed (VigilActiveScanner *self,
             i++;
         }
     }
+
+  /* Kept until the jobs start (and all of it for a tree): not copied when
+   * they start in this piece. */
+  if (!self->streaming)
+    g_byte_array_append (self->kept, (const guint8 *) data, (guint) len);
 
   return !self->stopped;
 }
