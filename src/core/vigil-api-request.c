@@ -41,6 +41,7 @@ typedef struct
   VigilApiClient        *client;         /* unowned: the task's source object */
   VigilApiProgressFunc   each;
   gpointer               each_data;
+  VigilActiveScanner    *scanner;        /* a successful answer, read as it comes */
 
   /* Ours, cancelled by the caller's cancellable or by the deadline. */
   GCancellable          *cancellable;
@@ -64,6 +65,7 @@ request_free (Request *req)
   g_clear_object (&req->msg);
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_pointer (&req->bytes, g_bytes_unref);
+  g_clear_pointer (&req->scanner, vigil_active_scanner_free);
   g_free (req->server);
   g_free (req->url);
   g_free (req->job_id);
@@ -380,7 +382,8 @@ return_result (GTask        *task,
   if (g_cancellable_is_cancelled (req->cancellable) && !req->timed_out && result != NULL)
     {
       /* A func cancelled the request while the answer was read. */
-      req->endpoint->free_result (result);
+      if (req->each == NULL)
+        req->endpoint->free_result (result);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
     }
   else if (req->each != NULL && result != NULL)
@@ -402,7 +405,20 @@ complete_request (GTask *task)
   g_autoptr(GError) error = NULL;
   gpointer result;
 
-  req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  if (req->scanner != NULL && vigil_active_scanner_is_streaming (req->scanner))
+    {
+      /* Its records are out already: only the end is left to check. */
+      result = vigil_active_scanner_finish (req->scanner, &error) ? GINT_TO_POINTER (TRUE) : NULL;
+      log_request (req, answer.status, error);
+      return_result (task, result, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Not the usual shape: the scanner kept every byte, read as a whole. */
+  if (req->scanner != NULL)
+    req->bytes = vigil_active_scanner_steal_kept (req->scanner);
+  else
+    req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
   answer.body = req->bytes;
   result = vigil_api_answer_process (&answer, &error);
   log_request (req, answer.status, error);
@@ -506,9 +522,24 @@ on_read (GObject      *source,
   else if (g_bytes_get_size (chunk) == 0)
     g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, req->cancellable,
                                 on_closed, g_steal_pointer (&task));
-  else if (req->body->len + g_bytes_get_size (chunk) >
-           vigil_api_endpoint_max_body (req->endpoint))
+  else if (req->received > vigil_api_endpoint_max_body (req->endpoint))
     fail_too_large (task);
+  else if (req->scanner != NULL)
+    {
+      /* Each job's record goes to the caller as soon as it is read; the
+       * caller may cancel the request from there. */
+      if (!vigil_active_scanner_feed (req->scanner, g_bytes_get_data (chunk, NULL),
+                                      g_bytes_get_size (chunk)) &&
+          g_cancellable_is_cancelled (req->cancellable))
+        {
+          g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                             "Cancelled");
+
+          fail_transport (task, cancelled);
+        }
+      else
+        read_next_chunk (g_steal_pointer (&task));
+    }
   else
     {
       g_byte_array_append (req->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -536,6 +567,18 @@ on_sent (GObject      *source,
   if (vigil_api_announces_too_large (soup_message_get_response_headers (req->msg), req->endpoint))
     {
       fail_too_large (task);
+      return;
+    }
+
+  /* GET /api/progress for a caller that takes its records one by one: a
+   * successful answer is read as it comes, never held whole (error
+   * statuses and sign-in pages are small, and read whole as before). */
+  if (req->each != NULL &&
+      SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (req->msg)) &&
+      !vigil_api_headers_say_html (soup_message_get_response_headers (req->msg)))
+    {
+      req->scanner = vigil_active_scanner_new (hand_over, req);
+      read_next_chunk (g_steal_pointer (&task));
       return;
     }
 
