@@ -1,7 +1,10 @@
 /* vigil-api-request.c — one request's way: the message and its headers,
  * the caller's cancellable and the deadline, the body read in chunks up to
  * the endpoint's limit, and failures below HTTP. The answer, once whole,
- * goes through the answer path (vigil-api-answer.c).
+ * goes through the answer path (vigil-api-answer.c) — except a successful
+ * GET /api/progress read job by job (vigil_api_request_read_active()),
+ * whose chunks go through the scanner of vigil-reader-active.h as they
+ * come, each record to the caller at once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
