@@ -62,6 +62,7 @@ typedef struct
   gsize            bytes_sent;
   const char      *raw_answer;  /* what the bare socket service sends */
   GPtrArray       *streamed;    /* records heard by CALL_ACTIVE_STREAM */
+  GCancellable    *cancel_on_record;  /* cancelled by the first record heard */
 } Fixture;
 
 /* ------------------------------------------------------------------ */
@@ -426,6 +427,8 @@ on_streamed (VigilProgress *progress,
 
   g_assert_nonnull (f->streamed);
   g_ptr_array_add (f->streamed, vigil_progress_copy (progress));
+  if (f->cancel_on_record != NULL)
+    g_cancellable_cancel (f->cancel_on_record);
 }
 
 static void
@@ -1554,6 +1557,35 @@ test_active_streamed_large (Fixture       *f,
   g_assert_cmpuint (o->bytes_received, ==, body->len);
 }
 
+/* The caller may cancel from its func (a poller disposed while it applies
+ * a record): no record is heard after that, and the request ends cancelled. */
+static void
+test_active_streamed_cancel (Fixture       *f,
+                             gconstpointer  data)
+{
+  /* Read as it comes, and (not the usual shape) kept and read whole. */
+  static const char *const heads[] = { "{\"active_jobs\": {", "{\"active\\u005fjobs\": {" };
+
+  for (guint h = 0; h < G_N_ELEMENTS (heads); h++)
+    {
+      g_autoptr(GString) body = g_string_new (heads[h]);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(Outcome) o = NULL;
+
+      for (guint i = 0; i < 5000; i++)
+        g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5}",
+                                i > 0 ? ", " : "", i);
+      g_string_append (body, "}}");
+
+      f->answer = (Answer) { 200, JSON, body->str };
+      f->cancel_on_record = cancellable;
+      o = run_call_full (f, CALL_ACTIVE_STREAM, 0, NULL, cancellable);
+      f->cancel_on_record = NULL;
+      g_assert_error (o->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpuint (f->streamed->len, ==, 1);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Base URLs                                                           */
 /* ------------------------------------------------------------------ */
@@ -2067,6 +2099,7 @@ main (int   argc,
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
   ADD ("/vigil/api-client/active-streamed", setup_mock, test_active_streamed);
   ADD ("/vigil/api-client/active-streamed-large", setup_mock, test_active_streamed_large);
+  ADD ("/vigil/api-client/active-streamed-cancel", setup_mock, test_active_streamed_cancel);
   ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 
   ADD ("/vigil/api-client/demo/start", setup_demo, test_demo_start);
