@@ -26,6 +26,7 @@ typedef enum
   BODY_BIG,       /* 5 MiB of JSON-ish text with a Content-Length */
   BODY_ENDLESS,   /* chunked, never completed: 64 KiB chunks for ever */
   BODY_TRICKLE,   /* chunked: one byte every 100 ms, never completed */
+  BODY_ENDLESS_JOBS, /* chunked: body (jobs), then 64 KiB of spaces for ever */
 } BodyKind;
 
 typedef struct
@@ -60,6 +61,8 @@ typedef struct
   char            *method;
   gsize            bytes_sent;
   const char      *raw_answer;  /* what the bare socket service sends */
+  GPtrArray       *streamed;    /* records heard by CALL_ACTIVE_STREAM */
+  GCancellable    *cancel_on_record;  /* cancelled by the first record heard */
 } Fixture;
 
 /* ------------------------------------------------------------------ */
@@ -147,7 +150,9 @@ start_chunked (Fixture           *f,
   soup_message_headers_set_content_type (headers, JSON, NULL);
   soup_message_body_set_accumulate (body, FALSE);
 
-  if (f->answer.kind == BODY_ENDLESS)
+  if (f->answer.kind == BODY_ENDLESS_JOBS)
+    soup_message_body_append (body, SOUP_MEMORY_COPY, f->answer.body, strlen (f->answer.body));
+  if (f->answer.kind == BODY_ENDLESS || f->answer.kind == BODY_ENDLESS_JOBS)
     {
       g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), f);
       on_wrote_chunk (msg, f);
@@ -179,7 +184,7 @@ fill_answer (Fixture           *f,
   if (a->location != NULL)
     soup_message_headers_replace (headers, "Location", a->location);
 
-  if (a->kind == BODY_ENDLESS || a->kind == BODY_TRICKLE)
+  if (a->kind == BODY_ENDLESS || a->kind == BODY_TRICKLE || a->kind == BODY_ENDLESS_JOBS)
     start_chunked (f, msg);
   else if (a->kind == BODY_BIG)
     {
@@ -343,6 +348,7 @@ teardown (Fixture       *f,
     ;
   g_ptr_array_unref (f->pending);
   g_ptr_array_unref (f->paths);
+  g_clear_pointer (&f->streamed, g_ptr_array_unref);
   g_main_loop_unref (f->loop);
   g_free (f->authorization);
   g_free (f->cookie);
@@ -369,6 +375,7 @@ typedef enum
   CALL_WORKER_HEALTH,
   CALL_QUEUE_HEALTH,
   CALL_CLEANUP,
+  CALL_ACTIVE_STREAM,   /* GET /api/progress read as it arrives */
   N_CALLS
 } Call;
 
@@ -379,6 +386,7 @@ typedef struct
   GError         *error;
   gint64          retry_after_ms;
   gint64          elapsed_ms;
+  guint64         bytes_received;
 } Outcome;
 
 static void
@@ -409,6 +417,18 @@ on_guard (gpointer user_data)
 {
   g_error ("A request did not finish within 30 s");
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_streamed (VigilProgress *progress,
+             gpointer       user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_nonnull (f->streamed);
+  g_ptr_array_add (f->streamed, vigil_progress_copy (progress));
+  if (f->cancel_on_record != NULL)
+    g_cancellable_cancel (f->cancel_on_record);
 }
 
 static void
@@ -453,6 +473,11 @@ start_call (Fixture      *f,
       break;
     case CALL_CLEANUP:
       vigil_api_client_cleanup_async (c, (int) id, cancellable, on_done, f);
+      break;
+    case CALL_ACTIVE_STREAM:
+      g_clear_pointer (&f->streamed, g_ptr_array_unref);
+      f->streamed = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_progress_free);
+      vigil_api_client_read_active_progress_async (c, on_streamed, f, cancellable, on_done, f);
       break;
     case N_CALLS:
     default:
@@ -501,6 +526,12 @@ finish_call (Fixture         *f,
     case CALL_CLEANUP:
       *free_value = g_free;
       return vigil_api_client_cleanup_finish (c, f->result, error);
+    case CALL_ACTIVE_STREAM:
+      /* On failure, f->streamed keeps what was heard before. */
+      *free_value = (GDestroyNotify) g_ptr_array_unref;
+      if (!vigil_api_client_read_active_progress_finish (c, f->result, error))
+        return NULL;
+      return g_steal_pointer (&f->streamed);
     case N_CALLS:
     default:
       g_assert_not_reached ();
@@ -526,6 +557,7 @@ run_call_full (Fixture      *f,
 
   o->elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   o->retry_after_ms = vigil_api_result_get_retry_after_ms (f->result);
+  o->bytes_received = vigil_api_result_get_bytes_received (f->result);
   o->value = finish_call (f, call, &o->free_value, &o->error);
   g_assert_true ((o->value == NULL) == (o->error != NULL));
   g_clear_object (&f->result);
@@ -700,6 +732,7 @@ endpoint_of (Call call)
     case CALL_JOB_STATUS:
       return VIGIL_API_ENDPOINT_JOB_STATUS;
     case CALL_ACTIVE:
+    case CALL_ACTIVE_STREAM:
       return VIGIL_API_ENDPOINT_ACTIVE_PROGRESS;
     case CALL_QUEUE_STATUS:
       return VIGIL_API_ENDPOINT_QUEUE_STATUS;
@@ -1382,6 +1415,178 @@ test_large_body (Fixture       *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* GET /api/progress read as it arrives                                */
+/* ------------------------------------------------------------------ */
+
+static char *
+describe_jobs (GPtrArray *jobs)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; jobs != NULL && i < jobs->len; i++)
+    {
+      VigilProgress *p = g_ptr_array_index (jobs, i);
+
+      g_string_append_printf (out, "%s %g %s|", p->job_id, p->fraction,
+                              p->message != NULL ? p->message : "-");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+compare_streamed (Fixture      *f,
+                  const char   *name,
+                  const Answer *answer)
+{
+  g_autoptr(Outcome) whole = NULL;
+  g_autoptr(Outcome) streamed = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *before = NULL;
+
+  f->answer = *answer;
+  f->bytes_sent = 0;
+  whole = run_call (f, CALL_ACTIVE, 0, NULL);
+  f->bytes_sent = 0;
+  streamed = run_call (f, CALL_ACTIVE_STREAM, 0, NULL);
+
+  g_test_message ("%s: %s", name, whole->error != NULL ? whole->error->message : "read");
+  if ((whole->error == NULL) != (streamed->error == NULL) ||
+      (whole->error != NULL && (whole->error->domain != streamed->error->domain ||
+                                whole->error->code != streamed->error->code ||
+                                g_strcmp0 (whole->error->message, streamed->error->message) != 0)))
+    {
+      g_test_fail_printf ("%s: whole “%s”, streamed “%s”", name,
+                          whole->error ? whole->error->message : "a result",
+                          streamed->error ? streamed->error->message : "a result");
+      return;
+    }
+  g_assert_cmpint (whole->retry_after_ms, ==, streamed->retry_after_ms);
+  if (answer->kind != BODY_ENDLESS && answer->kind != BODY_ENDLESS_JOBS)
+    g_assert_cmpuint (whole->bytes_received, ==, streamed->bytes_received);
+
+  if (whole->error == NULL)
+    {
+      expected = describe_jobs (whole->value);
+      got = describe_jobs (streamed->value);
+      g_assert_cmpstr (got, ==, expected);
+    }
+  else if (f->streamed != NULL && f->streamed->len > 0)
+    {
+      /* What was heard before the fault: whole records of the body. */
+      before = describe_jobs (f->streamed);
+      g_test_message ("%s: %u records heard before: %s", name, f->streamed->len, before);
+      g_assert_nonnull (answer->body);
+      for (guint i = 0; i < f->streamed->len; i++)
+        {
+          VigilProgress *p = g_ptr_array_index (f->streamed, i);
+          g_autofree char *key = g_strdup_printf ("\"%s\"", p->job_id);
+
+          g_assert_nonnull (strstr (answer->body, key));
+        }
+    }
+}
+
+static const struct
+{
+  const char *name;
+  Answer      answer;
+  guint       heard;    /* records heard before the error (streamed) */
+} streamed_cases[] = {
+  { "jobs", { 200, JSON, "{\"success\": true, \"active_jobs\": {\"a\": {\"current_progress\": 0.5,"
+              " \"current_message\": \"Analyzing 'x}{' by \\\"Y\\\"\"}, \"b\": {\"job_id\": \"b2\"},"
+              " \"é\\u00e9\": {\"progress\": 1e-1}}, \"total_active\": 3}" }, 0 },
+  { "jobs-array", { 200, JSON, "{\"active_jobs\": [{\"job_id\": \"x\"}, 3, {\"job_id\": \"y\"}]}" },
+    0 },
+  { "no-jobs", { 200, JSON, "{\"success\": true, \"active_jobs\": {}}" }, 0 },
+  { "text-plain", { 200, "text/plain", "{\"active_jobs\": {\"a\": {}}}" }, 0 },
+  { "truncated", { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {\"current_progress\": 0.5}, "
+                   "\"c\": {\"current_progress\": 0." }, 2 },
+  { "html-midway", { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {}, <html><body>Sign in" },
+    2 },
+  /* A piece is checked for UTF-8 before its records are read: none here. */
+  { "not-utf8-midway", { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {\"m\": \"\xff\"}}}" },
+    0 },
+  { "deep-midway", { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": [[[[[[[[[[[[[[[[[[[[[[[[[[["
+                     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]" }, 1 },
+  { "garbage-after", { 200, JSON, "{\"active_jobs\": {\"a\": {}}} and more" }, 1 },
+  { "missing", { 200, JSON, "{\"success\": true}" }, 0 },
+  { "html-start", { 200, JSON, "  <html><body>Sign in</body></html>" }, 0 },
+  { "too-large-midway", { 200, JSON, "{\"active_jobs\": {\"a\": {}, \"b\": {}, \"c\": {",
+                          BODY_ENDLESS_JOBS }, 2 },
+};
+
+/* The poller reads GET /api/progress as it arrives: every answer gives what
+ * the whole answer gives (the same records, or the same error, Retry-After
+ * and bytes received); records heard before a fault were whole. */
+static void
+test_active_streamed (Fixture       *f,
+                      gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (answer_cases); i++)
+    compare_streamed (f, answer_cases[i].name, &answer_cases[i].answer);
+
+  for (guint i = 0; i < G_N_ELEMENTS (streamed_cases); i++)
+    {
+      compare_streamed (f, streamed_cases[i].name, &streamed_cases[i].answer);
+      /* After a success the records were taken from f->streamed. */
+      g_assert_cmpuint (f->streamed != NULL ? f->streamed->len : 0, ==, streamed_cases[i].heard);
+    }
+}
+
+/* A body many times the size of a read, in a job's worth of pieces. */
+static void
+test_active_streamed_large (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) body = g_string_new ("{\"success\": true, \"active_jobs\": {");
+  g_autoptr(Outcome) o = NULL;
+  guint n = 20000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5, \"current_message\": "
+                            "\"Analyzing song number %u of a \\\"very\\\" long playlist\"}",
+                            i > 0 ? ", " : "", i, i);
+  g_string_append (body, "}, \"total_active\": 20000}");
+  compare_streamed (f, "large", &(Answer) { 200, JSON, body->str });
+
+  f->answer = (Answer) { 200, JSON, body->str };
+  o = run_call (f, CALL_ACTIVE_STREAM, 0, NULL);
+  g_assert_no_error (o->error);
+  g_assert_cmpuint (((GPtrArray *) o->value)->len, ==, n);
+  g_assert_cmpuint (o->bytes_received, ==, body->len);
+}
+
+/* The caller may cancel from its func (a poller disposed while it applies
+ * a record): no record is heard after that, and the request ends cancelled. */
+static void
+test_active_streamed_cancel (Fixture       *f,
+                             gconstpointer  data)
+{
+  /* Read as it comes, and (not the usual shape) kept and read whole. */
+  static const char *const heads[] = { "{\"active_jobs\": {", "{\"active\\u005fjobs\": {" };
+
+  for (guint h = 0; h < G_N_ELEMENTS (heads); h++)
+    {
+      g_autoptr(GString) body = g_string_new (heads[h]);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(Outcome) o = NULL;
+
+      for (guint i = 0; i < 5000; i++)
+        g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5}",
+                                i > 0 ? ", " : "", i);
+      g_string_append (body, "}}");
+
+      f->answer = (Answer) { 200, JSON, body->str };
+      f->cancel_on_record = cancellable;
+      o = run_call_full (f, CALL_ACTIVE_STREAM, 0, NULL, cancellable);
+      f->cancel_on_record = NULL;
+      g_assert_error (o->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpuint (f->streamed->len, ==, 1);
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* Base URLs                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1892,6 +2097,9 @@ main (int   argc,
   ADD ("/vigil/api-client/long-message", setup_mock, test_long_message);
   ADD ("/vigil/api-client/message-texts", setup_mock, test_message_texts);
   ADD ("/vigil/api-client/large-body", setup_mock, test_large_body);
+  ADD ("/vigil/api-client/active-streamed", setup_mock, test_active_streamed);
+  ADD ("/vigil/api-client/active-streamed-large", setup_mock, test_active_streamed_large);
+  ADD ("/vigil/api-client/active-streamed-cancel", setup_mock, test_active_streamed_cancel);
   ADD ("/vigil/api-client/hidden-nesting", setup_mock, test_hidden_nesting);
 
   ADD ("/vigil/api-client/demo/start", setup_demo, test_demo_start);

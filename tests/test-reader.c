@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vigil-reader.h"
+#include "vigil-reader-active.h"
 #include "vigil-test-hostile.h"
 
 /* Bodies in the tables are written with ' for " (none of them needs an
@@ -1268,6 +1269,223 @@ test_active_by_job (void)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* GET /api/progress read as it arrives                                */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+collect_streamed (VigilProgress *progress,
+                  gpointer       user_data)
+{
+  g_ptr_array_add (user_data, progress);
+  return TRUE;
+}
+
+/* The body fed in pieces of `piece` bytes (0: whole): its records (NULL
+ * on failure) and the error. */
+static GPtrArray *
+read_streamed (const char  *text,
+               gsize        len,
+               gsize        piece,
+               GPtrArray  **handed,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_progress_free);
+  g_autoptr(VigilActiveScanner) scanner = vigil_active_scanner_new (collect_streamed, jobs);
+
+  if (piece == 0)
+    piece = MAX (len, 1);
+  for (gsize at = 0; at < len; at += piece)
+    g_assert_true (vigil_active_scanner_feed (scanner, text + at, MIN (piece, len - at)));
+
+  if (!vigil_active_scanner_finish (scanner, error))
+    {
+      if (handed != NULL)
+        *handed = g_steal_pointer (&jobs);
+      return NULL;
+    }
+  return g_steal_pointer (&jobs);
+}
+
+/* The tree's reading of a body, and the scanner's in pieces of every size
+ * given, agree: the same records, or the same error. On an error, what was
+ * handed over before it were records the tree gives too, in its order. */
+static void
+check_streamed (const char *text,
+                gsize       len,
+                gboolean    verbose)
+{
+  static const gsize pieces[] = { 0, 1, 2, 3, 7, 64, 4096, 65536 };
+  g_autoptr(GBytes) body = g_bytes_new (text, len);
+  g_autoptr(GError) tree_error = NULL;
+  g_autoptr(JsonNode) root = vigil_reader_parse_bytes (body, &tree_error);
+  g_autoptr(GPtrArray) tree = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+
+  if (root != NULL)
+    tree = vigil_reader_parse_active_progress_response (root, &tree_error);
+  if (tree != NULL)
+    describe_active (expected, tree);
+  if (verbose)
+    g_test_message ("%" G_GSIZE_FORMAT " bytes: %s", len,
+                    tree != NULL ? "read" : tree_error->message);
+
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) handed = NULL;
+      g_autoptr(GPtrArray) jobs = NULL;
+      g_autoptr(GString) got = g_string_new (NULL);
+
+      if (pieces[p] > len && p > 1)
+        break;
+      jobs = read_streamed (text, len, pieces[p], &handed, &error);
+      if (tree == NULL)
+        {
+          g_assert_null (jobs);
+          g_assert_error (error, tree_error->domain, tree_error->code);
+          g_assert_cmpstr (error->message, ==, tree_error->message);
+          continue;
+        }
+      g_assert_no_error (error);
+      describe_active (got, jobs);
+      g_assert_cmpstr (got->str, ==, expected->str);
+    }
+}
+
+static const char *streamed_bodies[] = {
+  "{\"success\": true, \"active_jobs\": {}, \"total_active\": 0}",
+  "{\"active_jobs\":{\"a\":{\"job_id\":\"a\",\"progress\":0.5}}}",
+  "  \r\n\t{ \"active_jobs\" : { \"a\" : { } , \"b\" : 3 , \"c\" : \"x\" , \"d\" : null ,"
+  " \"e\" : true , \"f\" : [ ] , \"g\" : { \"current_progress\" : -0.5e-3 } } } \n",
+  /* escapes, quotes and brackets inside strings, keys that look like the name */
+  "{\"x\": \"\\\"active_jobs\\\": {\", \"active_jobsx\": {\"q\": {}},"
+  " \"active_jobs\": {\"a\\\"}{\": {\"current_message\": \"Analyzing '}{][,:' by \\\"X\\\\\\\"\","
+  " \"metadata\": {\"current_song\": {\"id\": 4, \"title\": \"[{\\\\\", \"artist\": null},"
+  " \"total_songs\": 3}}, \"b\\\\\": {\"job_id\": \"b\\u0041\\n\\t\\/\"}}, \"after\": [1, {\"y\": \"}\"}]}",
+  /* unicode: two-, three- and four-byte sequences, escaped pairs */
+  "{\"active_jobs\": {\"é\": {\"current_message\": \"Analyzing 'Ça ∑ 🎵' by Zoë\"},"
+  " \"\\ud83c\\udfb5\": {\"current_message\": \"\\u00e9\\ud83c\\udfb5\"}, \"日本\": {}}}",
+  /* nested values, numbers of every form */
+  "{\"active_jobs\": {\"n\": {\"metadata\": {\"a\": [[[{\"b\": [1, -2.5E+3, 0, 1e-7]}]]],"
+  " \"total_songs\": 7, \"processed_songs\": 2.0}, \"total_items\": 10, \"completed_items\": 1e1,"
+  " \"eta_seconds\": 12.75, \"progress\": 1}}}",
+  /* huge integers, inside the jobs and outside */
+  "{\"n\": 99999999999999999999, \"active_jobs\": {\"big\": {\"completed_items\":"
+  " 123456789012345678901234567890, \"total_items\": -9223372036854775808}}}",
+  "{\"active_jobs\": {\"big\": {\"completed_items\": 9223372036854775807}}, \"m\": -1e400}",
+  /* the array form, before and after other members */
+  "\xef\xbb\xbf {\"active_jobs\": [{\"job_id\": \"x\", \"progress\": 0.2}, 7, {}, [], \"s\"]}",
+  "{\"total\": 2, \"active_jobs\": [ ], \"z\": {}}",
+  "{\"active_jobs\": [{\"job_id\": \"y\"} , {\"job_id\": \"z\", \"metadata\": {\"a\": \"]\"}}]}",
+  /* other shapes: read as one tree */
+  "\xef\xbb\xbf{\"active_jobs\": {\"a\": {}}}",
+  "{\"active\\u005fjobs\": {\"a\": {}}}",
+  "{\"active_jobs\": \"none\"}",
+  "{\"active_jobs\": null, \"n\": 1}",
+  "{\"success\": false, \"error\": \"boom\"}",
+  "{}",
+  "[]",
+  "[{\"active_jobs\": {}}]",
+  "\"active_jobs\"",
+  "<html><body>Sign in</body></html>",
+  "",
+  "   ",
+  "\xef\xbb",
+  "\xef\xbb\xbf",
+  "\xef\xbb\xbf\xef\xbb\xbf{}",
+  /* broken in the prefix */
+  "{\"a\": tru, \"active_jobs\": {}}",
+  "{\"a\" 1, \"active_jobs\": {}}",
+  "{\"a\": 1,, \"active_jobs\": {}}",
+  "{\"a\": \"\\x\", \"active_jobs\": {}}",
+  "{\"a\": \"\xff\", \"active_jobs\": {}}",
+  /* broken after the jobs started */
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"progress\": 0.",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"progress\": 0.2}}, \"x\": tru}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"progress\": 0.2}}} x",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"progress\": 0.2}}}}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"progress\": 01}}}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"m\": \"\\ud800\"}}}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"m\": \"\xc3\"}}}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"m\": \"x\"}}, \"c\": \"\xe2\x82\"}",
+  "{\"active_jobs\": {\"a\": {\"progress\": 0.1}, \"b\": {\"m\": tru}}, \"c\": \"\xff\"}",
+  "{\"active_jobs\": {\"a\": {}, \"b\": {}}, \"c\": \"\xf0\x9f\x8e",
+  "{\"active_jobs\": {\"a\": {}, \"b\" {}}}",
+  "{\"active_jobs\": {\"a\": {}, : {}}}",
+  "{\"active_jobs\": {\"a\": {}, \"b\": }}",
+  "{\"active_jobs\": {\"a\": {}, \"b\": {]}}",
+  "{\"active_jobs\": [{}, , {}]}",
+  "{\"active_jobs\": [{}, {}, ]}",
+  "{\"active_jobs\": [{}, {}}",
+  "{\"active_jobs\": {\"a\": {}}, }",
+};
+
+static char *
+nested_jobs (guint depth)
+{
+  GString *out = g_string_new ("{\"active_jobs\": {\"ok\": {}, \"deep\": ");
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "[");
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "]");
+  g_string_append (out, "}}");
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_active_streamed (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (streamed_bodies); i++)
+    check_streamed (streamed_bodies[i], strlen (streamed_bodies[i]), TRUE);
+
+  /* Nested up to the limit and beyond it, whole and cut short. */
+  for (guint depth = VIGIL_READER_MAX_DEPTH - 3; depth <= VIGIL_READER_MAX_DEPTH + 1; depth++)
+    {
+      g_autofree char *body = nested_jobs (depth);
+
+      check_streamed (body, strlen (body), TRUE);
+      check_streamed (body, strlen (body) - depth - 2, TRUE);
+    }
+
+  /* Every body cut short at every byte. */
+  for (guint i = 0; i < G_N_ELEMENTS (streamed_bodies); i++)
+    for (gsize len = 0; len < strlen (streamed_bodies[i]); len++)
+      check_streamed (streamed_bodies[i], len, FALSE);
+}
+
+/* The bodies the fuzz targets replay (real answers, and what fuzzing
+ * found): the scanner reads them as the tree does. */
+static void
+test_active_streamed_corpus (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "reader", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("no corpus");
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *text = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (file, &text, &len, NULL));
+      check_streamed (text, len, FALSE);
+      n++;
+    }
+  g_test_message ("%u bodies", n);
+  g_assert_cmpuint (n, >, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1289,6 +1507,8 @@ main (int   argc,
   g_test_add_func ("/vigil/reader/standard-forms", test_standard_forms);
   g_test_add_func ("/vigil/reader/wrong-types-everywhere", test_wrong_types_everywhere);
   g_test_add_func ("/vigil/reader/active-by-job", test_active_by_job);
+  g_test_add_func ("/vigil/reader/active-streamed", test_active_streamed);
+  g_test_add_func ("/vigil/reader/active-streamed-corpus", test_active_streamed_corpus);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-reader.h"
+#include "vigil-reader-active.h"
 
 #include "vigil-api-client-private.h"
 
@@ -267,18 +268,25 @@ set_status_error (const ApiAnswer  *answer,
 /* Answers                                                             */
 /* ------------------------------------------------------------------ */
 
+gboolean
+vigil_api_headers_say_html (SoupMessageHeaders *headers)
+{
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  return type != NULL &&
+         (g_ascii_strcasecmp (type, "text/html") == 0 ||
+          g_ascii_strcasecmp (type, "application/xhtml+xml") == 0);
+}
+
 /* A sign-in page reached through a proxy or a followed redirect. */
 static gboolean
 looks_like_html (const ApiAnswer *answer)
 {
-  const char *type = soup_message_headers_get_content_type (answer->headers, NULL);
   gsize len = 0;
   const char *text = g_bytes_get_data (answer->body, &len);
   gsize i = 0;
 
-  if (type != NULL &&
-      (g_ascii_strcasecmp (type, "text/html") == 0 ||
-       g_ascii_strcasecmp (type, "application/xhtml+xml") == 0))
+  if (vigil_api_headers_say_html (answer->headers))
     return TRUE;
 
   while (i < len && g_ascii_isspace (text[i]))
@@ -315,7 +323,18 @@ read_answer (const ApiAnswer  *answer,
       return NULL;
     }
 
-  /* GET /api/progress lists every running job: no tree for all of them */
+  /* GET /api/progress lists every running job: no tree for all of them,
+   * and for a caller that takes them one by one, not all at once. */
+  if (answer->each != NULL)
+    {
+      g_autoptr(VigilActiveScanner) scanner = vigil_active_scanner_new (answer->each,
+                                                                        answer->each_data);
+      gsize len = 0;
+      const char *text = g_bytes_get_data (answer->body, &len);
+
+      vigil_active_scanner_feed (scanner, text != NULL ? text : "", len);
+      return vigil_active_scanner_finish (scanner, error) ? GINT_TO_POINTER (TRUE) : NULL;
+    }
   if (answer->endpoint->read == read_active_progress)
     return vigil_reader_parse_active_progress_bytes (answer->body, error);
 
@@ -418,7 +437,7 @@ vigil_api_read_answer (VigilApiEndpoint     endpoint,
                        gint64              *retry_after_ms,
                        GError             **error)
 {
-  ApiAnswer answer = { NULL, status, reason_phrase, headers, body, -1, NULL };
+  ApiAnswer answer = { NULL, status, reason_phrase, headers, body, -1, NULL, NULL, NULL };
 
   g_return_val_if_fail (endpoint < VIGIL_API_N_ENDPOINTS, NULL);
   g_return_val_if_fail (headers != NULL, NULL);

@@ -106,6 +106,12 @@ typedef struct
   GBytes                *body;
   gint64                 retry_after_ms;
   const char            *url;             /* the address asked, for messages */
+  /* GET /api/progress read job by job (nullable): each record of a
+   * successful answer goes to each (vigil-reader-active.h); the result is
+   * then GINT_TO_POINTER (TRUE). */
+  gboolean             (*each)            (VigilProgress *progress,
+                                           gpointer       user_data);
+  gpointer               each_data;
 } ApiAnswer;
 
 /* ------------------------------------------------------------------ */
@@ -141,6 +147,17 @@ void      vigil_api_request_send                    (VigilApiClient         *sel
                                                      gpointer                user_data,
                                                      gpointer                source_tag);
 
+/* GET /api/progress with each record to func as it is read
+ * (vigil_api_client_read_active_progress_async()); the task's result is
+ * a boolean. */
+void      vigil_api_request_read_active             (VigilApiClient         *self,
+                                                     VigilApiProgressFunc    func,
+                                                     gpointer                func_data,
+                                                     GCancellable           *cancellable,
+                                                     GAsyncReadyCallback     callback,
+                                                     gpointer                user_data,
+                                                     gpointer                source_tag);
+
 /* ------------------------------------------------------------------ */
 /* vigil-api-answer.c                                                  */
 /* ------------------------------------------------------------------ */
@@ -154,6 +171,8 @@ gboolean  vigil_api_announces_too_large             (SoupMessageHeaders     *hea
                                                      const ApiEndpointInfo  *endpoint);
 void      vigil_api_set_too_large_error             (const ApiEndpointInfo  *endpoint,
                                                      GError                **error);
+/* Whether the headers say the body is HTML (a sign-in page). */
+gboolean  vigil_api_headers_say_html                (SoupMessageHeaders     *headers);
 /* The Retry-After header in ms (vigil_api_parse_retry_after()), -1 when
  * absent or unreadable. */
 gint64    vigil_api_retry_after_of                  (SoupMessageHeaders     *headers);

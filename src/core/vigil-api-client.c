@@ -546,6 +546,35 @@ vigil_api_client_get_active_progress_finish (VigilApiClient  *self,
 }
 
 void
+vigil_api_client_read_active_progress_async (VigilApiClient       *self,
+                                             VigilApiProgressFunc  func,
+                                             gpointer              func_data,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  g_return_if_fail (VIGIL_IS_API_CLIENT (self));
+  g_return_if_fail (self->session != NULL);
+  g_return_if_fail (func != NULL);
+
+  vigil_api_request_read_active (self, func, func_data, cancellable, callback, user_data,
+                                 vigil_api_client_read_active_progress_async);
+}
+
+gboolean
+vigil_api_client_read_active_progress_finish (VigilApiClient  *self,
+                                              GAsyncResult    *result,
+                                              GError         **error)
+{
+  g_return_val_if_fail (VIGIL_IS_API_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        vigil_api_client_read_active_progress_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
 vigil_api_client_get_queue_status_async (VigilApiClient      *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,

@@ -161,6 +161,28 @@ GPtrArray         *vigil_api_client_get_active_progress_finish (VigilApiClient  
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
 
+/* Hears one job's record of GET /api/progress; progress is lent for the
+ * call. */
+typedef void       (*VigilApiProgressFunc)                 (VigilProgress       *progress,
+                                                            gpointer             user_data);
+
+/* GET /api/progress read as it arrives: each job's record goes to func
+ * (and to the progress-read signal) as soon as it is read, so neither the
+ * whole body nor all the records are held at once. func is called only
+ * before callback, never after a cancellation. TRUE when the whole answer
+ * was read; otherwise the error get_active_progress gives for the same
+ * answer, and the records func heard before were each whole and valid
+ * (a later record was not read: its job is the caller's to ask again). */
+void               vigil_api_client_read_active_progress_async  (VigilApiClient       *self,
+                                                                 VigilApiProgressFunc  func,
+                                                                 gpointer              func_data,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+gboolean           vigil_api_client_read_active_progress_finish (VigilApiClient       *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+
 /* GET /api/queue/status */
 void               vigil_api_client_get_queue_status_async  (VigilApiClient      *self,
                                                              GCancellable        *cancellable,

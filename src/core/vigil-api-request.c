@@ -1,7 +1,10 @@
 /* vigil-api-request.c — one request's way: the message and its headers,
  * the caller's cancellable and the deadline, the body read in chunks up to
  * the endpoint's limit, and failures below HTTP. The answer, once whole,
- * goes through the answer path (vigil-api-answer.c).
+ * goes through the answer path (vigil-api-answer.c) — except a successful
+ * GET /api/progress read job by job (vigil_api_request_read_active()),
+ * whose chunks go through the scanner of vigil-reader-active.h as they
+ * come, each record to the caller at once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-api-client-private.h"
+#include "vigil-reader-active.h"
 
 #define READ_CHUNK_SIZE      (64 * 1024)
 
@@ -36,6 +40,12 @@ typedef struct
   gint64                 started_us;
   guint64                received;       /* body bytes read, kept or not */
 
+  /* GET /api/progress read job by job (vigil_api_request_read_active()) */
+  VigilApiClient        *client;         /* unowned: the task's source object */
+  VigilApiProgressFunc   each;
+  gpointer               each_data;
+  VigilActiveScanner    *scanner;        /* a successful answer, read as it comes */
+
   /* Ours, cancelled by the caller's cancellable or by the deadline. */
   GCancellable          *cancellable;
   GCancellable          *caller_cancellable;
@@ -58,6 +68,7 @@ request_free (Request *req)
   g_clear_object (&req->msg);
   g_clear_pointer (&req->body, g_byte_array_unref);
   g_clear_pointer (&req->bytes, g_bytes_unref);
+  g_clear_pointer (&req->scanner, vigil_active_scanner_free);
   g_free (req->server);
   g_free (req->url);
   g_free (req->job_id);
@@ -152,19 +163,18 @@ static void on_sent (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data);
 
-void
-vigil_api_request_send (VigilApiClient      *self,
-                        const char          *method,
-                        char                *path,
-                        const char          *job_id,
-                        GBytes              *json_body,
-                        VigilApiEndpoint     endpoint,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data,
-                        gpointer             source_tag)
+static GTask *
+request_new (VigilApiClient      *self,
+             const char          *method,
+             char                *path,
+             const char          *job_id,
+             VigilApiEndpoint     endpoint,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Request *req = g_new0 (Request, 1);
 
   g_assert (VIGIL_IS_API_CLIENT (self));
@@ -172,6 +182,7 @@ vigil_api_request_send (VigilApiClient      *self,
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
   req->endpoint = vigil_api_endpoint_info (endpoint);
+  req->client = self;
   req->method = method;
   req->path = path;
   req->job_id = g_strdup (job_id);
@@ -179,11 +190,22 @@ vigil_api_request_send (VigilApiClient      *self,
   req->retry_after_ms = -1;
   req->started_us = g_get_monotonic_time ();
   req->cancellable = g_cancellable_new ();
+  return task;
+}
+
+static void
+request_start (GTask        *task,
+               GBytes       *json_body,
+               GCancellable *cancellable)
+{
+  Request *req = g_task_get_task_data (task);
+  VigilApiClient *self = req->client;
 
   if ((req->msg = build_message (self, req, json_body)) == NULL)
     {
       g_task_return_new_error (task, VIGIL_API_ERROR, VIGIL_API_ERROR_INVALID_URL,
-                               _("“%s” cannot be requested from this server"), path);
+                               _("“%s” cannot be requested from this server"), req->path);
+      g_object_unref (task);
       return;
     }
 
@@ -197,7 +219,44 @@ vigil_api_request_send (VigilApiClient      *self,
   self->request_count++;
   request_start_deadline (req);
   soup_session_send_async (self->session, req->msg, G_PRIORITY_DEFAULT, req->cancellable,
-                           on_sent, g_steal_pointer (&task));
+                           on_sent, task);
+}
+
+void
+vigil_api_request_send (VigilApiClient      *self,
+                        const char          *method,
+                        char                *path,
+                        const char          *job_id,
+                        GBytes              *json_body,
+                        VigilApiEndpoint     endpoint,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data,
+                        gpointer             source_tag)
+{
+  GTask *task = request_new (self, method, path, job_id, endpoint, cancellable, callback,
+                             user_data, source_tag);
+
+  request_start (task, json_body, cancellable);
+}
+
+void
+vigil_api_request_read_active (VigilApiClient       *self,
+                               VigilApiProgressFunc  func,
+                               gpointer              func_data,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data,
+                               gpointer              source_tag)
+{
+  GTask *task = request_new (self, "GET", g_strdup ("/api/progress"), NULL,
+                             VIGIL_API_ENDPOINT_ACTIVE_PROGRESS, cancellable, callback,
+                             user_data, source_tag);
+  Request *req = g_task_get_task_data (task);
+
+  req->each = func;
+  req->each_data = func_data;
+  request_start (task, NULL, cancellable);
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,6 +356,47 @@ log_request (Request      *req,
     g_debug ("%s %s -> %u in %" G_GINT64_FORMAT " ms", req->method, req->path, status, ms);
 }
 
+/* One record of GET /api/progress read job by job: announced, then to the
+ * caller's func; none once the request is cancelled (the caller may be
+ * gone). */
+static gboolean
+hand_over (VigilProgress *progress,
+           gpointer       user_data)
+{
+  Request *req = user_data;
+
+  if (!g_cancellable_is_cancelled (req->cancellable))
+    {
+      vigil_api_client_announce_progress (req->client, progress->job_id, progress);
+      if (!g_cancellable_is_cancelled (req->cancellable))
+        req->each (progress, req->each_data);
+    }
+  vigil_progress_free (progress);
+  return !g_cancellable_is_cancelled (req->cancellable);
+}
+
+static void
+return_result (GTask        *task,
+               gpointer      result,
+               GError       *error)
+{
+  Request *req = g_task_get_task_data (task);
+
+  if (g_cancellable_is_cancelled (req->cancellable) && !req->timed_out && result != NULL)
+    {
+      /* A func cancelled the request while the answer was read. */
+      if (req->each == NULL)
+        req->endpoint->free_result (result);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+    }
+  else if (req->each != NULL && result != NULL)
+    g_task_return_boolean (task, TRUE);
+  else if (result != NULL)
+    g_task_return_pointer (task, result, req->endpoint->free_result);
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 complete_request (GTask *task)
 {
@@ -304,22 +404,32 @@ complete_request (GTask *task)
   ApiAnswer answer = { req->endpoint, soup_message_get_status (req->msg),
                        soup_message_get_reason_phrase (req->msg),
                        soup_message_get_response_headers (req->msg), NULL, req->retry_after_ms,
-                       req->url };
+                       req->url, req->each != NULL ? hand_over : NULL, req };
   g_autoptr(GError) error = NULL;
   gpointer result;
 
-  req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  if (req->scanner != NULL && vigil_active_scanner_is_streaming (req->scanner))
+    {
+      /* Its records are out already: only the end is left to check. */
+      result = vigil_active_scanner_finish (req->scanner, &error) ? GINT_TO_POINTER (TRUE) : NULL;
+      log_request (req, answer.status, error);
+      return_result (task, result, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Not the usual shape: the scanner kept every byte, read as a whole. */
+  if (req->scanner != NULL)
+    req->bytes = vigil_active_scanner_steal_kept (req->scanner);
+  else
+    req->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
   answer.body = req->bytes;
   result = vigil_api_answer_process (&answer, &error);
   log_request (req, answer.status, error);
 
-  if (result != NULL && req->endpoint->announce != NULL)
+  if (result != NULL && req->each == NULL && req->endpoint->announce != NULL)
     req->endpoint->announce (g_task_get_source_object (task), req->job_id, result);
 
-  if (result != NULL)
-    g_task_return_pointer (task, result, req->endpoint->free_result);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  return_result (task, result, g_steal_pointer (&error));
 }
 
 /* Stop the transfer: with our cancellable cancelled, closing the stream
@@ -415,9 +525,24 @@ on_read (GObject      *source,
   else if (g_bytes_get_size (chunk) == 0)
     g_input_stream_close_async (req->stream, G_PRIORITY_DEFAULT, req->cancellable,
                                 on_closed, g_steal_pointer (&task));
-  else if (req->body->len + g_bytes_get_size (chunk) >
-           vigil_api_endpoint_max_body (req->endpoint))
+  else if (req->received > vigil_api_endpoint_max_body (req->endpoint))
     fail_too_large (task);
+  else if (req->scanner != NULL)
+    {
+      /* Each job's record goes to the caller as soon as it is read; the
+       * caller may cancel the request from there. */
+      if (!vigil_active_scanner_feed (req->scanner, g_bytes_get_data (chunk, NULL),
+                                      g_bytes_get_size (chunk)) &&
+          g_cancellable_is_cancelled (req->cancellable))
+        {
+          g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                             "Cancelled");
+
+          fail_transport (task, cancelled);
+        }
+      else
+        read_next_chunk (g_steal_pointer (&task));
+    }
   else
     {
       g_byte_array_append (req->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -445,6 +570,18 @@ on_sent (GObject      *source,
   if (vigil_api_announces_too_large (soup_message_get_response_headers (req->msg), req->endpoint))
     {
       fail_too_large (task);
+      return;
+    }
+
+  /* GET /api/progress for a caller that takes its records one by one: a
+   * successful answer is read as it comes, never held whole (error
+   * statuses and sign-in pages are small, and read whole as before). */
+  if (req->each != NULL &&
+      SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (req->msg)) &&
+      !vigil_api_headers_say_html (soup_message_get_response_headers (req->msg)))
+    {
+      req->scanner = vigil_active_scanner_new (hand_over, req);
+      read_next_chunk (g_steal_pointer (&task));
       return;
     }
 

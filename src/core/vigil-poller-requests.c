@@ -289,16 +289,28 @@ vigil_poller_send_single (VigilPoller *self,
                                          on_progress, vigil_poller_entry_ref (entry));
 }
 
+/* What became of a job of a batch */
+enum
+{
+  BATCH_SETTLED = 1 << 0,  /* no longer in flight: its record came, or the answer ended */
+  BATCH_APPLIED = 1 << 1,  /* its record was applied */
+};
+
 typedef struct
 {
-  VigilPoller *poller;   /* unowned: dispose cancels the request first */
-  GPtrArray   *entries;  /* PollerEntry refs: the jobs this request was sent for */
+  VigilPoller  *poller;   /* unowned: dispose cancels the request first */
+  GPtrArray    *entries;  /* PollerEntry refs: the jobs this request was sent for */
+  guint        *by_entry; /* indexes into entries, by entry address */
+  guint8       *flags;    /* per job of entries: BATCH_… */
+  gboolean      named;    /* the answer named a tracked job */
 } Batch;
 
 static void
 batch_free (Batch *batch)
 {
   g_clear_pointer (&batch->entries, g_ptr_array_unref);
+  g_free (batch->by_entry);
+  g_free (batch->flags);
   g_free (batch);
 }
 
@@ -351,43 +363,105 @@ batch_has_running (Batch *batch)
   return FALSE;
 }
 
-/* Apply a batch answer to every tracked job it names that is not waiting
- * for an answer of its own; a job of the batch that it does not name is
- * asked its job record when missing_needs_record() says so, else it waits
- * for the next batch. */
-static void
-apply_batch (VigilPoller *self,
-             Batch       *batch,
-             GPtrArray   *active)
+static int
+compare_by_entry (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *entries = user_data;
+  gconstpointer ea = g_ptr_array_index (entries, *(const guint *) a);
+  gconstpointer eb = g_ptr_array_index (entries, *(const guint *) b);
 
-  self->batch_seq++;
-  self->last_batch_empty = TRUE;
-  for (guint i = 0; i < active->len; i++)
+  return ea < eb ? -1 : ea > eb;
+}
+
+/* The index of entry in the batch, or G_MAXUINT. */
+static guint
+batch_find (Batch       *batch,
+            PollerEntry *entry)
+{
+  guint lo = 0, hi = batch->entries->len;
+
+  while (lo < hi)
     {
-      VigilProgress *progress = g_ptr_array_index (active, i);
-      PollerEntry *entry;
+      guint mid = lo + (hi - lo) / 2;
+      PollerEntry *at = g_ptr_array_index (batch->entries, batch->by_entry[mid]);
 
-      if (progress->job_id == NULL)
-        continue;
-      entry = g_hash_table_lookup (self->entries, progress->job_id);
-      if (entry == NULL)
-        continue;
-      self->last_batch_empty = FALSE;
-      /* Listed, missed, listed again: answers come from several processes. */
-      if (entry->listed && entry->missed > 0 && !self->batch_partial)
-        {
-          g_debug ("GET /api/progress lists only some running jobs (several web processes)");
-          self->batch_partial = TRUE;
-        }
-      entry->listed = TRUE;
-      entry->missed = 0;
-      if (entry->in_flight || entry->confirm)
-        continue;
-      g_hash_table_add (seen, entry->job_id);
-      apply_progress (self, entry, progress);
+      if (at == entry)
+        return batch->by_entry[mid];
+      if ((gconstpointer) at < (gconstpointer) entry)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  return G_MAXUINT;
+}
+
+/* A job of the batch that is neither applied nor handled elsewhere since:
+ * what the answer's end (or its failure) does to it. */
+static gboolean
+batch_pending (Batch *batch,
+               guint  i)
+{
+  PollerEntry *entry = g_ptr_array_index (batch->entries, i);
+
+  return entry->poller != NULL && !(batch->flags[i] & BATCH_APPLIED) && !entry->in_flight &&
+         entry->heap_index == G_MAXUINT;
+}
+
+/* One record of a batch answer, as it is read: applied to the tracked job
+ * it names unless that job waits for an answer of its own. A job of this
+ * batch is answered by it and no longer in flight. Records come before
+ * the answer is known whole (vigil_api_client_read_active_progress_async):
+ * each is whole and valid on its own, and is exactly what the job would
+ * have been given had the whole answer been read first; an answer that
+ * breaks later leaves it applied and fails only the jobs not reached
+ * (batch_failed()). */
+static void
+on_batch_record (VigilProgress *progress,
+                 gpointer       user_data)
+{
+  Batch *batch = user_data;
+  VigilPoller *self = batch->poller;
+  PollerEntry *entry;
+  guint i;
+
+  if (progress->job_id == NULL ||
+      (entry = g_hash_table_lookup (self->entries, progress->job_id)) == NULL)
+    return;
+  batch->named = TRUE;
+  /* Listed, missed, listed again: answers come from several processes. */
+  if (entry->listed && entry->missed > 0 && !self->batch_partial)
+    {
+      g_debug ("GET /api/progress lists only some running jobs (several web processes)");
+      self->batch_partial = TRUE;
+    }
+  entry->listed = TRUE;
+  entry->missed = 0;
+
+  i = batch_find (batch, entry);
+  if (i != G_MAXUINT && !(batch->flags[i] & BATCH_SETTLED))
+    {
+      batch->flags[i] |= BATCH_SETTLED;
+      entry->in_batch = FALSE;
+      entry->in_flight = FALSE;
+    }
+  if (entry->in_flight || entry->confirm)
+    return;
+  if (i != G_MAXUINT)
+    batch->flags[i] |= BATCH_APPLIED;
+  apply_progress (self, entry, progress);
+}
+
+/* The batch answer was read whole: a job of the batch that it does not
+ * name is asked its job record when missing_needs_record() says so, else
+ * it waits for the next batch. */
+static void
+finish_batch (VigilPoller *self,
+              Batch       *batch)
+{
+  self->batch_seq++;
+  self->last_batch_empty = !batch->named;
   if (!self->last_batch_empty)
     self->empty_proofs = self->batch_proven_empty = FALSE;
   else if (self->batch_proven_empty && batch_has_running (batch))
@@ -409,8 +483,7 @@ apply_batch (VigilPoller *self,
     {
       PollerEntry *entry = g_ptr_array_index (batch->entries, i);
 
-      if (entry->poller == NULL || g_hash_table_contains (seen, entry->job_id) ||
-          entry->in_flight || entry->heap_index != G_MAXUINT)
+      if (!batch_pending (batch, i))
         continue;
       if (entry->confirm)
         {
@@ -436,12 +509,8 @@ requeue_batch (VigilPoller *self,
                Batch       *batch)
 {
   for (guint i = 0; i < batch->entries->len; i++)
-    {
-      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
-
-      if (entry->poller != NULL)
-        vigil_poller_schedule_now (self, entry);
-    }
+    if (batch_pending (batch, i))
+      vigil_poller_schedule_now (self, g_ptr_array_index (batch->entries, i));
 }
 
 static void
@@ -470,13 +539,11 @@ batch_failed (VigilPoller  *self,
       pause_batching (self, BATCH_PAUSE_S);
     }
 
+  /* The jobs whose records were applied before the answer broke keep
+   * them; every other job of the batch fails with it. */
   for (guint i = 0; i < batch->entries->len; i++)
-    {
-      PollerEntry *entry = g_ptr_array_index (batch->entries, i);
-
-      if (entry->poller != NULL)
-        handle_error (self, entry, result, error);
-    }
+    if (batch_pending (batch, i))
+      handle_error (self, g_ptr_array_index (batch->entries, i), result, error);
 }
 
 static void
@@ -486,10 +553,10 @@ on_batch (GObject      *object,
 {
   g_autoptr(Batch) batch = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) active = NULL;
   VigilPoller *self = batch->poller;
+  gboolean whole;
 
-  active = vigil_api_client_get_active_progress_finish (VIGIL_API_CLIENT (object), result, &error);
+  whole = vigil_api_client_read_active_progress_finish (VIGIL_API_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -499,6 +566,9 @@ on_batch (GObject      *object,
     {
       PollerEntry *entry = g_ptr_array_index (batch->entries, i);
 
+      if (batch->flags[i] & BATCH_SETTLED)
+        continue;   /* its record came: it may be in flight again since */
+      batch->flags[i] |= BATCH_SETTLED;
       entry->in_batch = FALSE;
       if (entry->poller != NULL)
         entry->in_flight = FALSE;
@@ -506,11 +576,11 @@ on_batch (GObject      *object,
 
   if (!vigil_poller_note_answer (self, NULL, result, error))
     requeue_batch (self, batch);
-  else if (active != NULL)
+  else if (whole)
     {
       self->batch_failures = 0;
       vigil_poller_count_batch_used (self);
-      apply_batch (self, batch, active);
+      finish_batch (self, batch);
     }
   else
     batch_failed (self, batch, result, error);
@@ -525,7 +595,9 @@ send_batch (VigilPoller *self,
   Batch *batch = g_new0 (Batch, 1);
 
   batch->poller = self;
-  batch->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_poller_entry_unref);
+  batch->entries = g_ptr_array_new_full (entries->len, (GDestroyNotify) vigil_poller_entry_unref);
+  batch->by_entry = g_new (guint, entries->len);
+  batch->flags = g_new0 (guint8, entries->len);
   for (guint i = 0; i < entries->len; i++)
     {
       PollerEntry *entry = g_ptr_array_index (entries, i);
@@ -535,14 +607,18 @@ send_batch (VigilPoller *self,
       entry->requests++;
       entry->batched++;
       g_ptr_array_add (batch->entries, vigil_poller_entry_ref (entry));
+      batch->by_entry[i] = i;
     }
+  g_qsort_with_data (batch->by_entry, (gint) entries->len, sizeof (guint), compare_by_entry,
+                     batch->entries);
 
   self->n_in_flight++;
   self->next_batch_us = g_get_monotonic_time () +
                         (gint64) (VIGIL_POLLER_BATCH_INTERVAL_S * G_USEC_PER_SEC * self->time_scale);
   vigil_poller_count_request (self, TRUE);
   g_debug ("batch poll for %u jobs", entries->len);
-  vigil_api_client_get_active_progress_async (self->client, self->cancellable, on_batch, batch);
+  vigil_api_client_read_active_progress_async (self->client, on_batch_record, batch,
+                                               self->cancellable, on_batch, batch);
 }
 
 /* ------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include "vigil-json-syntax.h"
 
 #include "vigil-reader.h"
+#include "vigil-reader-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Checking the raw text                                               */
@@ -534,21 +535,31 @@ vigil_reader_parse_job_status_response (JsonNode  *root,
   return object != NULL ? vigil_reader_parse_job_record (object) : NULL;
 }
 
-static void
-add_active_job (GPtrArray  *jobs,
-                const char *key,
-                JsonNode   *node)
+VigilProgress *
+vigil_reader_parse_active_job (const char *key,
+                               JsonNode   *node)
 {
   VigilProgress *progress;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return;
+    return NULL;
 
   progress = vigil_reader_parse_progress (json_node_get_object (node));
   if (progress->job_id == NULL && key != NULL && key[0] != '\0')
     progress->job_id = g_utf8_make_valid (key, -1);
 
-  g_ptr_array_add (jobs, progress);
+  return progress;
+}
+
+static void
+add_active_job (GPtrArray  *jobs,
+                const char *key,
+                JsonNode   *node)
+{
+  VigilProgress *progress = vigil_reader_parse_active_job (key, node);
+
+  if (progress != NULL)
+    g_ptr_array_add (jobs, progress);
 }
 
 static void
@@ -876,8 +887,7 @@ check_text (const char *text,
   /* Also refuses NUL bytes inside the text. */
   if (!g_utf8_validate (text, len, NULL))
     {
-      g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
-                   _("The server's answer is not valid UTF-8 text"));
+      vigil_reader_set_not_utf8_error (error);
       return FALSE;
     }
 
@@ -913,15 +923,16 @@ parse_text (const char *text,
 }
 
 /* Whether the text may go to json-glib; sets an error when not. */
-static gboolean
-check_syntax (const char  *text,
-              gsize        len,
-              GArray      *overflows,
-              GError     **error)
+gboolean
+vigil_reader_check_syntax (const char  *text,
+                           gsize        len,
+                           guint        max_depth,
+                           GArray      *overflows,
+                           GError     **error)
 {
   gsize offset = 0;
 
-  switch (vigil_json_syntax_check (text, len, VIGIL_READER_MAX_DEPTH, overflows, &offset))
+  switch (vigil_json_syntax_check (text, len, max_depth, overflows, &offset))
     {
     case VIGIL_JSON_SYNTAX_OK:
       return TRUE;
@@ -939,12 +950,32 @@ check_syntax (const char  *text,
     }
 }
 
+void
+vigil_reader_set_not_utf8_error (GError **error)
+{
+  g_set_error (error, VIGIL_API_ERROR, VIGIL_API_ERROR_PROTOCOL,
+               _("The server's answer is not valid UTF-8 text"));
+}
+
+JsonNode *
+vigil_reader_parse_checked (const char  *text,
+                            gsize        len,
+                            GArray      *overflows,
+                            GError     **error)
+{
+  g_autofree char *rewritten = NULL;
+
+  if (overflows != NULL && overflows->len > 0)
+    text = rewritten = rewrite_overflows (text, len, overflows, &len);
+
+  return parse_text (text, len, error);
+}
+
 JsonNode *
 vigil_reader_parse_bytes (GBytes  *body,
                           GError **error)
 {
   g_autoptr(GArray) overflows = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autofree char *rewritten = NULL;
   const char *text;
   gsize len = 0;
 
@@ -958,13 +989,11 @@ vigil_reader_parse_bytes (GBytes  *body,
       len -= 3;
     }
 
-  if (!check_text (text, len, error) || !check_syntax (text, len, overflows, error))
+  if (!check_text (text, len, error) ||
+      !vigil_reader_check_syntax (text, len, VIGIL_READER_MAX_DEPTH, overflows, error))
     return NULL;
 
-  if (overflows->len > 0)
-    text = rewritten = rewrite_overflows (text, len, overflows, &len);
-
-  return parse_text (text, len, error);
+  return vigil_reader_parse_checked (text, len, overflows, error);
 }
 
 GDateTime *
@@ -987,173 +1016,4 @@ vigil_reader_parse_timestamp (const char *str)
     return NULL;
 
   return g_date_time_to_utc (date);
-}
-
-/* ------------------------------------------------------------------ */
-/* GET /api/progress without one tree for the whole answer             */
-/* ------------------------------------------------------------------ */
-
-/* The text is valid JSON (check_syntax): these only find ends. */
-static gsize
-skip_ws (const char *text,
-         gsize       len,
-         gsize       i)
-{
-  while (i < len && g_ascii_isspace (text[i]))
-    i++;
-  return i;
-}
-
-/* i at a string's opening quote: the index after its closing quote */
-static gsize
-skip_string (const char *text,
-             gsize       len,
-             gsize       i)
-{
-  for (i++; i < len && text[i] != '"'; i++)
-    if (text[i] == '\\')
-      i++;
-  return MIN (i + 1, len);
-}
-
-/* i at a value: the index after it */
-static gsize
-skip_value (const char *text,
-            gsize       len,
-            gsize       i)
-{
-  guint depth = 0;
-
-  if (i < len && text[i] == '"')
-    return skip_string (text, len, i);
-
-  if (i < len && text[i] != '{' && text[i] != '[')
-    {
-      while (i < len && text[i] != ',' && text[i] != '}' && text[i] != ']' &&
-             !g_ascii_isspace (text[i]))
-        i++;
-      return i;
-    }
-
-  for (; i < len; i++)
-    {
-      if (text[i] == '"')
-        i = skip_string (text, len, i) - 1;
-      else if (text[i] == '{' || text[i] == '[')
-        depth++;
-      else if ((text[i] == '}' || text[i] == ']') && --depth == 0)
-        return i + 1;
-    }
-  return len;
-}
-
-/* Calls func for each member of the object at i ({…}): key from its opening
- * quote, value end. Returns FALSE when i is not at an object. */
-typedef gboolean (*MemberFunc) (const char *text, gsize key, gsize colon, gsize end, gpointer data);
-
-static gboolean
-each_member (const char *text,
-             gsize       len,
-             gsize       i,
-             MemberFunc  func,
-             gpointer    data)
-{
-  i = skip_ws (text, len, i);
-  if (i >= len || text[i] != '{')
-    return FALSE;
-
-  for (i = skip_ws (text, len, i + 1); i < len && text[i] == '"';)
-    {
-      gsize key = i, colon, end;
-
-      colon = skip_ws (text, len, skip_string (text, len, i));
-      if (colon >= len || text[colon] != ':')
-        return FALSE;
-      end = skip_value (text, len, skip_ws (text, len, colon + 1));
-      if (!func (text, key, colon, end, data))
-        return FALSE;
-      i = skip_ws (text, len, end);
-      if (i < len && text[i] == ',')
-        i = skip_ws (text, len, i + 1);
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  gsize      len;
-  gsize      active;    /* where "active_jobs"'s value starts; 0 none */
-  GPtrArray *jobs;
-} ActiveScan;
-
-static gboolean
-find_active (const char *text,
-             gsize       key,
-             gsize       colon,
-             gsize       end,
-             gpointer    data)
-{
-  ActiveScan *scan = data;
-
-  if (colon - key >= 13 && strncmp (text + key, "\"active_jobs\"", 13) == 0)
-    scan->active = skip_ws (text, scan->len, colon + 1);
-  return TRUE;
-}
-
-/* One job: "{" key ":" value "}" parsed on its own */
-static gboolean
-add_active_text (const char *text,
-                 gsize       key,
-                 gsize       colon,
-                 gsize       end,
-                 gpointer    data)
-{
-  ActiveScan *scan = data;
-  g_autofree char *one = g_malloc (end - key + 3);
-  g_autoptr(JsonNode) root = NULL;
-
-  one[0] = '{';
-  memcpy (one + 1, text + key, end - key);
-  one[end - key + 1] = '}';
-  one[end - key + 2] = '\0';
-  if ((root = parse_text (one, end - key + 2, NULL)) == NULL)
-    return FALSE;
-  json_object_foreach_member (json_node_get_object (root), add_active_member, scan->jobs);
-  return TRUE;
-}
-
-GPtrArray *
-vigil_reader_parse_active_progress_bytes (GBytes  *body,
-                                          GError **error)
-{
-  g_autoptr(GArray) overflows = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  ActiveScan scan = { 0, 0, NULL };
-  const char *text;
-  gsize len = 0;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  text = body != NULL ? g_bytes_get_data (body, &len) : NULL;
-  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-    {
-      text += 3;
-      len -= 3;
-    }
-
-  if (!check_text (text, len, error) || !check_syntax (text, len, overflows, error))
-    return NULL;
-
-  /* The usual shape, {"active_jobs": {"<id>": {…}, …}, …}, job by job;
-   * anything else (an array, huge integers) as one tree. */
-  scan.len = len;
-  scan.jobs = jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_progress_free);
-  if (overflows->len == 0 && each_member (text, len, 0, find_active, &scan) && scan.active > 0 &&
-      each_member (text, len, scan.active, add_active_text, &scan))
-    return g_steal_pointer (&jobs);
-
-  if ((root = vigil_reader_parse_bytes (body, error)) == NULL)
-    return NULL;
-  return vigil_reader_parse_active_progress_response (root, error);
 }

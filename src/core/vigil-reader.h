@@ -50,7 +50,9 @@ VigilJobRecord    *vigil_reader_parse_job_status_response      (JsonNode    *roo
 GPtrArray         *vigil_reader_parse_active_progress_response (JsonNode    *root,
                                                                 GError     **error);
 /* The same from the body, without a tree for the whole answer (a batch of
- * 10 000 jobs is some 6 MB of JSON): each job is parsed on its own. */
+ * 10 000 jobs is some 6 MB of JSON): each job is parsed on its own, by the
+ * scanner of vigil-reader-active.h (which also reads a body as it arrives,
+ * without holding it or all its records). */
 GPtrArray         *vigil_reader_parse_active_progress_bytes    (GBytes      *body,
                                                                 GError     **error);
 /* POST …/analyze, …/analyze-unanalyzed, …/reanalyze-all, reanalyze-user.

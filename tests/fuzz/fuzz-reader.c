@@ -2,13 +2,17 @@
  *
  * The input is the body of an answer. It goes through
  * vigil_reader_parse_bytes() and, when that gives a root, through every
- * reader of a whole answer and of the error text.
+ * reader of a whole answer and of the error text; and through the reader of
+ * GET /api/progress as it arrives (vigil-reader-active.h), whole and in
+ * 1- and 7-byte pieces, which must all give the same records or error.
+ * (Each record is described whole: a field cut short would show.)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "fuzz-common.h"
+#include "vigil-reader-active.h"
 
 typedef gpointer (*ReadFunc) (JsonNode  *root,
                               GError   **error);
@@ -51,6 +55,68 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+static gboolean
+describe_record (VigilProgress *progress,
+                 gpointer       user_data)
+{
+  fuzz_check_progress (progress);
+  g_string_append_printf (user_data, "%s %.17g %s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "|",
+                          progress->job_id ? progress->job_id : "-", progress->fraction,
+                          progress->message ? progress->message : "-", progress->completed_items,
+                          progress->total_items);
+  vigil_progress_free (progress);
+  return TRUE;
+}
+
+/* The records the scanner gives in pieces of `piece` bytes, and its error
+ * (NULL when the body was read whole). */
+static char *
+read_in_pieces (const uint8_t  *data,
+                size_t          size,
+                size_t          piece,
+                char          **error_message)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr(VigilActiveScanner) scanner = vigil_active_scanner_new (describe_record, out);
+  g_autoptr(GError) error = NULL;
+
+  for (size_t at = 0; at < size; at += piece)
+    vigil_active_scanner_feed (scanner, (const char *) data + at, MIN (piece, size - at));
+  *error_message = NULL;
+  if (!vigil_active_scanner_finish (scanner, &error))
+    {
+      fuzz_check_error (error);
+      *error_message = g_strdup (error->message);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The same records or the same error, whatever the pieces. Before an
+ * error, smaller pieces may have handed over more records (a piece is
+ * checked for UTF-8 before its records are read), never others. */
+static void
+check_active_pieces (const uint8_t *data,
+                     size_t         size)
+{
+  g_autofree char *whole_error = NULL, *ones_error = NULL, *sevens_error = NULL;
+  g_autofree char *whole = read_in_pieces (data, size, MAX (size, 1), &whole_error);
+  g_autofree char *ones = read_in_pieces (data, size, 1, &ones_error);
+  g_autofree char *sevens = read_in_pieces (data, size, 7, &sevens_error);
+
+  g_assert_cmpstr (ones_error, ==, whole_error);
+  g_assert_cmpstr (sevens_error, ==, whole_error);
+  if (whole_error == NULL)
+    {
+      g_assert_cmpstr (ones, ==, whole);
+      g_assert_cmpstr (sevens, ==, whole);
+    }
+  else
+    {
+      g_assert_true (g_str_has_prefix (sevens, whole));
+      g_assert_true (g_str_has_prefix (ones, sevens));
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -61,6 +127,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *message = vigil_reader_parse_error_message (root);
 
   fuzz_check_text (message);
+  check_active_pieces (data, size);
   if (root == NULL)
     {
       fuzz_check_error (error);
