@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -1052,6 +1055,59 @@ test_free_heap_returned (void)
 #endif
 }
 
+#ifdef __GLIBC__
+/* The allocator's arenas, from malloc_info()'s report. */
+static guint
+count_arenas (void)
+{
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  guint n = 0;
+
+  g_assert_nonnull (out);
+  g_assert_cmpint (malloc_info (0, out), ==, 0);
+  fclose (out);
+  for (const char *p = text; (p = strstr (p, "<heap nr=")) != NULL; p++)
+    n++;
+  free (text);
+  return n;
+}
+
+static gpointer
+allocate_in_thread (gpointer data)
+{
+  char *block = g_malloc (4096);
+
+  block[0] = 1;
+  g_free (block);
+  return NULL;
+}
+#endif
+
+/* The application (its startup, or main() before it) keeps one arena: a
+ * thread started since allocates from the main heap, not a new one. In a
+ * fresh process: there, no thread has ended yet, whose arena a new thread
+ * would take over anyway. */
+static void
+test_one_arena (void)
+{
+#ifdef __GLIBC__
+  if (g_test_subprocess ())
+    {
+      guint before = count_arenas ();
+
+      g_thread_join (g_thread_new ("allocates", allocate_in_thread, NULL));
+      g_assert_cmpuint (count_arenas (), ==, before);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+#else
+  g_test_skip ("glibc's allocator only");
+#endif
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1086,6 +1142,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/vigil/job-list/row-listens-while-shown", test_row_listens_while_shown);
   g_test_add_func ("/vigil/job-list/free-heap-returned", test_free_heap_returned);
+  g_test_add_func ("/vigil/job-list/one-arena", test_one_arena);
 
   ret = g_test_run ();
 

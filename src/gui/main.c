@@ -17,6 +17,7 @@ main (int   argc,
 {
   g_autoptr(VigilApplication) app = NULL;
 
+  vigil_application_tune_allocator ();
   vigil_i18n_init ();
   /* G_MESSAGES_DEBUG=Vigil too goes through the redacting, switchable log. */
   vigil_debug_log_init ();

@@ -18,10 +18,17 @@ G_BEGIN_DECLS
 /* The glibc malloc trim threshold the application fixes at startup (bytes;
  * glibc's own start value): freed heap above it is returned at once. */
 #define VIGIL_APPLICATION_TRIM_THRESHOLD (128 * 1024)
+/* glibc malloc arenas the process may have (one: threads share the
+ * main heap). */
+#define VIGIL_APPLICATION_ARENA_MAX 1
 
 #define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
 G_DECLARE_FINAL_TYPE (VigilApplication, vigil_application, VIGIL, APPLICATION, AdwApplication)
 
+/* glibc's allocator set to keep little memory it does not use: one
+ * arena, freed heap returned above VIGIL_APPLICATION_TRIM_THRESHOLD. Call
+ * first thing in main(), before any thread starts. */
+void              vigil_application_tune_allocator (void);
 VigilApplication *vigil_application_new          (const char       *application_id,
                                                   GApplicationFlags flags);
 GSettings        *vigil_application_get_settings (VigilApplication *self);

@@ -10,12 +10,18 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  /* CPU milliseconds per 1000 progress updates (parse + VigilJob apply) */
+  /* CPU milliseconds per 1000 progress updates (parse + VigilJob apply):
+   * each case timed cpu_reps times, the best kept (this VM's speed varies
+   * between minutes), the median beside it */
   guint    updates;             /* updates timed per single-body case */
+  guint    cpu_reps;
   double   single_documented_ms;
   double   single_production_ms;
   guint    batch_jobs;          /* jobs in the GET /api/progress body */
   double   batch_ms;
+  double   single_documented_median_ms;
+  double   single_production_median_ms;
+  double   batch_median_ms;
   gsize    single_body_bytes;   /* a documented GET /api/progress/<id> body */
   gsize    batch_body_bytes;
 

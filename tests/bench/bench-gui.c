@@ -165,6 +165,7 @@ bench_gui_measure (BenchGui   *gui,
   g_auto(GStrv) envp = g_get_environ ();
   g_autoptr(GString) how = g_string_new (NULL);
   double apply[BENCH_GUI_MAX_RUNS], paint[BENCH_GUI_MAX_RUNS], empty[BENCH_GUI_MAX_RUNS];
+  double loaded[BENCH_GUI_MAX_RUNS];
 
   g_return_if_fail (gui != NULL && self_exe != NULL);
 
@@ -212,15 +213,19 @@ bench_gui_measure (BenchGui   *gui,
       apply[gui->n_runs] = run->apply_ms_median;
       paint[gui->n_runs] = run->paint_ms_median;
       empty[gui->n_runs] = run->rss_empty_mb;
-      gui->rss_mb = MAX (gui->rss_mb, MAX (run->rss_loaded_mb, run->rss_peak_mb));
+      loaded[gui->n_runs] = run->rss_loaded_mb;
+      gui->rss_max_mb = MAX (gui->rss_max_mb, run->rss_loaded_mb);
+      gui->rss_peak_mb = MAX (gui->rss_peak_mb, run->rss_peak_mb);
       gui->n_runs++;
     }
   if (gui->n_runs == 0)
     return;
   gui->measured = TRUE;
   gui->apply_ms_median = median_of (apply, gui->n_runs);
+  gui->apply_ms_best = apply[0];   /* sorted by median_of() */
   gui->paint_ms_median = median_of (paint, gui->n_runs);
   gui->rss_empty_mb = median_of (empty, gui->n_runs);
+  gui->rss_mb = median_of (loaded, gui->n_runs);
 }
 
 void

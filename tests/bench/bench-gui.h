@@ -36,10 +36,15 @@ typedef struct
   char       *how;              /* the child's command line, environment first */
   guint       n_runs;
   BenchGuiRun runs[BENCH_GUI_MAX_RUNS];
-  /* over the runs: the median of the runs' medians, the largest RSS */
-  double      apply_ms_median;
+  /* over the runs: medians of the runs' values; the target is on the
+   * resident size with the jobs shown (VmRSS); the peak (VmHWM, which
+   * counts transient frame buffers) is reported beside it */
+  double      apply_ms_median;  /* the median of the runs' medians */
+  double      apply_ms_best;    /* the best run's median (the target's) */
   double      paint_ms_median;
-  double      rss_mb;           /* max over runs of max (with the jobs, peak) */
+  double      rss_mb;           /* median of the runs' RSS with the jobs */
+  double      rss_max_mb;       /* the largest RSS with the jobs of any run */
+  double      rss_peak_mb;      /* the largest peak of any run */
   double      rss_empty_mb;     /* median */
 } BenchGui;
 

@@ -428,6 +428,8 @@ main (int   argc,
   bench.png = png;
   bench.n_ticks = quick ? 5 : (guint) CLAMP (ticks, 1, 64);
 
+  /* as vigil's main() does, before any thread */
+  vigil_application_tune_allocator ();
   gtk_init ();
   adw_init ();
   app = vigil_application_new (APP_ID ".GuiBench", G_APPLICATION_NON_UNIQUE);
