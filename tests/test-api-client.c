@@ -1391,20 +1391,31 @@ test_message_texts (Fixture       *f,
   g_assert_null (strchr (body->error->message, '\n'));
 }
 
+/* GET /api/progress with n jobs, each message quoting a word when asked */
+static GString *
+large_active_body (guint       n,
+                   const char *word,
+                   const char *tail)
+{
+  GString *body = g_string_new ("{\"success\": true, \"active_jobs\": {");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5, \"current_message\": "
+                            "\"Analyzing song number %u of a %s long playlist\"}",
+                            i > 0 ? ", " : "", i, i, word);
+  g_string_append (body, tail);
+  return body;
+}
+
 /* Bodies close to the limit are read whole, in many chunks. */
 static void
 test_large_body (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GString) body = g_string_new ("{\"success\": true, \"active_jobs\": {");
-  g_autoptr(Outcome) o = NULL;
   guint n = 20000;
+  g_autoptr(GString) body = large_active_body (n, "very", "}}");
+  g_autoptr(Outcome) o = NULL;
 
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5, \"current_message\": "
-                            "\"Analyzing song number %u of a very long playlist\"}",
-                            i > 0 ? ", " : "", i, i);
-  g_string_append (body, "}}");
   g_assert_cmpuint (body->len, >, 2 * 1024 * 1024);
   g_assert_cmpuint (body->len, <, VIGIL_API_MAX_BODY_SIZE);
 
@@ -1539,15 +1550,10 @@ static void
 test_active_streamed_large (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(GString) body = g_string_new ("{\"success\": true, \"active_jobs\": {");
-  g_autoptr(Outcome) o = NULL;
   guint n = 20000;
+  g_autoptr(GString) body = large_active_body (n, "\\\"very\\\"", "}, \"total_active\": 20000}");
+  g_autoptr(Outcome) o = NULL;
 
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (body, "%s\"job-%u\": {\"current_progress\": 0.5, \"current_message\": "
-                            "\"Analyzing song number %u of a \\\"very\\\" long playlist\"}",
-                            i > 0 ? ", " : "", i, i);
-  g_string_append (body, "}, \"total_active\": 20000}");
   compare_streamed (f, "large", &(Answer) { 200, JSON, body->str });
 
   f->answer = (Answer) { 200, JSON, body->str };
