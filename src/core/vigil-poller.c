@@ -43,7 +43,7 @@ void
 vigil_poller_finish_entry (VigilPoller *self,
                            PollerEntry *entry)
 {
-  g_autoptr(PollerEntry) hold = vigil_poller_entry_ref (entry);
+  g_autoptr(PollerEntry) hold G_GNUC_UNUSED = vigil_poller_entry_ref (entry);   /* for the scope */
 
   vigil_poller_heap_remove (self->heap, entry);
   entry->poller = NULL;

@@ -227,7 +227,7 @@ static VigilJob *
 watch (VigilServerMonitor *self,
        VigilDiscoveredJob *job)
 {
-  g_autoptr(VigilDiscoveredJob) keep = g_object_ref (job);
+  g_autoptr(VigilDiscoveredJob) keep G_GNUC_UNUSED = g_object_ref (job);   /* for the scope */
   VigilJob *tracked;
   guint position;
 

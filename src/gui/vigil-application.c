@@ -1015,7 +1015,7 @@ static void
 stop_tracker (VigilApplication *self,
               VigilTracker     *tracker)
 {
-  g_autoptr(VigilTracker) hold = g_object_ref (tracker);
+  g_autoptr(VigilTracker) hold G_GNUC_UNUSED = g_object_ref (tracker);   /* for the scope */
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->state_stores));
   guint position;
 
