@@ -988,7 +988,8 @@ test_timeout (Fixture       *f,
   o = run_call (f, CALL_PROGRESS, 0, "slow");
   assert_error ("timeout", o, VIGIL_API_ERROR_TIMEOUT, "The server did not answer within 1 second");
   g_assert_cmpint (o->elapsed_ms, >=, 900);
-  g_assert_cmpint (o->elapsed_ms, <, 2500);
+  /* before the answer, due at 3 s: room for a busy machine */
+  g_assert_cmpint (o->elapsed_ms, <, 2900);
 }
 
 /* A server that keeps the connection busy with a byte now and then is
@@ -1035,7 +1036,8 @@ test_cancel (Fixture       *f,
                       g_object_unref);
   o = run_call_full (f, CALL_PROGRESS, 0, "j", cancellable);
   g_assert_error (o->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (o->elapsed_ms, <, 1500);
+  /* before the answer, due at 2 s */
+  g_assert_cmpint (o->elapsed_ms, <, 1900);
 }
 
 static void
