@@ -403,17 +403,14 @@ add_configured_servers (VigilApplication *self)
     }
 }
 
-/* One monitor per server, its charts beside the first state file: a
- * server whose every job is watched is polled for new jobs from now on,
- * window or not. */
+/* One monitor per server, its charts beside the state files: a server
+ * whose every job is watched is polled for new jobs from now on, window
+ * or not. */
 static void
 setup_monitors (VigilApplication *self)
 {
-  g_autoptr(VigilStateStore) first = g_list_model_get_item (G_LIST_MODEL (self->state_stores), 0);
-  g_autofree char *directory = NULL;
+  g_autofree char *directory = state_directory (self);
 
-  if (first != NULL && vigil_state_store_get_path (first) != NULL)
-    directory = g_path_get_dirname (vigil_state_store_get_path (first));
   self->monitors = vigil_server_monitors_new (G_LIST_MODEL (self->trackers),
                                               vigil_application_get_settings (self), directory);
 }

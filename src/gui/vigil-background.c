@@ -94,9 +94,10 @@ static char *
 hint_text (VigilBackground *self)
 {
   guint n = count_watched (self);
+  guint servers = n == 0 ? count_auto_watching (self) : 0;
 
-  if (n == 0 && count_auto_watching (self) > 0)
-    return vigil_job_text_background_watch_hint (count_auto_watching (self));
+  if (servers > 0)
+    return vigil_job_text_background_watch_hint (servers);
   return vigil_job_text_background_hint (n);
 }
 

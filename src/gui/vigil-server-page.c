@@ -87,8 +87,7 @@ rebuild (VigilServerPage *self)
   if (self->set != NULL)
     {
       errors = vigil_server_monitors_take_load_errors (self->set);
-      for (guint i = 0; i < errors->len; i++)
-        g_ptr_array_add (self->load_errors, g_strdup (g_ptr_array_index (errors, i)));
+      g_ptr_array_extend_and_steal (self->load_errors, g_steal_pointer (&errors));
     }
 }
 
