@@ -13,6 +13,7 @@
 #include "vigil-api-client-private.h"
 #include "vigil-demo-server.h"
 #include "vigil-test-hostile.h"
+#include "vigil-test-timeout.h"
 
 #define JSON "application/json"
 
@@ -279,7 +280,9 @@ new_client (Fixture    *f,
 
   f->client = vigil_api_client_new (url, &error);
   g_assert_no_error (error);
-  vigil_api_client_set_timeout (f->client, 5);
+  /* longer under a sanitizer (VIGIL_TEST_TIMEOUT_FACTOR): a 20 000-job
+   * body takes seconds to make and read there */
+  vigil_api_client_set_timeout (f->client, vigil_test_limit_ms (5000) / 1000);
 }
 
 static void

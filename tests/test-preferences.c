@@ -718,6 +718,7 @@ test_closed_while_busy (void)
   GtkWidget *parent = gtk_window_new ();
   GtkWidget *orphan;
   gpointer alive;
+  g_autofree char *url = NULL;
 
   gtk_window_present (GTK_WINDOW (parent));
   orphan = vigil_preferences_window_new (GTK_WINDOW (parent),
@@ -735,7 +736,8 @@ test_closed_while_busy (void)
   /* A second window: its keyring lookup and its check of the server come
    * after the first one's answers. */
   prefs = VIGIL_PREFERENCES_WINDOW (vigil_application_show_preferences (app));
-  test_connection (prefs, vigil_demo_server_get_url (server), VIGIL_SIGN_IN_TOKEN, TOKEN);
+  url = vigil_demo_server_get_url (server);
+  test_connection (prefs, url, VIGIL_SIGN_IN_TOKEN, TOKEN);
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 

@@ -18,8 +18,11 @@
 
 #include "vigil-notifier.h"
 
-/* Jobs ending within this long of the first make one message. */
+/* Jobs ending within this long of the one before make one message (a
+ * burst whose ends the polls notice a little apart), for at most
+ * GATHER_MAX_MS after the first: a steady trickle is still told. */
 #define GATHER_MS 1000
+#define GATHER_MAX_MS 5000
 #define SUMMARY_ID "jobs-summary"
 
 typedef struct
@@ -40,6 +43,7 @@ struct _VigilNotifier
   GPtrArray        *pending;       /* Ended, gathered for one message */
   GCancellable     *cancellable;
   guint             gather_id;
+  gint64            gather_start_us;  /* the first end of the burst */
   guint             prune_id;
   gboolean          summary_sent;  /* not yet withdrawn */
 };
@@ -317,6 +321,10 @@ on_job_finished (VigilTracker  *tracker,
   ended->job = g_object_ref (job);
   ended->server = g_strdup (tracker_url (tracker));
   g_ptr_array_add (self->pending, ended);
+  if (self->gather_id == 0)
+    self->gather_start_us = g_get_monotonic_time ();
+  else if (g_get_monotonic_time () - self->gather_start_us < (GATHER_MAX_MS - GATHER_MS) * 1000)
+    g_clear_handle_id (&self->gather_id, g_source_remove);
   if (self->gather_id == 0)
     self->gather_id = g_timeout_add (GATHER_MS, on_gather_done, self);
 }
